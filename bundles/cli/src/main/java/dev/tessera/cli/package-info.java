@@ -1,0 +1,11 @@
+/**
+ * The {@code tessera} command line as services: {@link dev.tessera.cli.CommandLine} runs a command line the way
+ * the {@code tessera} launcher does; bundles add subcommands by registering {@link dev.tessera.cli.Command}
+ * services.
+ */
+@Export
+@Version("1.0.0")
+package dev.tessera.cli;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

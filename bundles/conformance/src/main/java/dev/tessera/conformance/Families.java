@@ -1,0 +1,18 @@
+package dev.tessera.conformance;
+
+import dev.tessera.conformance.internal.SchedulersFamily;
+import java.util.List;
+
+/**
+ * The families this bundle implements, for use without OSGi (tests, {@link ConformanceCommand#main}). In OSGi
+ * each is also a DS component providing {@link ConformanceFamily}; a test checks that the two lists agree.
+ */
+public final class Families {
+
+    private Families() {}
+
+    /** One new instance of each built-in family. */
+    public static List<ConformanceFamily> builtin() {
+        return List.of(new SchedulersFamily());
+    }
+}

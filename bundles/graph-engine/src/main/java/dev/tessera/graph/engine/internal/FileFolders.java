@@ -1,0 +1,157 @@
+package dev.tessera.graph.engine.internal;
+
+import dev.tessera.graph.api.Folders;
+import dev.tessera.graph.api.NodeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The user's folders, from framework (or system) properties {@code tessera.output.dir}, {@code tessera.input.dir},
+ * {@code tessera.temp.dir}, {@code tessera.models.dir}; each defaults to its ComfyUI name under
+ * {@code tessera.home}, which defaults to the working directory. Relative paths are taken from {@code tessera.home}.
+ * Folders are created when first asked for.
+ */
+@Component(service = Folders.class)
+public final class FileFolders implements Folders {
+
+    private final Path output;
+    private final Path input;
+    private final Path temp;
+    private final Path models;
+
+    @Activate
+    public FileFolders(BundleContext context) {
+        // BundleContext.getProperty falls back to system properties.
+        this(context::getProperty);
+    }
+
+    /**
+     * Not public: SCR must find exactly one public constructor taking the activation objects.
+     *
+     * @param properties property lookup, returning null for an unset property
+     */
+    FileFolders(Function<String, String> properties) {
+        String homeText = properties.apply("tessera.home");
+        Path home = Paths.get(homeText == null || homeText.isBlank() ? System.getProperty("user.dir") : homeText)
+                .toAbsolutePath().normalize();
+        this.output = root(properties, home, "tessera.output.dir", "output");
+        this.input = root(properties, home, "tessera.input.dir", "input");
+        this.temp = root(properties, home, "tessera.temp.dir", "temp");
+        this.models = root(properties, home, "tessera.models.dir", "models");
+    }
+
+    private static Path root(Function<String, String> properties, Path home, String key, String fallback) {
+        String value = properties.apply(key);
+        return home.resolve(value == null || value.isBlank() ? fallback : value).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public Path output() {
+        return ensure(output, "tessera.output.dir");
+    }
+
+    @Override
+    public Path input() {
+        return ensure(input, "tessera.input.dir");
+    }
+
+    @Override
+    public Path temp() {
+        return ensure(temp, "tessera.temp.dir");
+    }
+
+    @Override
+    public Path models() {
+        return ensure(models, "tessera.models.dir");
+    }
+
+    @Override
+    public Path modelFolder(String kind) {
+        return models().resolve(checkKind(kind));
+    }
+
+    @Override
+    public List<String> listModelFiles(String kind, List<String> extensions) {
+        Path folder = modelFolder(kind);
+        if (!Files.isDirectory(folder)) return List.of();
+        List<String> suffixes = extensions.stream()
+                .map(e -> (e.startsWith(".") ? e : "." + e).toLowerCase(Locale.ROOT)).toList();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            Path realFolder = folder.toRealPath();
+            List<String> names = new ArrayList<>();
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> suffixes.isEmpty() || suffixes.stream().anyMatch(p.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith))
+                    .filter(p -> staysInside(p, realFolder))
+                    .forEach(p -> names.add(folder.relativize(p).toString().replace('\\', '/')));
+            names.sort(null);
+            return names;
+        } catch (IOException | UncheckedIOException e) {
+            throw new NodeException("invalid_input", null, "could not list the model folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Path resolveModelFile(String kind, String name) {
+        Path folder = modelFolder(kind);
+        if (name == null || name.isBlank()) {
+            throw new NodeException("invalid_input", null, "no file name given for a model in '" + kind + "'");
+        }
+        // Workflows saved on Windows name subfolders with backslashes.
+        String relative = name.replace('\\', '/');
+        if (relative.startsWith("/") || relative.matches("^[A-Za-z]:.*") || Paths.get(relative).isAbsolute()) {
+            throw new NodeException("invalid_input", null, "model file '" + name + "' must be a name inside the '" + kind
+                    + "' folder, not an absolute path");
+        }
+        for (String segment : relative.split("/")) {
+            if (segment.equals("..")) {
+                throw new NodeException("invalid_input", null, "model file '" + name + "' must not contain '..'");
+            }
+        }
+        Path file = folder.resolve(relative).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new NodeException("invalid_input", null, "model file '" + name + "' not found in " + folder);
+        }
+        try {
+            if (!staysInside(file, folder.toRealPath())) {
+                throw new NodeException("invalid_input", null, "model file '" + name + "' is a link leading outside " + folder);
+            }
+        } catch (IOException e) {
+            throw new NodeException("invalid_input", null, "model folder " + folder + " cannot be read: " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    private static boolean staysInside(Path file, Path realFolder) {
+        try {
+            return file.toRealPath().startsWith(realFolder);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String checkKind(String kind) {
+        if (kind == null || kind.isBlank() || kind.contains("/") || kind.contains("\\") || kind.equals("..") || kind.equals(".")) {
+            throw new IllegalArgumentException("model folder kind must be a plain folder name such as 'checkpoints', got '" + kind + "'");
+        }
+        return kind;
+    }
+
+    private static Path ensure(Path dir, String property) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder " + dir + " (set " + property + " to change it)", e);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tessera.graph.engine.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.tessera.graph.engine.InputValue;
+import dev.tessera.graph.engine.ParseProblem;
+import dev.tessera.graph.engine.Workflow;
+import dev.tessera.graph.engine.WorkflowNode;
+import dev.tessera.graph.engine.WorkflowParseException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads ComfyUI API-format JSON into a {@link Workflow}, collecting every structural problem. */
+public final class WorkflowParser {
+
+    static final String INVALID_JSON = "invalid_json";
+    static final String INVALID_PROMPT = "invalid_prompt";
+
+    private static final Pattern LINE_COLUMN = Pattern.compile("\\s*at line (\\d+) column (\\d+)( path \\S*)?");
+    private static final Pattern TROUBLESHOOTING = Pattern.compile("\\s*See https://\\S+$");
+
+    private final TypeAdapter<JsonElement> elements = new Gson().getAdapter(JsonElement.class);
+
+    public Workflow parse(String json, String source) {
+        JsonElement root = readStrict(json, source);
+        if (!root.isJsonObject()) {
+            throw new WorkflowParseException(source, List.of(new ParseProblem(null, null, INVALID_PROMPT,
+                    "a workflow in API format is a JSON object of nodes keyed by id, got " + kind(root))), -1, -1);
+        }
+        List<ParseProblem> problems = new ArrayList<>();
+        Map<String, WorkflowNode> nodes = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : root.getAsJsonObject().entrySet()) {
+            WorkflowNode node = node(e.getKey(), e.getValue(), problems);
+            if (node != null) nodes.put(node.id(), node);
+        }
+        if (!problems.isEmpty()) throw new WorkflowParseException(source, problems, -1, -1);
+        // Compact form of what was given (keeps _meta): what SaveImage embeds as the PNG's "prompt" chunk.
+        return new Workflow(nodes, root.toString());
+    }
+
+    private JsonElement readStrict(String json, String source) {
+        if (json == null || json.isBlank()) {
+            throw new WorkflowParseException(source,
+                    List.of(new ParseProblem(null, null, INVALID_JSON, "the text is empty, expected a JSON object")), -1, -1);
+        }
+        try (JsonReader reader = new JsonReader(new StringReader(json))) {
+            reader.setStrictness(Strictness.STRICT);
+            JsonElement root = elements.read(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("unexpected text after the JSON value at " + position(reader));
+            }
+            return root;
+        } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : TROUBLESHOOTING.matcher(e.getMessage()).replaceAll("");
+            Matcher m = LINE_COLUMN.matcher(msg);
+            int line = -1;
+            int column = -1;
+            if (m.find()) {
+                line = Integer.parseInt(m.group(1));
+                column = Integer.parseInt(m.group(2));
+            }
+            String where = line > 0 ? " at line " + line + ", column " + column : "";
+            String what = LINE_COLUMN.matcher(msg).replaceAll("");
+            throw new WorkflowParseException(source,
+                    List.of(new ParseProblem(null, null, INVALID_JSON, "not valid JSON" + where + ": " + what)), line, column);
+        }
+    }
+
+    private static String position(JsonReader reader) {
+        String s = reader.toString();
+        int at = s.indexOf(" at ");
+        return at >= 0 ? s.substring(at + 4) : s;
+    }
+
+    private static WorkflowNode node(String id, JsonElement value, List<ParseProblem> problems) {
+        if (!value.isJsonObject()) {
+            problems.add(new ParseProblem(id, null, INVALID_PROMPT,
+                    "node " + id + ": expected an object {\"class_type\": ..., \"inputs\": {...}}, got " + kind(value)));
+            return null;
+        }
+        JsonObject obj = value.getAsJsonObject();
+        JsonElement classType = obj.get("class_type");
+        if (classType == null || !isString(classType) || classType.getAsString().isBlank()) {
+            problems.add(new ParseProblem(id, null, INVALID_PROMPT, "node " + id
+                    + ": \"class_type\" must be a non-empty string naming the node type, got "
+                    + (classType == null ? "nothing" : kind(classType))));
+            return null;
+        }
+        Map<String, InputValue> inputs = new LinkedHashMap<>();
+        JsonElement in = obj.get("inputs");
+        if (in != null && !in.isJsonNull()) {
+            if (!in.isJsonObject()) {
+                problems.add(new ParseProblem(id, null, INVALID_PROMPT,
+                        "node " + id + ": \"inputs\" must be an object of input name to value, got " + kind(in)));
+                return null;
+            }
+            for (Map.Entry<String, JsonElement> e : in.getAsJsonObject().entrySet()) {
+                InputValue v = input(id, e.getKey(), e.getValue(), problems);
+                if (v != null) inputs.put(e.getKey(), v);
+            }
+        }
+        return new WorkflowNode(id, classType.getAsString(), inputs, title(obj));
+    }
+
+    private static String title(JsonObject node) {
+        JsonElement meta = node.get("_meta");
+        if (meta == null || !meta.isJsonObject()) return null;
+        JsonElement title = meta.getAsJsonObject().get("title");
+        return title != null && isString(title) ? title.getAsString() : null;
+    }
+
+    private static InputValue input(String nodeId, String name, JsonElement value, List<ParseProblem> problems) {
+        if (value.isJsonArray()) {
+            // As in ComfyUI, an array is always a link.
+            InputValue.Link link = link(value.getAsJsonArray());
+            if (link == null) {
+                problems.add(new ParseProblem(nodeId, name, INVALID_PROMPT, "node " + nodeId + " input '" + name
+                        + "': a link must be [source node id, output index] with a non-negative whole index, got " + value));
+            }
+            return link;
+        }
+        return new InputValue.Literal(literal(value));
+    }
+
+    private static InputValue.Link link(JsonArray a) {
+        if (a.size() != 2 || !a.get(0).isJsonPrimitive() || !a.get(1).isJsonPrimitive()) return null;
+        JsonPrimitive source = a.get(0).getAsJsonPrimitive();
+        JsonPrimitive index = a.get(1).getAsJsonPrimitive();
+        if (source.isBoolean() || !index.isNumber()) return null;
+        // ComfyUI ids are strings, but some writers emit numbers.
+        String sourceId = source.isNumber() ? canonicalNumber(source.getAsBigDecimal()) : source.getAsString();
+        BigDecimal idx = index.getAsBigDecimal();
+        if (idx.signum() < 0 || idx.stripTrailingZeros().scale() > 0 || idx.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            return null;
+        }
+        return new InputValue.Link(sourceId, idx.intValueExact());
+    }
+
+    static Object literal(JsonElement value) {
+        if (value.isJsonNull()) return null;
+        if (value.isJsonObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
+                map.put(e.getKey(), literal(e.getValue()));
+            }
+            return map;
+        }
+        if (value.isJsonArray()) {
+            List<Object> list = new ArrayList<>();
+            for (JsonElement item : value.getAsJsonArray()) list.add(literal(item));
+            return list;
+        }
+        JsonPrimitive p = value.getAsJsonPrimitive();
+        if (p.isBoolean()) return p.getAsBoolean();
+        if (p.isString()) return p.getAsString();
+        return number(p.getAsBigDecimal());
+    }
+
+    /** Long when the value is whole and fits, so 5 and 5.0 read alike; Double otherwise. */
+    static Object number(BigDecimal d) {
+        BigDecimal stripped = d.stripTrailingZeros();
+        if (stripped.scale() <= 0 && stripped.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
+            return stripped.longValueExact();
+        }
+        return d.doubleValue();
+    }
+
+    private static String canonicalNumber(BigDecimal d) {
+        Object n = number(d);
+        return n.toString();
+    }
+
+    private static boolean isString(JsonElement e) {
+        return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+    }
+
+    static String kind(JsonElement e) {
+        if (e.isJsonNull()) return "null";
+        if (e.isJsonArray()) return "an array";
+        if (e.isJsonObject()) return "an object";
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        if (p.isBoolean()) return "the boolean " + p.getAsBoolean();
+        if (p.isNumber()) return "the number " + p.getAsString();
+        return "the string " + p;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.tessera.graph.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.graph.api.NodeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileFoldersTest {
+
+    @TempDir
+    Path tmp;
+
+    private FileFolders folders(Map<String, String> properties) {
+        return new FileFolders(properties::get);
+    }
+
+    @Test
+    void defaultsLiveUnderHomeAndAreCreatedWhenAskedFor() {
+        Path home = tmp.resolve("home");
+        FileFolders f = folders(Map.of("tessera.home", home.toString()));
+        assertFalse(Files.exists(home.resolve("output")), "nothing is created before it is asked for");
+        assertEquals(home.resolve("output"), f.output());
+        assertEquals(home.resolve("input"), f.input());
+        assertEquals(home.resolve("temp"), f.temp());
+        assertEquals(home.resolve("models"), f.models());
+        assertEquals(home.resolve("models").resolve("loras"), f.modelFolder("loras"));
+        for (String name : List.of("output", "input", "temp", "models")) assertTrue(Files.isDirectory(home.resolve(name)), name);
+    }
+
+    @Test
+    void propertiesOverrideEachFolderAndRelativeOnesStartAtHome() {
+        Path out = tmp.resolve("elsewhere/out");
+        FileFolders f = folders(Map.of("tessera.home", tmp.toString(), "tessera.output.dir", out.toString(),
+                "tessera.input.dir", "pictures", "tessera.temp.dir", "scratch/t", "tessera.models.dir", "../m"));
+        assertEquals(out, f.output());
+        assertEquals(tmp.resolve("pictures"), f.input());
+        assertEquals(tmp.resolve("scratch/t"), f.temp());
+        assertEquals(tmp.getParent().resolve("m").normalize(), f.models().normalize());
+    }
+
+    @Test
+    void homeDefaultsToTheWorkingDirectory() {
+        assertEquals(Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("models").normalize(),
+                new FileFolders(key -> null).modelFolder("x").getParent());
+    }
+
+    @Test
+    void listsModelFilesRecursivelySortedWithSlashesAndExtensionFilter() throws IOException {
+        FileFolders f = folders(Map.of("tessera.home", tmp.toString()));
+        Path loras = f.modelFolder("loras");
+        Files.createDirectories(loras.resolve("sub/deeper"));
+        for (String name : List.of("b.safetensors", "a.SAFETENSORS", "notes.txt", "sub/c.safetensors", "sub/deeper/d.ckpt")) {
+            Files.writeString(loras.resolve(name), "x");
+        }
+        assertEquals(List.of("a.SAFETENSORS", "b.safetensors", "sub/c.safetensors"),
+                f.listModelFiles("loras", List.of(".safetensors")));
+        assertEquals(List.of("a.SAFETENSORS", "b.safetensors", "sub/c.safetensors", "sub/deeper/d.ckpt"),
+                f.listModelFiles("loras", List.of("safetensors", ".ckpt")));
+        assertEquals(5, f.listModelFiles("loras", List.of()).size());
+        assertEquals(List.of(), f.listModelFiles("checkpoints", List.of(".safetensors")), "a missing folder lists nothing");
+    }
+
+    @Test
+    void resolvesNamesInsideTheFolderAndRefusesEscapes() throws IOException {
+        FileFolders f = folders(Map.of("tessera.home", tmp.toString()));
+        Path ckpt = f.modelFolder("checkpoints");
+        Files.createDirectories(ckpt.resolve("sd"));
+        Files.writeString(ckpt.resolve("sd/model.safetensors"), "x");
+        Path secret = Files.writeString(tmp.resolve("secret.safetensors"), "s");
+
+        assertEquals(ckpt.resolve("sd/model.safetensors"), f.resolveModelFile("checkpoints", "sd/model.safetensors"));
+        assertEquals(ckpt.resolve("sd/model.safetensors"), f.resolveModelFile("checkpoints", "sd\\model.safetensors"),
+                "names from workflows saved on Windows");
+
+        assertRefused(f, secret.toString(), "not an absolute path");
+        assertRefused(f, "C:\\models\\x.safetensors", "not an absolute path");
+        assertRefused(f, "../secret.safetensors", "must not contain '..'");
+        assertRefused(f, "sd/../../secret.safetensors", "must not contain '..'");
+        assertRefused(f, "missing.safetensors", "not found in");
+        assertRefused(f, "", "no file name given");
+
+        Files.createSymbolicLink(ckpt.resolve("escape.safetensors"), secret);
+        assertRefused(f, "escape.safetensors", "a link leading outside");
+        assertEquals(List.of("sd/model.safetensors"), f.listModelFiles("checkpoints", List.of(".safetensors")),
+                "a link leading out is not offered either");
+
+        Files.createSymbolicLink(ckpt.resolve("alias.safetensors"), ckpt.resolve("sd/model.safetensors"));
+        assertEquals(ckpt.resolve("alias.safetensors"), f.resolveModelFile("checkpoints", "alias.safetensors"),
+                "a link that stays inside is fine");
+
+        assertThrows(IllegalArgumentException.class, () -> f.modelFolder("../outside"));
+    }
+
+    private static void assertRefused(FileFolders f, String name, String why) {
+        NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFile("checkpoints", name), name);
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+}

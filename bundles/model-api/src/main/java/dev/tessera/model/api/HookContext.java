@@ -1,0 +1,37 @@
+package dev.tessera.model.api;
+
+import dev.tessera.sampling.ModelStep;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a {@link ForwardHook} is called: the sampler step, and how the model's batch is made up from the
+ * conditioning (each part a run of rows sharing one conditioning entry; with classifier-free guidance the
+ * unconditional parts come first).
+ *
+ * @param step the sampler step, for hooks that switch by step or noise level (a beta(t) schedule)
+ * @param parts the rows of the batch, in order
+ */
+public record HookContext(ModelStep step, List<BatchPart> parts) {
+
+    /**
+     * Rows {@code [offset, offset + rows)} of the batch, conditioned on {@code entry}.
+     *
+     * @param unconditional whether the entry comes from the negative conditioning
+     */
+    public record BatchPart(int offset, int rows, boolean unconditional, Conditioning.Entry entry) {
+        public BatchPart {
+            Objects.requireNonNull(entry, "entry");
+        }
+    }
+
+    public HookContext {
+        Objects.requireNonNull(step, "step");
+        parts = List.copyOf(parts);
+    }
+
+    /** Rows in the whole batch. */
+    public int batchSize() {
+        return parts.stream().mapToInt(BatchPart::rows).sum();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tessera.model.api;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Objects;
+
+/**
+ * The latent space of a model family (ComfyUI's {@code latent_formats}): channels, the VAE's spatial downscale,
+ * and the affine map between the VAE's latents (what LATENT values hold, as in ComfyUI) and the diffusion model's
+ * latents: {@code model = (vae - shift) * scale}.
+ *
+ * @param family a short family id ({@code sd1}, later {@code sdxl}, {@code sd3}, {@code flux}); latents and VAEs
+ *     of different families do not mix
+ * @param channels latent channels
+ * @param downscale pixels per latent cell along each side
+ * @param scalingFactor the VAE scaling factor ({@code 0.18215} for SD1.x)
+ * @param shiftFactor the VAE shift factor (0 for SD1.x)
+ */
+public record LatentFormat(String family, int channels, int downscale, double scalingFactor, double shiftFactor) {
+
+    /** Stable Diffusion 1.x: 4 channels, 8x downscale, scaling 0.18215. */
+    public static final LatentFormat SD1 = new LatentFormat("sd1", 4, 8, 0.18215, 0.0);
+
+    public LatentFormat {
+        Objects.requireNonNull(family, "family");
+        if (family.isBlank()) {
+            throw new IllegalArgumentException("latent format: family must not be blank");
+        }
+        if (channels <= 0 || downscale <= 0) {
+            throw new IllegalArgumentException("latent format " + family + ": channels " + channels + " and downscale "
+                    + downscale + " must be positive");
+        }
+        if (!Double.isFinite(scalingFactor) || scalingFactor == 0 || !Double.isFinite(shiftFactor)) {
+            throw new IllegalArgumentException("latent format " + family + ": scaling factor " + scalingFactor
+                    + " must be finite and non-zero, shift factor " + shiftFactor + " finite");
+        }
+    }
+
+    /** The same family with another scaling factor (a checkpoint whose VAE configuration says so). */
+    public LatentFormat withScalingFactor(double factor) {
+        return new LatentFormat(family, channels, downscale, factor, shiftFactor);
+    }
+
+    /** VAE latents to the diffusion model's space (ComfyUI's {@code process_in}); a new array. */
+    public NDArray toModel(NDArray vaeLatent) {
+        NDArray shifted = shiftFactor == 0 ? vaeLatent : vaeLatent.sub((float) shiftFactor);
+        return shifted.mul((float) scalingFactor);
+    }
+
+    /** Diffusion-model latents back to the VAE's space (ComfyUI's {@code process_out}); a new array. */
+    public NDArray toVae(NDArray modelLatent) {
+        NDArray scaled = modelLatent.div((float) scalingFactor);
+        return shiftFactor == 0 ? scaled : scaled.add((float) shiftFactor);
+    }
+
+    /** Whether latents of {@code other} can be read as latents of this format (same family and channels). */
+    public boolean compatibleWith(LatentFormat other) {
+        return other != null && family.equals(other.family) && channels == other.channels;
+    }
+
+    /** For messages: {@code sd1 (4 channels)}. */
+    public String describe() {
+        return family + " (" + channels + " channels)";
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tessera.models.sd.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * The tensor operations the SD models are built from, each one libtorch call where libtorch has one. Every op is
+ * invoked on the activation (never on a weight) so that its result lands in the activation's manager.
+ */
+public final class Ops {
+
+    private Ops() {
+    }
+
+    /** 2-D convolution, NCHW, square stride and symmetric padding. */
+    public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, int stride, int padding) {
+        return x.getNDArrayInternal()
+                .convolution(x, weight, bias, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
+                .singletonOrThrow();
+    }
+
+    /** {@code x @ weight^T + bias} over the last axis; {@code bias} may be null. */
+    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** Layer normalisation over the last axis. */
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+        return x.getNDArrayInternal().layerNorm(x, new Shape(gamma.size()), gamma, beta, eps).singletonOrThrow();
+    }
+
+    /**
+     * Group normalisation of NCHW (or NC...) {@code x}. libtorch's group_norm is not reachable through DJL, so the
+     * statistics come from one layer_norm over each group's flattened elements (the same mean and biased variance),
+     * followed by the per-channel affine.
+     */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+        Shape shape = x.getShape();
+        NDArray grouped = x.reshape(shape.get(0), groups, -1);
+        Shape stats = new Shape(grouped.getShape().get(2));
+        DataType type = x.getDataType();
+        NDArray ones = x.getManager().ones(stats, type);
+        NDArray zeros = x.getManager().zeros(stats, type);
+        NDArray normed = grouped.getNDArrayInternal().layerNorm(grouped, stats, ones, zeros, eps).singletonOrThrow();
+        long[] perChannel = new long[shape.dimension() - 1];
+        java.util.Arrays.fill(perChannel, 1);
+        perChannel[0] = shape.get(1);
+        return normed.reshape(shape).mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+    }
+
+    /** SiLU (swish): {@code x * sigmoid(x)}. */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** GELU, exact (erf) form as torch.nn.functional.gelu. */
+    public static NDArray gelu(NDArray x) {
+        return x.getNDArrayInternal().gelu();
+    }
+
+    /** OpenAI CLIP's approximation {@code x * sigmoid(1.702 x)}. */
+    public static NDArray quickGelu(NDArray x) {
+        NDArray scaled = x.mul(1.702f);
+        return x.mul(scaled.getNDArrayInternal().sigmoid());
+    }
+
+    /** Row lookup: {@code table[ids]} for integer {@code ids} of any shape. */
+    public static NDArray embedding(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** Nearest-neighbour resize of NCHW {@code x} to {@code height} x {@code width} (torch's "nearest"). */
+    public static NDArray nearest(NDArray x, long height, long width) {
+        return x.getNDArrayInternal().interpolation(new long[] {height, width}, 0, false);
+    }
+
+    /**
+     * Multi-head scaled dot-product attention over {@code [batch, tokens, channels]} projections, all heads in one
+     * batched matmul each way: scale q (cheaper than scaling the scores), q.k^T, optional additive {@code bias}
+     * (broadcast to [batch, heads, q, k]), softmax, .v, merge heads. Six launches plus the layout copies the two
+     * matmuls make of their transposed operands.
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray bias) {
+        long batch = q.getShape().get(0);
+        long queries = q.getShape().get(1);
+        long channels = q.getShape().get(2);
+        long keys = k.getShape().get(1);
+        long headDim = channels / heads;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        NDArray qh = q.mul(scale).reshape(batch, queries, heads, headDim).transpose(0, 2, 1, 3);
+        NDArray kt = k.reshape(batch, keys, heads, headDim).transpose(0, 2, 3, 1);
+        NDArray vh = v.reshape(batch, keys, heads, headDim).transpose(0, 2, 1, 3);
+        NDArray scores = qh.matMul(kt);
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
+        NDArray mixed = scores.softmax(-1).matMul(vh);
+        return mixed.transpose(0, 2, 1, 3).reshape(batch, queries, channels);
+    }
+}

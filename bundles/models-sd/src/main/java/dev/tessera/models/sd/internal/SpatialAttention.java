@@ -1,0 +1,38 @@
+package dev.tessera.models.sd.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.sd.Weights;
+import dev.tessera.tensor.TensorScope;
+
+/**
+ * diffusers' Attention as the VAE middle block uses it: group norm, single-head self-attention over the H*W
+ * positions with biased q/k/v projections, to_out.0, residual.
+ */
+public final class SpatialAttention {
+
+    private final GroupNorm groupNorm;
+    private final Linear toQ;
+    private final Linear toK;
+    private final Linear toV;
+    private final Linear toOut;
+
+    public SpatialAttention(Weights weights, String prefix, long channels, int groups, float eps) {
+        this.groupNorm = new GroupNorm(weights, prefix + ".group_norm", groups, channels, eps);
+        this.toQ = new Linear(weights, prefix + ".to_q", channels, channels, true);
+        this.toK = new Linear(weights, prefix + ".to_k", channels, channels, true);
+        this.toV = new Linear(weights, prefix + ".to_v", channels, channels, true);
+        this.toOut = new Linear(weights, prefix + ".to_out.0", channels, channels, true);
+    }
+
+    public NDArray forward(NDArray x) {
+        return TensorScope.keep(() -> {
+            Shape shape = x.getShape();
+            long batch = shape.get(0);
+            long channels = shape.get(1);
+            NDArray tokens = groupNorm.forward(x).reshape(batch, channels, -1).transpose(0, 2, 1);
+            NDArray mixed = Ops.attention(toQ.forward(tokens), toK.forward(tokens), toV.forward(tokens), 1, null);
+            return toOut.forward(mixed).transpose(0, 2, 1).reshape(shape).add(x);
+        });
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tessera.models.sd.loading;
+
+import dev.tessera.models.sd.AutoencoderKLConfig;
+import dev.tessera.models.sd.UNet2DConditionConfig;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Diffusers parameter names to the names of the original (CompVis / LDM) single-file layout, computed from the
+ * configuration as diffusers' single-file conversion and ComfyUI's key maps do, but in the other direction: the
+ * model asks by diffusers name, the file is read by original name.
+ */
+final class SingleFileKeys {
+
+    static final String UNET_PREFIX = "model.diffusion_model.";
+    static final String VAE_PREFIX = "first_stage_model.";
+    static final String TEXT_PREFIX = "cond_stage_model.transformer.";
+
+    private static final Pattern BLOCK = Pattern.compile(
+            "(down_blocks|up_blocks)\\.(\\d+)\\.(resnets|attentions|downsamplers|upsamplers)\\.(\\d+)\\.(.+)");
+    private static final Pattern MID = Pattern.compile("mid_block\\.(resnets|attentions)\\.(\\d+)\\.(.+)");
+    private static final Map<String, String> UNET_RESNET = Map.of(
+            "norm1", "in_layers.0", "conv1", "in_layers.2", "time_emb_proj", "emb_layers.1",
+            "norm2", "out_layers.0", "conv2", "out_layers.3", "conv_shortcut", "skip_connection");
+    private static final Map<String, String> VAE_ATTENTION = Map.of(
+            "group_norm", "norm", "to_q", "q", "to_k", "k", "to_v", "v", "to_out.0", "proj_out");
+    private static final Pattern VAE_BLOCK = Pattern.compile(
+            "(encoder|decoder)\\.(down_blocks|up_blocks)\\.(\\d+)\\.(resnets|downsamplers|upsamplers)\\.(\\d+)\\.(.+)");
+    private static final Pattern VAE_MID = Pattern.compile(
+            "(encoder|decoder)\\.mid_block\\.(resnets|attentions)\\.(\\d+)\\.(.+)");
+
+    private SingleFileKeys() {
+    }
+
+    /** The original name of UNet parameter {@code name} (with the {@link #UNET_PREFIX}). */
+    static String unet(String name, UNet2DConditionConfig config) {
+        return UNET_PREFIX + unetUnprefixed(name, config);
+    }
+
+    private static String unetUnprefixed(String name, UNet2DConditionConfig config) {
+        int stride = config.layersPerBlock() + 1;
+        Matcher block = BLOCK.matcher(name);
+        if (block.matches()) {
+            int level = Integer.parseInt(block.group(2));
+            int index = Integer.parseInt(block.group(4));
+            String kind = block.group(3);
+            String rest = block.group(5);
+            if (block.group(1).equals("down_blocks")) {
+                return switch (kind) {
+                    case "resnets" -> "input_blocks." + (1 + level * stride + index) + ".0." + resnet(rest);
+                    case "attentions" -> "input_blocks." + (1 + level * stride + index) + ".1." + rest;
+                    default -> "input_blocks." + ((level + 1) * stride) + ".0." + rest.replaceFirst("^conv\\.", "op.");
+                };
+            }
+            boolean attention = config.crossAttention().get(config.levels() - 1 - level);
+            return switch (kind) {
+                case "resnets" -> "output_blocks." + (level * stride + index) + ".0." + resnet(rest);
+                case "attentions" -> "output_blocks." + (level * stride + index) + ".1." + rest;
+                default -> "output_blocks." + (level * stride + stride - 1) + "." + (attention ? 2 : 1) + "." + rest;
+            };
+        }
+        Matcher mid = MID.matcher(name);
+        if (mid.matches()) {
+            int index = Integer.parseInt(mid.group(2));
+            return mid.group(1).equals("attentions") ? "middle_block." + (2 * index + 1) + "." + mid.group(3)
+                    : "middle_block." + (2 * index) + "." + resnet(mid.group(3));
+        }
+        return name.replaceFirst("^time_embedding\\.linear_1\\.", "time_embed.0.")
+                .replaceFirst("^time_embedding\\.linear_2\\.", "time_embed.2.")
+                .replaceFirst("^conv_in\\.", "input_blocks.0.0.")
+                .replaceFirst("^conv_norm_out\\.", "out.0.")
+                .replaceFirst("^conv_out\\.", "out.2.");
+    }
+
+    private static String resnet(String rest) {
+        int dot = rest.lastIndexOf('.');
+        String module = rest.substring(0, dot);
+        return UNET_RESNET.getOrDefault(module, module) + rest.substring(dot);
+    }
+
+    /** The original name of VAE parameter {@code name} (with the {@link #VAE_PREFIX}). */
+    static String vae(String name, AutoencoderKLConfig config) {
+        return vae(name, config, VAE_PREFIX);
+    }
+
+    /** The original name of VAE parameter {@code name} under {@code prefix} ("" in a standalone VAE file). */
+    static String vae(String name, AutoencoderKLConfig config, String prefix) {
+        return prefix + vaeUnprefixed(name, config);
+    }
+
+    /** Whether VAE parameter {@code name} is stored as a 1x1 convolution kernel. */
+    static boolean vaeStoredAsConv(String name) {
+        Matcher mid = VAE_MID.matcher(name);
+        return mid.matches() && mid.group(2).equals("attentions") && name.endsWith(".weight")
+                && !mid.group(4).startsWith("group_norm.");
+    }
+
+    private static String vaeUnprefixed(String name, AutoencoderKLConfig config) {
+        Matcher block = VAE_BLOCK.matcher(name);
+        if (block.matches()) {
+            String part = block.group(1);
+            int level = Integer.parseInt(block.group(3));
+            int original = part.equals("encoder") ? level : config.blockOutChannels().size() - 1 - level;
+            String where = part + (part.equals("encoder") ? ".down." : ".up.") + original;
+            String rest = block.group(6);
+            return switch (block.group(4)) {
+                case "resnets" -> where + ".block." + block.group(5) + "." + rest.replaceFirst("^conv_shortcut\\.",
+                        "nin_shortcut.");
+                case "downsamplers" -> where + ".downsample." + rest;
+                default -> where + ".upsample." + rest;
+            };
+        }
+        Matcher mid = VAE_MID.matcher(name);
+        if (mid.matches()) {
+            String where = mid.group(1) + ".mid.";
+            String rest = mid.group(4);
+            if (mid.group(2).equals("resnets")) {
+                return where + "block_" + (Integer.parseInt(mid.group(3)) + 1) + "." + rest;
+            }
+            int dot = rest.lastIndexOf('.');
+            String module = rest.substring(0, dot);
+            return where + "attn_1." + VAE_ATTENTION.getOrDefault(module, module) + rest.substring(dot);
+        }
+        return name.replaceFirst("^(encoder|decoder)\\.conv_norm_out\\.", "$1.norm_out.");
+    }
+
+    /** The original name of text-encoder parameter {@code name}; {@code textModel} if the file has "text_model.". */
+    static String textEncoder(String name, boolean textModel) {
+        return TEXT_PREFIX + (textModel ? "text_model." : "") + name;
+    }
+}

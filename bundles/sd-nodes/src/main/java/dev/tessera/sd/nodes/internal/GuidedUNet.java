@@ -1,0 +1,189 @@
+package dev.tessera.sd.nodes.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.ForwardHook;
+import dev.tessera.model.api.HookContext;
+import dev.tessera.model.api.HookPoints;
+import dev.tessera.models.sd.UNet2DConditionModel;
+import dev.tessera.models.sd.UNetFeatures;
+import dev.tessera.sampling.ModelStep;
+import dev.tessera.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SD1.x UNet bound to its conditioning: every conditioning entry (unconditional ones first) gets the latent's
+ * batch, all in one network call per step; the prediction is {@code uncond + cfg * (cond - uncond)}, each side the
+ * strength-weighted mean over its entries (ComfyUI's {@code calc_cond_batch} and {@code cfg_function}). Entries
+ * with different token counts are tiled to their least common multiple, as ComfyUI does: attention over keys
+ * repeated k times equals attention over the keys once. Forward hooks wrap the UNet's stages.
+ */
+final class GuidedUNet implements BoundDenoiser {
+
+    /** One conditioning entry of the batch. */
+    record Part(boolean unconditional, Conditioning.Entry entry) {}
+
+    private final PatchedModels.Use<UNet2DConditionModel> use;
+    private final List<ForwardHook> hooks;
+    private final List<Part> parts;
+    private final List<NDArray> contexts;
+    private final NDManager manager;
+    private final double cfg;
+    private final boolean guided;
+    private NDArray batchContext;
+    private long contextBatch = -1;
+
+    /**
+     * @param contexts one {@code [1 or batch, tokens, dim]} per part, already tiled to a common token count, on
+     *     {@code manager} (closed with this)
+     */
+    GuidedUNet(PatchedModels.Use<UNet2DConditionModel> use, List<ForwardHook> hooks, List<Part> parts,
+            List<NDArray> contexts, NDManager manager, double cfg) {
+        this.use = use;
+        this.hooks = List.copyOf(hooks);
+        this.parts = List.copyOf(parts);
+        this.contexts = List.copyOf(contexts);
+        this.manager = manager;
+        this.cfg = cfg;
+        this.guided = parts.stream().anyMatch(Part::unconditional);
+    }
+
+    @Override
+    public NDArray predict(NDArray input, ModelStep step) {
+        long batch = input.getShape().get(0);
+        NDArray context = contextFor(batch);
+        int entries = parts.size();
+        return TensorScope.keep(() -> {
+            NDArray x = entries == 1 ? input : input.tile(new long[] {entries, 1, 1, 1});
+            NDArray t = input.getManager().full(new Shape(entries * batch), (float) step.timestep(), DataType.FLOAT32);
+            NDArray out = forward(x, t, context, hookContext(step, (int) batch));
+            return entries == 1 ? out : combine(out.split(entries, 0));
+        });
+    }
+
+    /** The UNet with the active hooks around its stages. */
+    private NDArray forward(NDArray sample, NDArray timesteps, NDArray context, HookContext where) {
+        UNet2DConditionModel unet = use.model();
+        List<ForwardHook> active = hooks.stream().filter(h -> h.activeAt(where.step())).toList();
+        ForwardHook.Stage prediction = in -> {
+            NDArray x = in.get(0);
+            NDArray ctx = in.get(2);
+            NDArray temb = unet.timeEmbedding(in.get(1), x.getShape().get(0));
+            NDArray h = stage(active, HookPoints.UNET_CONV_IN, new NDList(x),
+                    i -> new NDList(unet.convIn(i.get(0))), where).get(0);
+            NDList features = stage(active, HookPoints.UNET_ENCODE, new NDList(h, temb, ctx), i -> {
+                UNetFeatures f = unet.encode(i.get(0), i.get(1), i.get(2));
+                NDList all = new NDList(f.skips());
+                all.add(f.middle());
+                return all;
+            }, where);
+            UNetFeatures combined = new UNetFeatures(features.subList(0, features.size() - 1),
+                    features.get(features.size() - 1));
+            return new NDList(unet.decode(combined, temb, ctx));
+        };
+        return stage(active, HookPoints.UNET_PREDICTION, new NDList(sample, timesteps, context), prediction, where)
+                .get(0);
+    }
+
+    /** Runs {@code base} wrapped by every active hook on {@code point}, the last added outermost. */
+    private static NDList stage(List<ForwardHook> active, String point, NDList inputs, ForwardHook.Stage base,
+            HookContext where) {
+        ForwardHook.Stage stage = base;
+        for (ForwardHook hook : active) {
+            if (hook.points().contains(point)) {
+                ForwardHook.Stage inner = stage;
+                stage = in -> hook.around(point, in, inner, where);
+            }
+        }
+        return stage.run(inputs);
+    }
+
+    private NDArray combine(NDList chunks) {
+        NDArray uncond = guided ? mean(chunks, true) : null;
+        NDArray cond = mean(chunks, false);
+        if (uncond == null) {
+            return cond;
+        }
+        return cond.sub(uncond).muli((float) cfg).addi(uncond);
+    }
+
+    /** The strength-weighted mean of one side's predictions (a single entry is taken as it is). */
+    private NDArray mean(NDList chunks, boolean unconditional) {
+        List<Integer> side = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).unconditional() == unconditional) {
+                side.add(i);
+            }
+        }
+        if (side.size() == 1) {
+            return chunks.get(side.get(0));
+        }
+        NDArray sum = null;
+        double total = 0;
+        for (int i : side) {
+            double strength = parts.get(i).entry().strength();
+            NDArray term = chunks.get(i).mul((float) strength);
+            sum = sum == null ? term : sum.addi(term);
+            total += strength;
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException((unconditional ? "negative" : "positive")
+                    + " conditioning: the strengths of its entries sum to 0");
+        }
+        return sum.divi((float) total);
+    }
+
+    private HookContext hookContext(ModelStep step, int batch) {
+        List<HookContext.BatchPart> rows = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            rows.add(new HookContext.BatchPart(i * batch, batch, parts.get(i).unconditional(), parts.get(i).entry()));
+        }
+        return new HookContext(step, rows);
+    }
+
+    /** Every part's context repeated to the latent batch, in part order: {@code [parts x batch, tokens, dim]}. */
+    private synchronized NDArray contextFor(long batch) {
+        if (batch != contextBatch) {
+            List<NDArray> rows = new ArrayList<>();
+            for (int i = 0; i < contexts.size(); i++) {
+                NDArray context = contexts.get(i);
+                long rowsHeld = context.getShape().get(0);
+                if (rowsHeld != 1 && rowsHeld != batch) {
+                    throw new IllegalArgumentException((parts.get(i).unconditional() ? "negative" : "positive")
+                            + " conditioning has a batch of " + rowsHeld + " for a latent batch of " + batch
+                            + " (expected 1 or " + batch + ")");
+                }
+                rows.add(rowsHeld == batch ? context : context.tile(new long[] {batch, 1, 1}));
+            }
+            NDArray built = rows.size() == 1 ? rows.get(0).duplicate() : NDArrays.concat(new NDList(rows), 0);
+            built.attach(manager);
+            // Kept across steps: no computation scope may free it.
+            NDScope.unregister(built);
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i) != contexts.get(i)) {
+                    rows.get(i).close();
+                }
+            }
+            if (batchContext != null) {
+                batchContext.close();
+            }
+            batchContext = built;
+            contextBatch = batch;
+        }
+        return batchContext;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        use.close();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tessera.sd.nodes.internal.nodes;
+
+import dev.tessera.graph.api.NodeException;
+import java.util.List;
+
+/** NodeExceptions for the math's refusals, naming the input they are about. */
+final class Failures {
+
+    private Failures() {}
+
+    /**
+     * An {@code invalid_input} error with {@code cause}'s message, about the input of {@code inputs} whose name
+     * starts the message (the math names what it checked first: "positive conditioning is ...", "cfg must ..."),
+     * else about {@code fallbackInput}.
+     */
+    static NodeException invalid(RuntimeException cause, List<String> inputs, String fallbackInput) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String input = fallbackInput;
+        for (String candidate : inputs) {
+            if (message.startsWith(candidate + " ") || message.startsWith(candidate + ":")) {
+                input = candidate;
+                break;
+            }
+        }
+        return new NodeException("invalid_input", input, message, cause);
+    }
+}

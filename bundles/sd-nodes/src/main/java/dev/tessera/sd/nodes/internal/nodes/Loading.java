@@ -1,0 +1,26 @@
+package dev.tessera.sd.nodes.internal.nodes;
+
+import dev.tessera.graph.api.Folders;
+import dev.tessera.graph.api.NodeException;
+import dev.tessera.graph.api.NodeResult;
+import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.sd.nodes.internal.CheckpointCache;
+import dev.tessera.tokenizers.TokenizerException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/** What the checkpoint loader nodes share: load through the cache, report failures on the file's input. */
+final class Loading {
+
+    private Loading() {}
+
+    static NodeResult checkpoint(CheckpointCache cache, Folders folders, Path file, Path arch, String input) {
+        try {
+            CheckpointCache.CheckpointHandles handles = cache.openCheckpoint(file, arch,
+                    ModelFiles.tokenizerFolders(folders, file));
+            return NodeResult.of(handles.model(), handles.clip(), handles.vae());
+        } catch (ModelLoadException | TokenizerException | UncheckedIOException e) {
+            throw new NodeException("invalid_input", input, e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tessera.sd.nodes.internal.nodes;
+
+import dev.tessera.graph.api.Folders;
+import dev.tessera.graph.api.InputSpec;
+import dev.tessera.graph.api.NodeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+
+/**
+ * Model files in ComfyUI's folders under the models directory ({@code checkpoints}, {@code vae}, {@code configs},
+ * {@code tokenizers}): the COMBO inputs that list them (read again whenever asked, so new files appear without a
+ * restart) and the resolution of a chosen name.
+ */
+final class ModelFiles {
+
+    static final String CHECKPOINTS = "checkpoints";
+    static final String VAE = "vae";
+    static final String CONFIGS = "configs";
+    static final List<String> SAFETENSORS = List.of(".safetensors");
+    static final List<String> ARCH_FILES = List.of(".arch.json");
+    /** Beside {@code name.safetensors}, a folder {@code name.tokenizer/} holds that checkpoint's own tokenizer. */
+    static final String TOKENIZER_SUFFIX = ".tokenizer";
+
+    private ModelFiles() {}
+
+    /** A COMBO of the files of {@code kind} ending in one of {@code extensions}. */
+    static InputSpec combo(String input, Folders folders, String kind, List<String> extensions) {
+        return InputSpec.combo(input, () -> folders.listModelFiles(kind, extensions), null);
+    }
+
+    /** The file chosen in {@code input}, or a NodeException naming the input. */
+    static Path resolve(Folders folders, String kind, String input, String name) {
+        try {
+            return folders.resolveModelFile(kind, name);
+        } catch (NodeException e) {
+            throw NodeException.invalidInput(input, e.getMessage());
+        }
+    }
+
+    /**
+     * Where the CLIP tokenizer of checkpoint {@code file} is looked for: {@code <name>.tokenizer/} beside it, then
+     * {@code <models>/tokenizers/clip_l/} (filled once by the user with any SD1.x tokenizer).
+     */
+    static List<Path> tokenizerFolders(Folders folders, Path file) {
+        String name = file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "");
+        return List.of(file.resolveSibling(name + TOKENIZER_SUFFIX),
+                folders.models().resolve("tokenizers").resolve("clip_l"));
+    }
+
+    /** A change key for a file: its size and modification time, so a replaced file loads anew. */
+    static String fingerprint(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return file + "|unreadable";
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tessera.sd.nodes.internal.nodes;
+
+import dev.tessera.graph.engine.RunOptions;
+import dev.tessera.graph.engine.RunResult;
+import dev.tessera.graph.engine.WorkflowEngine;
+import dev.tessera.graph.engine.internal.TestEngine;
+import dev.tessera.image.internal.nodes.SaveImageNode;
+import dev.tessera.sd.nodes.internal.CheckpointCache;
+import dev.tessera.sd.nodes.internal.Fixtures.CpuRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The real engine with this bundle's node types and SaveImage, over a CPU runtime, as SCR would wire them. */
+final class Graph implements AutoCloseable {
+
+    final CpuRuntime runtime = new CpuRuntime();
+    final TestEngine host;
+    final CheckpointCache cache = new CheckpointCache(runtime);
+
+    Graph(Path home, Path models) {
+        host = new TestEngine(home, models);
+        host.register(new CheckpointLoaderSimpleNode(host.folders(), cache));
+        host.register(new CheckpointLoaderWithArchNode(host.folders(), cache));
+        host.register(new VAELoaderNode(host.folders(), cache));
+        host.register(new CLIPTextEncodeNode(runtime));
+        host.register(new CLIPSetLastLayerNode());
+        host.register(new EmptyLatentImageNode(runtime));
+        host.register(new KSamplerNode(runtime));
+        host.register(new KSamplerAdvancedNode(runtime));
+        host.register(new VAEDecodeNode(runtime));
+        host.register(new VAEEncodeNode(runtime));
+        host.register(new SaveImageNode(host.folders()));
+    }
+
+    WorkflowEngine engine() {
+        return host.engine();
+    }
+
+    RunResult run(String json) {
+        return engine().run(engine().parse(json, "test"), RunOptions.defaults(), event -> { });
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        host.close();
+        cache.close();
+        runtime.close();
+    }
+}

@@ -1,0 +1,162 @@
+package dev.tessera.sd.nodes.internal.nodes;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.graph.api.InterruptedExecutionException;
+import dev.tessera.model.api.Latent;
+import dev.tessera.sampling.ComfySchedules;
+import dev.tessera.sampling.NoiseSchedule;
+import dev.tessera.sampling.Schedule;
+import dev.tessera.sd.nodes.internal.ComfySampling;
+import dev.tessera.sd.nodes.internal.Fixtures;
+import dev.tessera.sd.nodes.internal.Fixtures.Context;
+import dev.tessera.sd.nodes.internal.Fixtures.MapInputs;
+import dev.tessera.sd.nodes.internal.Fixtures.RunScope;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** KSampler and KSamplerAdvanced: ComfyUI's cuts of the schedule, noise, progress, interrupt, memory. */
+class KSamplerTest {
+
+    @TempDir
+    Path home;
+    private Graph graph;
+    private BadInputTest.Loaded loaded;
+    private RunScope scope;
+
+    @BeforeEach
+    void setUp() {
+        Path models = Fixtures.tinyModels(home);
+        graph = new Graph(home, models);
+        loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
+        scope = new RunScope();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        scope.close();
+        loaded.close();
+        graph.close();
+    }
+
+    private Latent simple(MapInputs inputs) {
+        return (Latent) new KSamplerNode(graph.runtime).execute(inputs, new Context(scope)).value(0);
+    }
+
+    private Latent advanced(MapInputs base, String addNoise, long start, long end, String leftover, Latent from) {
+        MapInputs in = base.with("add_noise", addNoise).with("noise_seed", 42L).with("start_at_step", start)
+                .with("end_at_step", end).with("return_with_leftover_noise", leftover).with("latent_image", from);
+        return (Latent) new KSamplerAdvancedNode(graph.runtime).execute(in, new Context(scope)).value(0);
+    }
+
+    @Test
+    void twoAdvancedSamplersSplittingTheStepsEqualOneSampler() {
+        // Exact for single-step samplers, in the variance-exploding (Euler) and variance-preserving (DDIM) spaces:
+        // the first returns its leftover noise in ComfyUI's x0 + sigma * n form, the second continues from it.
+        for (String sampler : new String[] {"euler", "ddim"}) {
+            float[] whole = simple(loaded.samplerInputs(loaded.model).with("sampler_name", sampler)).samples()
+                    .toFloatArray();
+            Latent half = advanced(loaded.samplerInputs(loaded.model).with("sampler_name", sampler), "enable", 0, 4,
+                    "enable", loaded.empty);
+            Latent rest = advanced(loaded.samplerInputs(loaded.model).with("sampler_name", sampler), "disable", 4,
+                    10000, "disable", half);
+            float[] split = rest.samples().toFloatArray();
+            double worst = 0;
+            for (int i = 0; i < whole.length; i++) {
+                worst = Math.max(worst, Math.abs(whole[i] - split[i]));
+            }
+            assertTrue(worst < 1e-4, sampler + ": largest difference " + worst);
+        }
+    }
+
+    @Test
+    void theScheduleIsCutAsComfyUiCutsItsSigmas() {
+        NoiseSchedule training = NoiseSchedule.stableDiffusion();
+        Schedule full = ComfySchedules.named("normal", training, 10);
+        ComfySampling.Request cut = new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler", "normal",
+                loaded.positive, loaded.negative, 1.0, 3, 7, true);
+        Schedule s = ComfySampling.schedule(cut);
+        // sigmas[:8] with the last set to 0, then [3:]
+        double[] sigmas = Arrays.copyOf(full.sigmas(), 8);
+        sigmas[7] = 0;
+        assertArrayEquals(Arrays.copyOfRange(sigmas, 3, 8), s.sigmas());
+        assertArrayEquals(Arrays.copyOfRange(full.timesteps(), 3, 7), s.timesteps());
+        assertTrue(!s.inflatedInitialNoise());
+        ComfySampling.Request leftover = new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler", "normal",
+                loaded.positive, loaded.negative, 1.0, 0, 7, false);
+        assertEquals(full.sigma(7), ComfySampling.schedule(leftover).sigma(7));
+        assertTrue(ComfySampling.schedule(leftover).inflatedInitialNoise());
+        assertNull(ComfySampling.schedule(new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler",
+                "normal", loaded.positive, loaded.negative, 1.0, 7, 7, true)), "start at the end: nothing runs");
+        assertNull(ComfySampling.schedule(ComfySampling.Request.simple(loaded.model, 0, 10, 7.5, "euler", "normal",
+                loaded.positive, loaded.negative, 0.0)), "denoise 0: nothing runs");
+    }
+
+    @Test
+    void denoiseZeroReturnsTheLatentAndLowDenoiseStaysNearIt() {
+        NDManager m = graph.runtime.newManager("img");
+        Latent image = Latent.owning(m, m.randomNormal(new Shape(1, 4, 8, 8)), null, null);
+        Latent same = simple(loaded.samplerInputs(loaded.model).with("latent_image", image).with("denoise", 0.0));
+        assertArrayEquals(image.samples().toFloatArray(), same.samples().toFloatArray());
+        Latent little = simple(loaded.samplerInputs(loaded.model).with("latent_image", image).with("denoise", 0.1));
+        Latent much = simple(loaded.samplerInputs(loaded.model).with("latent_image", image).with("denoise", 1.0));
+        double near = little.samples().sub(image.samples()).norm().getFloat();
+        double far = much.samples().sub(image.samples()).norm().getFloat();
+        assertTrue(near < far, "denoise 0.1 stays closer to the input (" + near + ") than denoise 1 (" + far + ")");
+        image.close();
+    }
+
+    @Test
+    void progressIsReportedEveryStepAndAnInterruptStopsTheRun() {
+        Context context = new Context(scope);
+        new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model).with("steps", 4L), context);
+        assertEquals(4, context.progress.size());
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(new long[] {i + 1, 4}, context.progress.get(i));
+        }
+        Context stopping = new Context(scope, 3);
+        assertThrows(InterruptedExecutionException.class,
+                () -> new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model), stopping));
+        assertEquals(3, stopping.progress.size(), "stopped after the third step");
+    }
+
+    @Test
+    void theSameSeedGivesTheSameLatentAndAnotherSeedAnother() {
+        float[] a = simple(loaded.samplerInputs(loaded.model).with("steps", 3L)).samples().toFloatArray();
+        float[] b = simple(loaded.samplerInputs(loaded.model).with("steps", 3L)).samples().toFloatArray();
+        float[] c = simple(loaded.samplerInputs(loaded.model).with("steps", 3L).with("seed", 43L)).samples()
+                .toFloatArray();
+        assertArrayEquals(a, b);
+        assertTrue(!Arrays.equals(a, c));
+    }
+
+    @Test
+    void manyRunsLeaveNoTensorBehind() {
+        NDManager run = graph.runtime.runManager(scope);
+        int before = -1;
+        for (int i = 0; i < 12; i++) {
+            try (Latent out = simple(loaded.samplerInputs(loaded.model).with("steps", 2L)
+                    .with("sampler_name", i % 2 == 0 ? "dpmpp_2m" : "euler_ancestral"))) {
+                assertEquals(new Shape(1, 4, 8, 8), out.samples().getShape());
+            }
+            assertEquals(0, run.getManagedArrays().size(), "run temporaries are freed after each execution");
+            int now = graph.runtime.base().getManagedArrays().size();
+            if (i == 2) {
+                before = now;
+            } else if (i > 2) {
+                assertEquals(before, now, "the number of live managers and arrays stays flat");
+            }
+        }
+    }
+}

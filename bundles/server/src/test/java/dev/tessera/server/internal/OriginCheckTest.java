@@ -1,0 +1,29 @@
+package dev.tessera.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class OriginCheckTest {
+
+    @Test
+    void sameOriginAndNoOriginPass() {
+        assertNull(OriginCheck.refusal(null, "127.0.0.1:8188", false));
+        assertNull(OriginCheck.refusal("http://127.0.0.1:8188", "127.0.0.1:8188", false));
+        assertNull(OriginCheck.refusal("http://LOCALHOST:8188", "localhost:8188", false));
+        assertNull(OriginCheck.refusal("http://example.org", "example.org", false));
+        assertNull(OriginCheck.refusal("https://example.org", "example.org", true));
+        assertNull(OriginCheck.refusal("http://[::1]:8188", "[::1]:8188", false));
+    }
+
+    @Test
+    void otherOriginsAreRefused() {
+        assertNotNull(OriginCheck.refusal("http://evil.example", "127.0.0.1:8188", false));
+        assertNotNull(OriginCheck.refusal("http://127.0.0.1:9999", "127.0.0.1:8188", false));
+        assertNotNull(OriginCheck.refusal("https://example.org", "example.org", false));
+        assertNotNull(OriginCheck.refusal("null", "127.0.0.1:8188", false));
+        assertNotNull(OriginCheck.refusal("http://127.0.0.1:8188", null, false));
+        assertNotNull(OriginCheck.refusal("http://127.0.0.1:8188", "127.0.0.1:x", false));
+    }
+}

@@ -1,0 +1,236 @@
+package dev.tessera.server.internal.http;
+
+import static dev.tessera.server.internal.JsonAssert.assertJson;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.tessera.server.internal.ServerConfig;
+import dev.tessera.server.internal.TestNodes;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /ws} over a real WebSocket: the welcome, a run's event sequence with previews, routing, refusals. */
+class WebSocketEndpointTest {
+
+    @TempDir
+    Path home;
+    TestServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+    final Semaphore gate = new Semaphore(1000);
+    final List<WebSocket> sockets = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestServer(home, ServerConfig.of(1 << 20, 1 << 20, 100, 64, "test"));
+        server.engine.register(TestNodes.intSource());
+        server.engine.register(TestNodes.steps(gate));
+        server.engine.register(TestNodes.savePng(() -> server.engine.folders().output()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sockets.forEach(WebSocket::abort);
+        gate.release(1000);
+        server.close();
+    }
+
+    /** Records text messages as JSON and binary messages as bytes, in arrival order. */
+    static final class Client implements WebSocket.Listener {
+        private final List<Object> received = new ArrayList<>();
+        private final StringBuilder text = new StringBuilder();
+        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                add(JsonParser.parseString(text.toString()).getAsJsonObject());
+                text.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            binary.writeBytes(b);
+            if (last) {
+                add(binary.toByteArray());
+                binary.reset();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        private synchronized void add(Object message) {
+            received.add(message);
+            notifyAll();
+        }
+
+        synchronized List<Object> received() {
+            return List.copyOf(received);
+        }
+
+        synchronized Object await(Predicate<Object> test, String what) throws InterruptedException {
+            long end = System.currentTimeMillis() + 20_000;
+            while (true) {
+                for (Object m : received) {
+                    if (test.test(m)) return m;
+                }
+                long left = end - System.currentTimeMillis();
+                if (left <= 0) fail("no message " + what + " in " + received);
+                wait(left);
+            }
+        }
+
+        JsonObject awaitEnd(String promptId) throws InterruptedException {
+            return (JsonObject) await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("executing")
+                    && o.getAsJsonObject("data").get("node").isJsonNull()
+                    && o.getAsJsonObject("data").get("prompt_id").getAsString().equals(promptId), "ending " + promptId);
+        }
+
+        /** The messages of one prompt in order: "type[:node]" for JSON, "preview" for binary frames. */
+        synchronized List<String> about(String promptId) {
+            List<String> out = new ArrayList<>();
+            boolean inPrompt = false;
+            for (Object m : received) {
+                if (m instanceof byte[]) {
+                    if (inPrompt) out.add("preview");
+                    continue;
+                }
+                JsonObject o = (JsonObject) m;
+                JsonObject d = o.getAsJsonObject("data");
+                if (d == null || !d.has("prompt_id") || !d.get("prompt_id").getAsString().equals(promptId)) continue;
+                inPrompt = true;
+                String type = o.get("type").getAsString();
+                if (d.has("node")) type += ":" + (d.get("node").isJsonNull() ? "null" : d.get("node").getAsString());
+                out.add(type);
+            }
+            return out;
+        }
+    }
+
+    Client connect(String query, String origin) throws Exception {
+        Client client = new Client();
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (origin != null) b.header("Origin", origin);
+        WebSocket ws = b.buildAsync(URI.create("ws://127.0.0.1:" + server.base.getPort() + "/ws" + query), client)
+                .get(20, TimeUnit.SECONDS);
+        sockets.add(ws);
+        return client;
+    }
+
+    String submit(String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri("/prompt"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return JsonParser.parseString(r.body()).getAsJsonObject().get("prompt_id").getAsString();
+    }
+
+    static String workflow(int value, int steps) {
+        return """
+                {"1": {"class_type": "Int", "inputs": {"value": %d}},
+                 "2": {"class_type": "Steps", "inputs": {"value": ["1", 0], "steps": %d}},
+                 "3": {"class_type": "SavePng", "inputs": {"value": ["2", 0], "filename_prefix": "ws"}}}
+                """.formatted(value, steps);
+    }
+
+    @Test
+    void welcomesWithStatusAndItsSid() throws Exception {
+        Client named = connect("?clientId=abc", null);
+        assertJson("{'type': 'status', 'data': {'status': {'exec_info': {'queue_remaining': 0}}, 'sid': 'abc'}}",
+                named.await(m -> true, "welcome"));
+        Client anonymous = connect("", null);
+        JsonObject welcome = (JsonObject) anonymous.await(m -> true, "welcome");
+        assertTrue(welcome.getAsJsonObject("data").get("sid").getAsString().matches("[0-9a-f]{32}"), welcome::toString);
+    }
+
+    @Test
+    void streamsARunsEventsWithPreviewsToItsClientOnly() throws Exception {
+        Client mine = connect("?clientId=me", null);
+        Client other = connect("?clientId=other", null);
+        mine.await(m -> true, "welcome");
+        String id = submit("{\"prompt\": " + workflow(5, 2) + ", \"client_id\": \"me\"}");
+        mine.awaitEnd(id);
+        assertEquals(List.of("execution_start", "execution_cached", "executing:1", "executing:2", "progress:2", "preview",
+                "progress:2", "preview", "executing:3", "executed:3", "execution_success", "executing:null"), mine.about(id));
+        List<byte[]> previews = mine.received().stream().filter(m -> m instanceof byte[]).map(m -> (byte[]) m).toList();
+        // Event 1 (preview image), image type 2 (PNG), then the PNG of each step.
+        assertArrayEquals(new byte[] {0, 0, 0, 1, 0, 0, 0, 2}, Arrays.copyOf(previews.get(0), 8));
+        assertArrayEquals(TestNodes.png(1), Arrays.copyOfRange(previews.get(0), 8, previews.get(0).length));
+        assertArrayEquals(TestNodes.png(2), Arrays.copyOfRange(previews.get(1), 8, previews.get(1).length));
+        JsonObject executed = (JsonObject) mine.await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("executed"), "executed");
+        assertJson("{'node': '3', 'display_node': '3', 'prompt_id': '" + id + "', 'output': {'images':"
+                + " [{'filename': 'ws_" + id + ".png', 'subfolder': '', 'type': 'output'}]}}", executed.get("data"));
+        JsonObject progress = (JsonObject) mine.await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("progress"), "progress");
+        assertJson("{'value': 1, 'max': 2, 'prompt_id': '" + id + "', 'node': '2'}", progress.get("data"));
+
+        // The same prompt again comes from the cache; the output node's images are sent again.
+        String again = submit("{\"prompt\": " + workflow(5, 2) + ", \"client_id\": \"me\"}");
+        mine.awaitEnd(again);
+        assertEquals(List.of("execution_start", "execution_cached", "executed:3", "execution_success", "executing:null"),
+                mine.about(again));
+
+        other.await(m -> true, "welcome");
+        assertEquals(List.of(), other.about(id), "another client's events are not broadcast");
+        assertTrue(other.received().stream().filter(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("status"))
+                .count() >= 3, "queue status reaches everyone");
+    }
+
+    @Test
+    void interruptOverHttpEndsTheRunOnTheSocket() throws Exception {
+        gate.drainPermits();
+        gate.release(1);
+        Client mine = connect("?clientId=me", null);
+        String id = submit("{\"prompt\": " + workflow(1, 5) + ", \"client_id\": \"me\"}");
+        mine.await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("progress"), "first step");
+        http.send(HttpRequest.newBuilder(server.uri("/interrupt")).POST(HttpRequest.BodyPublishers.ofString("{\"prompt_id\": \"" + id + "\"}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        gate.release(10);
+        mine.awaitEnd(id);
+        List<String> seen = mine.about(id);
+        assertEquals("execution_interrupted", seen.get(seen.size() - 2), seen::toString);
+    }
+
+    @Test
+    void refusesCrossOriginUpgradesAndPlainGets() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> connect("?clientId=x", "http://evil.example"));
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
+        assertEquals(403, handshake.getResponse().statusCode());
+        connect("?clientId=y", "http://127.0.0.1:" + server.base.getPort()).await(m -> true, "welcome from the same origin");
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(server.uri("/ws")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, plain.statusCode());
+        assertTrue(plain.body().contains("WebSocket"), plain.body());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tessera.tensor.internal;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtEngineProvider;
+import dev.tessera.graph.api.ResourceScope;
+import dev.tessera.tensor.TensorRuntime;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Loads DJL's PyTorch engine once, with this bundle's class loader as context loader so DJL finds its engine
+ * provider, {@code native/lib/pytorch.properties} (from the tensor-native-cpu fragment) and the JNI library.
+ * Framework properties: {@code tessera.device} (cpu, gpu, gpu:N; default: first GPU if any) and
+ * {@code tessera.dtype} (float32, float16; default float32 on CPU, float16 on GPU).
+ */
+@Component(service = TensorRuntime.class, immediate = true) // load libtorch at start: fail early, not mid-run
+public final class DjlTensorRuntime implements TensorRuntime {
+
+    static final String ENGINE = "PyTorch";
+    static final String DEVICE_PROPERTY = "tessera.device";
+    static final String DTYPE_PROPERTY = "tessera.dtype";
+
+    private final Engine engine;
+    private final Device device;
+    private final DataType computeType;
+    /** Identifies this runtime's manager among a run's shared resources. */
+    private final Object runManagerKey = new Object();
+
+    @Activate
+    public DjlTensorRuntime(BundleContext context) {
+        this(context::getProperty);
+    }
+
+    /** Outside OSGi (tests, embedding): {@code properties} looks up the settings by name. */
+    public DjlTensorRuntime(UnaryOperator<String> properties) {
+        // DJL reads these once, when the engine loads: no downloads (natives come from the fragment or
+        // PYTORCH_LIBRARY_PATH), and no TorchScript graph optimizer (it re-profiles on every new input shape).
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
+        setIfAbsent("ai.djl.default_engine", ENGINE);
+        this.engine = call(DjlTensorRuntime::loadEngine);
+        this.device = ComputePolicy.device(properties.apply(DEVICE_PROPERTY), engine.getGpuCount());
+        this.computeType = ComputePolicy.computeType(properties.apply(DTYPE_PROPERTY), device);
+    }
+
+    private static Engine loadEngine() {
+        try {
+            if (!Engine.hasEngine(ENGINE)) {
+                // DJL discovers engines once, through the context loader of whoever touched it first; if that was
+                // not us, its list lacks PyTorch: register it directly.
+                Engine.registerEngine(new PtEngineProvider());
+            }
+            return Engine.getEngine(ENGINE);
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("DJL's PyTorch engine did not load. On CPU install the fragment"
+                    + " dev.tessera.tensor.native.cpu; for CUDA set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 directory"
+                    + " (and PYTORCH_FLAVOR=cu128). Cause: " + e, e);
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public DataType computeType() {
+        return computeType;
+    }
+
+    @Override
+    public NDManager newManager(String name) {
+        return call(() -> {
+            NDManager manager = engine.newBaseManager(device);
+            manager.setName(name);
+            return manager;
+        });
+    }
+
+    @Override
+    public NDManager runManager(ResourceScope scope) {
+        return scope.shared(runManagerKey, () -> newManager("run"));
+    }
+
+    @Override
+    public <T> T call(Callable<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(DjlTensorRuntime.class.getClassLoader());
+        try {
+            return work.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UndeclaredThrowableException(e, "checked exception in TensorRuntime.call: " + e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TensorRuntime[" + engine.getEngineName() + " " + engine.getVersion() + ", " + device + ", "
+                + computeType + "]";
+    }
+}

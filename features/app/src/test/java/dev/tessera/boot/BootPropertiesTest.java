@@ -1,0 +1,61 @@
+package dev.tessera.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootPropertiesTest {
+
+    @TempDir
+    Path cwd;
+
+    private Map<String, String> of(Map<String, String> existing, String... args) {
+        return BootProperties.of(List.of(args), cwd, existing::get);
+    }
+
+    @Test
+    void folderOptionsBecomeAbsoluteFrameworkPropertiesInEitherSpelling() {
+        Map<String, String> p = of(Map.of(), "run", "wf.json", "--out", "o", "--models=/m", "--temp", "../t", "--input", "i");
+        assertEquals(cwd.resolve("o").toString(), p.get("tessera.output.dir"));
+        assertEquals("/m", p.get("tessera.models.dir"));
+        assertEquals(cwd.getParent().resolve("t").toString(), p.get("tessera.temp.dir"));
+        assertEquals(cwd.resolve("i").toString(), p.get("tessera.input.dir"));
+    }
+
+    @Test
+    void anOptionWinsOverASystemPropertyButDefaultsDoNot() {
+        Map<String, String> p = of(Map.of("tessera.output.dir", "/old", "felix.fileinstall.dir", "/plugins"), "run", "wf.json", "--out", "new");
+        assertEquals(cwd.resolve("new").toString(), p.get("tessera.output.dir"));
+        assertEquals(null, p.get("felix.fileinstall.dir"), "an explicit plugin folder is kept");
+    }
+
+    @Test
+    void runUsesTheInputFolderNextToTheWorkflowWhenThereIsOne() throws IOException {
+        Files.createDirectories(cwd.resolve("samples/input"));
+        assertEquals(cwd.resolve("samples/input").toString(), of(Map.of(), "run", "samples/wf.json").get("tessera.input.dir"));
+        assertEquals(cwd.resolve("samples/input").toString(), of(Map.of(), "run", "--", "samples/wf.json").get("tessera.input.dir"));
+        assertEquals(null, of(Map.of(), "run", "elsewhere/wf.json").get("tessera.input.dir"), "no input/ beside it");
+        assertEquals(null, of(Map.of(), "nodes", "samples/wf.json").get("tessera.input.dir"), "only for run");
+        assertEquals(null, of(Map.of("tessera.input.dir", "/in"), "run", "samples/wf.json").get("tessera.input.dir"));
+        assertEquals(cwd.resolve("mine").toString(), of(Map.of(), "run", "samples/wf.json", "--input", "mine").get("tessera.input.dir"));
+    }
+
+    @Test
+    void pluginsFolderDefaultsUnderHome() {
+        assertEquals(cwd.resolve("plugins").toString(), of(Map.of(), "nodes").get("felix.fileinstall.dir"));
+        assertEquals(cwd.resolve("h/plugins").toString(), of(Map.of("tessera.home", "h"), "nodes").get("felix.fileinstall.dir"));
+    }
+
+    @Test
+    void missingValuesAreLeftForTheCommandLineToReport() {
+        Map<String, String> p = of(Map.of(), "run", "wf.json", "--out");
+        assertEquals(Map.of("felix.fileinstall.dir", cwd.resolve("plugins").toString()), p);
+        assertEquals(Map.of("felix.fileinstall.dir", cwd.resolve("plugins").toString()), of(Map.of(), "run", "--out="));
+    }
+}

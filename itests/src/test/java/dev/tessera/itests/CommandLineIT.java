@@ -1,0 +1,98 @@
+package dev.tessera.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Test;
+
+/** Usage errors exit 2 with the usage line; other failures exit 1; never a stack trace. */
+public class CommandLineIT extends TesseraOsgiTestBase {
+
+    private static void assertNoStackTrace(CliRun run) {
+        assertFalse(run.toString(), (run.out() + run.err()).contains("\tat "));
+    }
+
+    private static void assertUsage(CliRun run, String message, String usage) {
+        assertEquals(run.toString(), 2, run.code());
+        assertTrue(run.toString(), run.err().contains("error: " + message));
+        assertTrue(run.toString(), run.err().contains(usage));
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    public void noArgumentsOrAnUnknownCommandPrintTheCommandList() {
+        CliRun none = tessera();
+        assertEquals(none.toString(), 2, none.code());
+        assertTrue(none.toString(), none.err().startsWith("usage: tessera <command> [arguments]"));
+        CliRun unknown = tessera("frobnicate");
+        assertUsage(unknown, "unknown command 'frobnicate'", "usage: tessera <command> [arguments]");
+        assertTrue(unknown.toString(), unknown.err().contains("  run "));
+        assertTrue(unknown.toString(), unknown.err().contains("  nodes "));
+    }
+
+    @Test
+    public void wrongRunArgumentsAreUsageErrors() {
+        String usage = "usage: tessera run <workflow.json> [--out DIR]";
+        assertUsage(tessera("run"), "run needs a workflow file", usage);
+        assertUsage(tessera("run", "a.json", "b.json"), "run takes one workflow file, got 2", usage);
+        assertUsage(tessera("run", "--bogus", "a.json"), "unknown option '--bogus'", usage);
+        assertUsage(tessera("run", "a.json", "--out"), "option --out needs a value", usage);
+    }
+
+    @Test
+    public void helpListsTheCommandsOnStdout() {
+        CliRun help = tessera("help");
+        assertEquals(help.toString(), 0, help.code());
+        assertTrue(help.toString(), help.out().contains("tessera run <workflow.json>"));
+        assertTrue(help.toString(), help.out().contains("tessera nodes [TYPE...]"));
+        CliRun one = tessera("help", "run");
+        assertEquals(one.toString(), 0, one.code());
+        assertTrue(one.toString(), one.out().startsWith("usage: tessera run <workflow.json>"));
+    }
+
+    @Test
+    public void aMissingOrUnreadableWorkflowFileExitsOne() throws Exception {
+        CliRun missing = tessera("run", "no/such/workflow.json");
+        assertEquals(missing.toString(), 1, missing.code());
+        assertTrue(missing.toString(), missing.err().startsWith("error: workflow file not found: "));
+        assertNoStackTrace(missing);
+
+        Path binary = Files.createTempFile("not-utf8", ".json");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        CliRun garbage = tessera("run", binary.toString());
+        assertEquals(garbage.toString(), 1, garbage.code());
+        assertTrue(garbage.toString(), garbage.err().contains("is not UTF-8 text"));
+        assertNoStackTrace(garbage);
+    }
+
+    @Test
+    public void aFolderOptionThatDisagreesWithTheRunningFrameworkIsRefused() {
+        CliRun run = tessera("run", TesseraFramework.repo().resolve("sample-workflows/image-roundtrip.json").toString(),
+                "--out", "/somewhere/else");
+        assertEquals(run.toString(), 1, run.code());
+        assertTrue(run.toString(), run.err().contains("--out /somewhere/else was not applied"));
+        assertTrue(run.toString(), run.err().contains("tessera.output.dir"));
+        // The folder the framework does use is accepted.
+        CliRun same = tessera("run", TesseraFramework.repo().resolve("sample-workflows/image-roundtrip.json").toString(),
+                "--out", TesseraFramework.home().resolve("output").toString());
+        assertEquals(same.toString(), 0, same.code());
+    }
+
+    @Test
+    public void nodesListsEveryNodeTypeWithInputsAndOutputs() {
+        CliRun nodes = tessera("nodes");
+        assertEquals(nodes.toString(), 0, nodes.code());
+        for (String type : new String[] {"LoadImage", "SaveImage", "PreviewImage", "ImageScale", "PrimitiveInt",
+                "PrimitiveFloat", "PrimitiveString"}) {
+            assertTrue(nodes.toString(), nodes.outLines().stream().anyMatch(l -> l.startsWith(type + "  (")));
+        }
+        assertTrue(nodes.toString(), nodes.out().contains("  in   upscale_method     COMBO  nearest-exact | bilinear | area | bicubic | lanczos"));
+        assertTrue(nodes.toString(), nodes.out().contains("  in   image              COMBO  mosaic.png | pixel.png"));
+        CliRun unknown = tessera("nodes", "NoSuchNode");
+        assertEquals(unknown.toString(), 1, unknown.code());
+        assertTrue(unknown.toString(), unknown.err().startsWith("error: no node type NoSuchNode; installed: "));
+    }
+}
