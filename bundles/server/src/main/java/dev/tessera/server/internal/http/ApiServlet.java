@@ -31,8 +31,9 @@ abstract class ApiServlet extends HttpServlet {
         } catch (ApiException e) {
             if (!resp.isCommitted()) {
                 resp.reset();
-                // The rest of an oversize body is never read: the connection cannot carry another request.
-                if (e.status() == 413) resp.setHeader("Connection", "close");
+                // The rest of an oversize (or refused) body is never read: the connection cannot carry another
+                // request, and a client that reused it would see it closed under its next request.
+                if (e.status() == 413 || !bodyRead(req)) resp.setHeader("Connection", "close");
                 writeJson(resp, e.status(), e.body());
             }
         } catch (RuntimeException e) {
@@ -42,6 +43,15 @@ abstract class ApiServlet extends HttpServlet {
                 ApiException err = ApiException.of(500, "server_error", "the server failed: " + e);
                 writeJson(resp, 500, err.body());
             }
+        }
+    }
+
+    private static boolean bodyRead(HttpServletRequest req) {
+        if (req.getContentLengthLong() == 0) return true;
+        try {
+            return req.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            return false;
         }
     }
 

@@ -37,8 +37,9 @@ public final class UploadImageServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String boundary = Multipart.boundary(req.getContentType());
-        List<Multipart.Part> parts = Multipart.parse(body(req, config.maxUploadBytes()), boundary);
+        // Read (within the limit) before judging the content type, so a refused request leaves the connection usable.
+        byte[] body = body(req, config.maxUploadBytes());
+        List<Multipart.Part> parts = Multipart.parse(body, Multipart.boundary(req.getContentType()));
         Multipart.Part image = Multipart.find(parts, "image").filter(p -> p.filename() != null)
                 .orElseThrow(() -> ApiException.badRequest("invalid_request", "the form has no file field 'image'"));
         String type = field(parts, "type", "input");

@@ -378,6 +378,37 @@ class ServerEndpointsTest {
         assertError(post("/free", "{\"free_memory\": \"yes\"}"), 400, "invalid_request");
     }
 
+    // ---- the editor at / ----
+
+    @Test
+    void theEditorIsServedAtTheRootBesideTheApi() throws Exception {
+        HttpResponse<byte[]> placeholder = get("/");
+        assertEquals(200, placeholder.statusCode());
+        assertEquals("text/html;charset=utf-8", placeholder.headers().firstValue("Content-Type").orElseThrow().replace(" ", ""));
+        assertTrue(new String(placeholder.body(), StandardCharsets.UTF_8).contains("built without the editor"));
+
+        Files.createDirectories(server.site.resolve("webroot/assets"));
+        Files.writeString(server.site.resolve("webroot/index.html"), "<!DOCTYPE html><title>editor</title>");
+        Files.writeString(server.site.resolve("webroot/assets/main.js"), "export const x = 1;");
+        HttpResponse<byte[]> index = get("/");
+        assertEquals("<!DOCTYPE html><title>editor</title>", new String(index.body(), StandardCharsets.UTF_8));
+        assertEquals("no-cache", index.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("<!DOCTYPE html><title>editor</title>", new String(get("/index.html").body(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> js = get("/assets/main.js");
+        assertEquals(200, js.statusCode());
+        assertEquals("text/javascript;charset=utf-8", js.headers().firstValue("Content-Type").orElseThrow().replace(" ", ""));
+        assertEquals("nosniff", js.headers().firstValue("X-Content-Type-Options").orElseThrow());
+        assertError(get("/assets"), 404, "not_found");
+        assertError(get("/assets/"), 404, "not_found");
+        assertError(get("/nothing.js"), 404, "not_found");
+        Files.writeString(home.resolve("secret.json"), "{}");
+        assertTrue(get("/../secret.json").statusCode() >= 400);
+        assertTrue(get("/assets/%2e%2e/%2e%2e/secret.json").statusCode() >= 400);
+        // The API keeps its paths.
+        assertEquals(200, get("/object_info/Int").statusCode());
+        assertEquals(200, get("/queue").statusCode());
+    }
+
     // ---- origin check ----
 
     @Test

@@ -4,10 +4,13 @@ import dev.tessera.graph.engine.internal.RealEngine;
 import dev.tessera.server.internal.ClientHub;
 import dev.tessera.server.internal.PromptQueue;
 import dev.tessera.server.internal.ServerConfig;
+import dev.tessera.server.internal.WebRoot;
 import jakarta.servlet.Servlet;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +35,13 @@ final class TestServer implements AutoCloseable {
     final ServerConfig config;
     private final Server server = new Server();
     final URI base;
+    /** The editor's files: {@code site/webroot/...}, seen through a class loader as the bundle's resources. */
+    final Path site;
 
     TestServer(Path home, ServerConfig config) throws Exception {
         this.engine = new RealEngine(home);
         this.config = config;
+        this.site = Files.createDirectories(home.resolve("site"));
         this.queue = PromptQueue.start(engine.engine(), hub, config.historySize(), System::currentTimeMillis);
         List<Servlet> servlets = List.of(
                 new ObjectInfoServlet(engine.engine()),
@@ -48,7 +54,8 @@ final class TestServer implements AutoCloseable {
                 new SystemStatsServlet(config),
                 new ModelsServlet(engine.folders()),
                 new FreeServlet(engine.engine(), config),
-                new WebSocketServlet(hub, queue, config));
+                new WebSocketServlet(hub, queue, config),
+                new WebRootServlet(new WebRoot(new URLClassLoader(new URL[] {site.toUri().toURL()}, null)::getResource)));
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
