@@ -1,0 +1,41 @@
+package dev.tessera.miglora.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.tessera.conformance.CaseResult;
+import dev.tessera.conformance.ConformanceFamily;
+import dev.tessera.conformance.ConformanceReport;
+import dev.tessera.conformance.ConformanceRunner;
+import dev.tessera.conformance.Families;
+import dev.tessera.miglora.Pack;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The pack's miglora cases through the shared runner at the pack's tolerance. */
+class MigloraConformanceTest {
+
+    @Test
+    void theReleasedForwardPassesAt1e4() {
+        List<ConformanceFamily> families = new ArrayList<>(Families.builtin());
+        families.add(new MigloraFamily());
+        List<String> lines = new ArrayList<>();
+        ConformanceReport report;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            report = new ConformanceRunner(families).run(Pack.root(), Set.of("miglora"), manager, DataType.FLOAT32,
+                    lines::add);
+        }
+        lines.forEach(System.out::println);
+        assertEquals(1, report.results().size(), String.join("\n", lines));
+        CaseResult result = report.results().get(0);
+        assertEquals("miglora/cases/released_forward.safetensors", result.packCase().id());
+        assertEquals(CaseResult.Status.PASS, result.status(), result.line());
+        assertEquals(List.of("box_masks", "mask_embedding", "mid_block_output_mean", "out"),
+                result.outcome().comparisons().stream().map(c -> c.output()).toList());
+        assertTrue(result.outcome().comparisons().stream().allMatch(c -> c.error() <= 1e-4), result.line());
+    }
+}
