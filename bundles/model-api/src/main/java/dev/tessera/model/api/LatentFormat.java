@@ -20,6 +20,12 @@ public record LatentFormat(String family, int channels, int downscale, double sc
     /** Stable Diffusion 1.x: 4 channels, 8x downscale, scaling 0.18215. */
     public static final LatentFormat SD1 = new LatentFormat("sd1", 4, 8, 0.18215, 0.0);
 
+    /**
+     * FLUX.1 (and Kontext): 16 channels, 8x downscale, {@code model = (vae - 0.1159) * 0.3611} (the
+     * {@code shift_factor} and {@code scaling_factor} of FLUX's vae/config.json, ComfyUI's {@code latent_formats.Flux}).
+     */
+    public static final LatentFormat FLUX = new LatentFormat("flux", 16, 8, 0.3611, 0.1159);
+
     public LatentFormat {
         Objects.requireNonNull(family, "family");
         if (family.isBlank()) {
