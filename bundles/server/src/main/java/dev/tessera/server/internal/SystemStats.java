@@ -1,7 +1,8 @@
 package dev.tessera.server.internal;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,13 +19,8 @@ public final class SystemStats {
     }
 
     public static Map<String, Object> of(String tesseraVersion) {
-        long ramTotal = -1;
-        long ramFree = -1;
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            ramTotal = sun.getTotalMemorySize();
-            ramFree = sun.getFreeMemorySize();
-        }
+        long ramTotal = osAttribute("TotalMemorySize");
+        long ramFree = osAttribute("FreeMemorySize");
         Runtime rt = Runtime.getRuntime();
         Map<String, Object> system = new LinkedHashMap<>();
         system.put("os", platform());
@@ -48,6 +44,20 @@ public final class SystemStats {
         out.put("system", system);
         out.put("devices", List.of(cpu));
         return out;
+    }
+
+    /**
+     * A JDK attribute of the operating system MBean, read through JMX rather than {@code com.sun.management}: that
+     * package is not among the JavaSE packages an OSGi framework exports. -1 when the JVM has no such attribute.
+     */
+    private static long osAttribute(String name) {
+        try {
+            Object v = ManagementFactory.getPlatformMBeanServer().getAttribute(
+                    new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME), name);
+            return v instanceof Number n ? n.longValue() : -1;
+        } catch (JMException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Python's {@code sys.platform} names, which ComfyUI reports. */

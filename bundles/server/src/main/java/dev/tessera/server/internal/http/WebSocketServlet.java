@@ -13,17 +13,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
-import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
-import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServerContainer;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.util.FutureCallback;
+import org.eclipse.jetty.websocket.core.WebSocketComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketMappings;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code /ws?clientId=...}: ComfyUI's event stream. On init it maps {@code /ws} in Jetty's WebSocket container (which
- * Felix HTTP Jetty 12 creates when {@code org.apache.felix.jetty.websocket.enable=true} and Jetty's WebSocket bundles
- * are installed); upgrade requests are answered by that mapping, plain GETs reach this servlet and get a 400.
+ * {@code /ws?clientId=...}: ComfyUI's event stream. The servlet upgrades the request itself with Jetty's core
+ * WebSocket API (the RFC 6455 handshake and framing of {@code jetty-websocket-core-server}), reached through the
+ * Jetty request under the whiteboard's wrappers. This needs only Jetty's two core WebSocket bundles next to Felix
+ * HTTP Jetty 12, where its ee10 WebSocket container would also need the webapp bundle and a ServiceLoader mediator
+ * (SPI Fly), and Jetty 12.0's ee10 {@code HttpServletRequest.upgrade} is not implemented. Plain GETs get a 400.
  */
 @Component(service = Servlet.class, property = "osgi.http.whiteboard.servlet.pattern=/ws")
 public final class WebSocketServlet extends HttpServlet {
@@ -34,8 +38,8 @@ public final class WebSocketServlet extends HttpServlet {
     private final transient ClientHub hub;
     private final transient PromptQueue queue;
     private final transient ServerConfig config;
-    /** Jetty keeps a mapping after the servlet goes (it has no way to remove one); it must then refuse upgrades. */
-    private volatile boolean active;
+    private transient WebSocketComponents components;
+    private transient WebSocketMappings mappings;
 
     @Activate
     public WebSocketServlet(@Reference ClientHub hub, @Reference PromptQueue queue, @Reference ServerConfig config) {
@@ -47,41 +51,56 @@ public final class WebSocketServlet extends HttpServlet {
     @Override
     public void init(ServletConfig servletConfig) throws ServletException {
         super.init(servletConfig);
-        JettyWebSocketServerContainer container = JettyWebSocketServerContainer.getContainer(getServletContext());
-        if (container == null) {
-            throw new ServletException("no Jetty WebSocket container in this servlet context: set the framework property "
-                    + "org.apache.felix.jetty.websocket.enable=true and install Jetty's WebSocket bundles "
-                    + "(jetty-ee10-websocket-jetty-server and its dependencies)");
+        // Jetty looks WebSocket extensions up with ServiceLoader on the context class loader: this bundle's loader
+        // sees none, so no extension (permessage-deflate) is negotiated, which clients accept.
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(WebSocketServlet.class.getClassLoader());
+        try {
+            components = new WebSocketComponents();
+            components.start();
+        } catch (Exception e) {
+            throw new ServletException("Jetty's WebSocket components did not start: " + e, e);
+        } finally {
+            thread.setContextClassLoader(before);
         }
-        container.addMapping(PATH, this::createSocket);
-        active = true;
+        mappings = new WebSocketMappings(components);
     }
 
     @Override
     public void destroy() {
-        active = false;
+        try {
+            if (components != null) components.stop();
+        } catch (Exception e) {
+            System.getLogger(WebSocketServlet.class.getName()).log(System.Logger.Level.DEBUG, "stopping WebSocket components", e);
+        }
         super.destroy();
     }
 
-    private Object createSocket(JettyServerUpgradeRequest req, JettyServerUpgradeResponse resp) throws IOException {
-        if (!active) {
-            resp.sendError(503, "the WebSocket endpoint is stopped");
-            return null;
-        }
-        HttpServletRequest http = req.getHttpServletRequest();
-        String refusal = OriginCheck.refusal(http.getHeader("Origin"), http.getHeader("Host"), http.isSecure());
-        if (refusal != null) {
-            resp.sendForbidden(refusal);
-            return null;
-        }
-        List<String> ids = req.getParameterMap().get("clientId");
-        String clientId = ids == null || ids.isEmpty() ? null : ids.get(0);
-        return new JettyClientSocket(hub, queue, clientId, config.wsQueueFrames());
-    }
-
     @Override
-    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        ApiException e = ApiException.badRequest("invalid_request", PATH + " speaks WebSocket only: send an upgrade request");
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(req);
+        if (!req.getMethod().equals("GET") || !mappings.getHandshaker().isWebSocketUpgradeRequest(base)) {
+            ApiException e = ApiException.badRequest("invalid_request", PATH + " speaks WebSocket only: send an upgrade request");
+            ApiServlet.writeJson(resp, e.status(), e.body());
+            return;
+        }
+        String refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
+        if (refusal != null) {
+            ApiException e = ApiException.of(403, "forbidden", refusal);
+            ApiServlet.writeJson(resp, e.status(), e.body());
+            return;
+        }
+        String[] ids = req.getParameterValues("clientId");
+        String clientId = ids == null || ids.length == 0 ? null : ids[0];
+        WebSocketNegotiator negotiator = (upgradeRequest, upgradeResponse, upgradeCallback) ->
+                new ClientSocket(hub, queue, clientId, config.wsQueueFrames());
+        FutureCallback callback = new FutureCallback();
+        if (mappings.upgrade(negotiator, base, base.getServletContextResponse(), callback, null)) {
+            callback.block();
+            return;
+        }
+        ApiException e = ApiException.badRequest("invalid_request", "the WebSocket handshake was not acceptable (version 13 is spoken)");
         ApiServlet.writeJson(resp, e.status(), e.body());
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.w3c.dom.Element;
@@ -62,8 +61,6 @@ final class TestServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        // What Felix HTTP Jetty does when org.apache.felix.jetty.websocket.enable=true.
-        JettyWebSocketServletContainerInitializer.configure(context, null);
         for (Servlet s : servlets) {
             ServletHolder holder = new ServletHolder(s);
             holder.setInitOrder(0); // the whiteboard initialises servlets when they are registered
