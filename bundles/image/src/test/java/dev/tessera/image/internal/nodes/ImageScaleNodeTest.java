@@ -9,10 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.graph.api.NodeDescriptor;
 import dev.tessera.graph.api.Widget;
 import dev.tessera.image.ImageBatch;
-import dev.tessera.image.TestFixtures.Context;
-import dev.tessera.image.TestFixtures.CpuRuntime;
-import dev.tessera.image.TestFixtures.MapInputs;
-import dev.tessera.image.TestFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ class ImageScaleNodeTest {
     private ImageBatch scale(String method, long width, long height, String crop) {
         MapInputs in = new MapInputs().with("image", input).with("upscale_method", method)
                 .with("width", width).with("height", height).with("crop", crop);
-        return (ImageBatch) node.execute(in, new Context(scope)).value(0);
+        return (ImageBatch) node.execute(in, new RecordingContext(scope)).value(0);
     }
 
     @Test

@@ -15,11 +15,11 @@ import dev.tessera.graph.api.ValueType;
 import dev.tessera.graph.api.Widget;
 import dev.tessera.image.ImageBatch;
 import dev.tessera.image.MaskBatch;
-import dev.tessera.image.TestFixtures.Context;
-import dev.tessera.image.TestFixtures.CpuRuntime;
-import dev.tessera.image.TestFixtures.DirFolders;
-import dev.tessera.image.TestFixtures.MapInputs;
-import dev.tessera.image.TestFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.DirFolders;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class LoadImageNodeTest {
     }
 
     private NodeResult load(String name) {
-        return node.execute(new MapInputs().with("image", name), new Context(scope));
+        return node.execute(new MapInputs().with("image", name), new RecordingContext(scope));
     }
 
     @Test

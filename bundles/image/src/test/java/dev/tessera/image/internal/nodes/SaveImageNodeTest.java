@@ -13,10 +13,10 @@ import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.image.ImageBatch;
 import dev.tessera.image.PngText;
-import dev.tessera.image.TestFixtures.Context;
-import dev.tessera.image.TestFixtures.DirFolders;
-import dev.tessera.image.TestFixtures.MapInputs;
-import dev.tessera.image.TestFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.DirFolders;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +56,7 @@ class SaveImageNodeTest {
         manager.close();
     }
 
-    private NodeResult save(String prefix, Context context) {
+    private NodeResult save(String prefix, RecordingContext context) {
         return new SaveImageNode(folders).execute(
                 new MapInputs().with("images", twoImages).with("filename_prefix", prefix), context);
     }
@@ -82,30 +81,30 @@ class SaveImageNodeTest {
         Files.writeString(folders.output().resolve("Tessera_abc_.png"), "");
         Files.writeString(folders.output().resolve("Other_00050_.png"), "");
         Files.writeString(folders.output().resolve("TesseraX_00090_.png"), "");
-        List<ImageRef> first = refs(save("Tessera", new Context(scope)));
+        List<ImageRef> first = refs(save("Tessera", new RecordingContext(scope)));
         assertEquals(List.of(new ImageRef("Tessera_00008_.png", "", "output"),
                 new ImageRef("Tessera_00009_.png", "", "output")), first);
-        List<ImageRef> second = refs(save("Tessera", new Context(scope)));
+        List<ImageRef> second = refs(save("Tessera", new RecordingContext(scope)));
         assertEquals("Tessera_00010_.png", second.get(0).filename());
     }
 
     @Test
     void firstSaveIsNumberOne() {
-        assertEquals("run_00001_.png", refs(save("run", new Context(scope))).get(0).filename());
+        assertEquals("run_00001_.png", refs(save("run", new RecordingContext(scope))).get(0).filename());
     }
 
     @Test
     void prefixMayNameASubfolder() {
-        List<ImageRef> r = refs(save("portraits/day1/run", new Context(scope)));
+        List<ImageRef> r = refs(save("portraits/day1/run", new RecordingContext(scope)));
         assertEquals(new ImageRef("run_00001_.png", "portraits/day1", "output"), r.get(0));
         assertTrue(Files.isRegularFile(folders.output().resolve("portraits/day1/run_00001_.png")));
-        assertEquals("x_00001_.png", refs(save("a/../x", new Context(scope))).get(0).filename(), "normalised inside");
+        assertEquals("x_00001_.png", refs(save("a/../x", new RecordingContext(scope))).get(0).filename(), "normalised inside");
     }
 
     @Test
     void prefixCannotLeaveTheOutputFolder() {
         for (String bad : List.of("../evil", "a/../../evil", root.resolve("elsewhere/evil").toString(), "..")) {
-            NodeException e = assertThrows(NodeException.class, () -> save(bad, new Context(scope)), bad);
+            NodeException e = assertThrows(NodeException.class, () -> save(bad, new RecordingContext(scope)), bad);
             assertEquals("filename_prefix", e.inputName(), bad);
             assertEquals(1, new SaveImageNode(folders).validate(new MapInputs().with("filename_prefix", bad)).size(), bad);
         }
@@ -117,7 +116,7 @@ class SaveImageNodeTest {
     void linksOutOfTheOutputFolderAreRefused() throws IOException {
         Path outside = Files.createDirectories(root.resolve("outside"));
         Files.createSymbolicLink(folders.output().resolve("link"), outside);
-        NodeException e = assertThrows(NodeException.class, () -> save("link/run", new Context(scope)));
+        NodeException e = assertThrows(NodeException.class, () -> save("link/run", new RecordingContext(scope)));
         assertEquals("filename_prefix", e.inputName());
         try (var files = Files.list(outside)) {
             assertEquals(0, files.count());
@@ -128,7 +127,8 @@ class SaveImageNodeTest {
     void pngsHoldTheWorkflowAndTheQuantisedPixels() throws IOException {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("workflow", "{\"nodes\": [], \"title\": \"Caf\u00e9 \u732b\"}");
-        Context context = new Context("9", scope, Optional.of("{\"9\": {\"class_type\": \"SaveImage\"}}"), extra);
+        RecordingContext context = new RecordingContext(scope).withNodeId("9")
+                .withWorkflow("{\"9\": {\"class_type\": \"SaveImage\"}}", extra);
         List<ImageRef> r = refs(save("meta", context));
         Path file = folders.output().resolve(r.get(1).filename());
 
@@ -151,7 +151,7 @@ class SaveImageNodeTest {
 
     @Test
     void previewGoesToTempWithARandomPrefix() {
-        NodeResult r = new PreviewImageNode(folders).execute(new MapInputs().with("images", twoImages), new Context(scope));
+        NodeResult r = new PreviewImageNode(folders).execute(new MapInputs().with("images", twoImages), new RecordingContext(scope));
         List<ImageRef> images = refs(r);
         assertEquals(2, images.size());
         for (ImageRef ref : images) {
@@ -164,7 +164,7 @@ class SaveImageNodeTest {
 
     @Test
     void batchNumberPlaceholderAndSizeVariables() {
-        List<ImageRef> r = refs(save("img_%width%x%height%_b%batch_num%", new Context(scope)));
+        List<ImageRef> r = refs(save("img_%width%x%height%_b%batch_num%", new RecordingContext(scope)));
         assertEquals("img_3x2_b0_00001_.png", r.get(0).filename());
         assertEquals("img_3x2_b1_00002_.png", r.get(1).filename());
     }

@@ -16,9 +16,9 @@ import dev.tessera.layout.LayoutSource;
 import dev.tessera.layout.CoordinateConvention;
 import dev.tessera.layout.ParseRequest;
 import dev.tessera.layout.internal.RuleBasedLayoutParser;
-import dev.tessera.layout.internal.nodes.NodeFixtures.Context;
-import dev.tessera.layout.internal.nodes.NodeFixtures.MapInputs;
-import dev.tessera.layout.internal.nodes.NodeFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +53,7 @@ class LayoutFromTextNodeTest {
     }
 
     private Layout run(MapInputs in) {
-        return (Layout) node.execute(in, new Context(scope)).value(0);
+        return (Layout) node.execute(in, new RecordingContext(scope)).value(0);
     }
 
     private static MapInputs inputs(String prompt) {

@@ -12,9 +12,9 @@ import dev.tessera.graph.api.Widget;
 import dev.tessera.layout.Box;
 import dev.tessera.layout.CoordinateConvention;
 import dev.tessera.layout.Layout;
-import dev.tessera.layout.internal.nodes.NodeFixtures.Context;
-import dev.tessera.layout.internal.nodes.NodeFixtures.MapInputs;
-import dev.tessera.layout.internal.nodes.NodeFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class LayoutFromTokensNodeTest {
     }
 
     private Layout run(MapInputs in) {
-        return (Layout) node.execute(in, new Context(scope)).value(0);
+        return (Layout) node.execute(in, new RecordingContext(scope)).value(0);
     }
 
     @Test

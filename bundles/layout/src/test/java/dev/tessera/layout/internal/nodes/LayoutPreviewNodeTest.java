@@ -10,10 +10,10 @@ import dev.tessera.image.ImageBatch;
 import dev.tessera.layout.Box;
 import dev.tessera.layout.Layout;
 import dev.tessera.layout.internal.LayoutPainter;
-import dev.tessera.layout.internal.nodes.NodeFixtures.Context;
-import dev.tessera.layout.internal.nodes.NodeFixtures.CpuRuntime;
-import dev.tessera.layout.internal.nodes.NodeFixtures.MapInputs;
-import dev.tessera.layout.internal.nodes.NodeFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +50,7 @@ class LayoutPreviewNodeTest {
 
     private Picture preview(Layout layout, long width, long height) {
         try (ImageBatch image = (ImageBatch) node.execute(new MapInputs().with("layout", layout).with("width", width)
-                .with("height", height), new Context(scope)).value(0)) {
+                .with("height", height), new RecordingContext(scope)).value(0)) {
             float[] v = image.pixels().toFloatArray();
             int[] rgb = new int[v.length / 3];
             for (int p = 0; p < rgb.length; p++) {

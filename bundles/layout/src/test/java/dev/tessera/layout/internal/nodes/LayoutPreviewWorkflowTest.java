@@ -17,10 +17,10 @@ import dev.tessera.graph.api.Widget;
 import dev.tessera.image.PngText;
 import dev.tessera.image.internal.nodes.SaveImageNode;
 import dev.tessera.layout.internal.RuleBasedLayoutParser;
-import dev.tessera.layout.internal.nodes.NodeFixtures.Context;
-import dev.tessera.layout.internal.nodes.NodeFixtures.CpuRuntime;
-import dev.tessera.layout.internal.nodes.NodeFixtures.MapInputs;
-import dev.tessera.layout.internal.nodes.NodeFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,7 +157,7 @@ class LayoutPreviewWorkflowTest {
                 in.with(name, literal(type.descriptor().input(name).orElseThrow(), value));
             }
         }
-        NodeResult result = type.execute(in, new Context(id, scope, Optional.of(workflowText), Map.of()));
+        NodeResult result = type.execute(in, new RecordingContext(scope).withNodeId(id).withWorkflow(workflowText, Map.of()));
         done.put(id, result);
         return result;
     }

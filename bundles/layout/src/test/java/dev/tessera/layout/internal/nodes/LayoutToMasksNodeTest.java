@@ -18,10 +18,10 @@ import dev.tessera.graph.api.Widget;
 import dev.tessera.image.MaskBatch;
 import dev.tessera.layout.Box;
 import dev.tessera.layout.Layout;
-import dev.tessera.layout.internal.nodes.NodeFixtures.Context;
-import dev.tessera.layout.internal.nodes.NodeFixtures.CpuRuntime;
-import dev.tessera.layout.internal.nodes.NodeFixtures.MapInputs;
-import dev.tessera.layout.internal.nodes.NodeFixtures.RunScope;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RunScope;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +54,7 @@ class LayoutToMasksNodeTest {
     }
 
     private NodeResult run(MapInputs in) {
-        return node.execute(in, new Context(scope));
+        return node.execute(in, new RecordingContext(scope));
     }
 
     private static float sum(MaskBatch m, int index) {

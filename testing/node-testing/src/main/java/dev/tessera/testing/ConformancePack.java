@@ -1,0 +1,54 @@
+package dev.tessera.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The conformance pack the build points tests at (system property {@code tessera.conformance.dir}, set by the root
+ * pom to the project's copy), and the pack's tiny SD1.x checkpoint laid out in a models folder as a user would.
+ */
+public final class ConformancePack {
+
+    private ConformancePack() {}
+
+    public static Path dir() {
+        String dir = System.getProperty("tessera.conformance.dir");
+        if (dir == null || !Files.isDirectory(Path.of(dir))) {
+            throw new IllegalStateException("system property tessera.conformance.dir must name the pack, is " + dir);
+        }
+        return Path.of(dir);
+    }
+
+    /** The repository's {@code sample-workflows} folder (its {@code models/} holds the tiny checkpoint). */
+    public static Path sampleWorkflows() {
+        return dir().resolve("../../sample-workflows").normalize();
+    }
+
+    /**
+     * {@code models/checkpoints/} under {@code root} with the pack's tiny single-file SD1.x checkpoint, its
+     * architecture file and the pack's CLIP-style tokenizer beside it (as {@code tiny-sd15.tokenizer/}).
+     *
+     * @return the models folder
+     */
+    public static Path tinySd15Models(Path root) {
+        Path checkpoints = root.resolve("models").resolve("checkpoints");
+        Path single = dir().resolve("sd15/single-file");
+        copy(single.resolve("tiny-sd15.safetensors"), checkpoints.resolve("tiny-sd15.safetensors"));
+        copy(single.resolve("tiny-sd15.arch.json"), checkpoints.resolve("tiny-sd15.arch.json"));
+        copy(dir().resolve("tokenizers/clip-style/tokenizer.json"),
+                checkpoints.resolve("tiny-sd15.tokenizer/tokenizer.json"));
+        return root.resolve("models");
+    }
+
+    public static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
