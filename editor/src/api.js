@@ -1,0 +1,83 @@
+// @ts-check
+/**
+ * The ComfyUI-protocol calls the editor makes. Paths are relative so the editor also works behind a reverse proxy
+ * that serves the server under a sub-path.
+ */
+
+/**
+ * @param {string} path
+ * @returns {Promise<any>}
+ */
+export async function getJson(path) {
+  const res = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * Posts a prompt. Resolves to `{ok: true, body}` or, on a validation failure (400), `{ok: false, body}`.
+ * @param {object} prompt API JSON
+ * @param {string} clientId
+ * @param {object} workflow litegraph JSON, stored in the output PNG as ComfyUI does
+ */
+export async function postPrompt(prompt, clientId, workflow) {
+  const res = await fetch('prompt', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt, client_id: clientId, extra_data: { extra_pnginfo: { workflow } } }),
+  });
+  const text = await res.text();
+  /** @type {any} */
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`POST /prompt: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+  }
+  if (res.status === 400) return { ok: false, body };
+  if (!res.ok) throw new Error(`POST /prompt: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return { ok: true, body };
+}
+
+export async function interrupt() {
+  const res = await fetch('interrupt', { method: 'POST' });
+  if (!res.ok) throw new Error(`POST /interrupt: HTTP ${res.status}`);
+}
+
+/**
+ * A WebSocket to /ws that reconnects, passing JSON messages and binary preview images on.
+ * @param {string} clientId
+ * @param {{onMessage: (msg: {type: string, data: any}) => void, onPreview: (blob: Blob) => void,
+ *   onState: (open: boolean) => void}} handlers
+ */
+export function connectEvents(clientId, handlers) {
+  let delay = 500;
+  const open = () => {
+    const url = new URL(`ws?clientId=${encodeURIComponent(clientId)}`, location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => {
+      delay = 500;
+      handlers.onState(true);
+    };
+    ws.onmessage = (ev) => {
+      if (typeof ev.data === 'string') {
+        handlers.onMessage(JSON.parse(ev.data));
+        return;
+      }
+      // Binary frame: 4-byte event (1 = preview image), then 4-byte image type (1 JPEG, 2 PNG), then the image.
+      const view = new DataView(ev.data);
+      if (view.byteLength > 8 && view.getUint32(0) === 1) {
+        const mime = view.getUint32(4) === 2 ? 'image/png' : 'image/jpeg';
+        handlers.onPreview(new Blob([ev.data.slice(8)], { type: mime }));
+      }
+    };
+    ws.onclose = () => {
+      handlers.onState(false);
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, 10000);
+    };
+  };
+  open();
+}

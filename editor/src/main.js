@@ -1,0 +1,285 @@
+/**
+ * The editor: a litegraph canvas whose node types come from the server's /object_info, a palette by category,
+ * queueing as API JSON, live progress from the WebSocket, result images, and workflows saved and loaded as
+ * litegraph JSON, API JSON or a Tessera PNG.
+ */
+import { LGraph, LGraphCanvas, LiteGraph } from '@comfyorg/litegraph';
+import '@comfyorg/litegraph/style.css';
+import './style.css';
+import { connectEvents, getJson, interrupt, postPrompt } from './api.js';
+import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
+import { graphToApi, toGraph } from './lib/convert.js';
+import { workflowFromPng } from './lib/png.js';
+import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
+import { configureLiteGraph, registerNodeTypes } from './nodes.js';
+
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
+const STORAGE_KEY = 'tessera.workflow';
+
+const graph = new LGraph();
+const canvasEl = /** @type {HTMLCanvasElement} */ ($('graph'));
+const canvas = new LGraphCanvas(canvasEl, graph);
+configureLiteGraph(canvas);
+const tracker = new ExecutionTracker();
+/** @type {Map<string, import('./lib/nodedefs.js').NodeDef>} */
+let defs = new Map();
+let placed = 0;
+
+function resize() {
+  const box = $('canvas-box').getBoundingClientRect();
+  canvas.resize(Math.floor(box.width), Math.floor(box.height));
+}
+new ResizeObserver(resize).observe($('canvas-box'));
+
+/** A line in the results panel; errors stay visible until the next queue. */
+function say(text, kind = 'info') {
+  const li = document.createElement('li');
+  li.textContent = text;
+  li.className = kind;
+  $('messages').prepend(li);
+  $('status').textContent = text.split('\n')[0];
+}
+
+// ---- node types and palette -------------------------------------------------------------------------------------
+
+async function loadNodeTypes() {
+  defs = parseObjectInfo(await getJson('object_info'));
+  registerNodeTypes(defs);
+  renderPalette();
+}
+
+function renderPalette() {
+  const filter = /** @type {HTMLInputElement} */ ($('palette-filter')).value.trim().toLowerCase();
+  const tree = categoryTree([...defs.values()].filter((d) =>
+    !filter || d.displayName.toLowerCase().includes(filter) || d.type.toLowerCase().includes(filter)));
+  const box = $('palette-tree');
+  box.replaceChildren(...renderCategory(tree, Boolean(filter)));
+}
+
+function renderCategory(cat, open) {
+  const out = [];
+  for (const child of cat.children) {
+    const details = document.createElement('details');
+    details.open = open;
+    details.dataset.category = child.path;
+    const summary = document.createElement('summary');
+    summary.textContent = child.name;
+    details.append(summary, ...renderCategory(child, open));
+    out.push(details);
+  }
+  for (const def of cat.nodes) {
+    const button = document.createElement('button');
+    button.className = 'node';
+    button.textContent = def.displayName;
+    button.title = def.description || def.type;
+    button.dataset.type = def.type;
+    button.addEventListener('click', () => addNode(def.type));
+    out.push(button);
+  }
+  return out;
+}
+
+/** Adds a node near the middle of the visible canvas, each next one a little lower and to the right. */
+function addNode(type) {
+  const node = LiteGraph.createNode(type);
+  if (!node) throw new Error(`unknown node type ${type}`);
+  const [cx, cy] = canvas.ds.convertOffsetToCanvas([canvasEl.clientWidth / 3, canvasEl.clientHeight / 4]);
+  node.pos = [cx + (placed % 5) * 40, cy + (placed % 5) * 40];
+  placed++;
+  graph.add(node);
+  canvas.selectNode(node);
+  canvas.setDirty(true, true);
+  return node;
+}
+
+// ---- queue and progress -----------------------------------------------------------------------------------------
+
+async function queue() {
+  for (const n of graph._nodes) n.run = null;
+  $('messages').replaceChildren();
+  const workflow = graph.serialize();
+  let prompt;
+  try {
+    prompt = graphToApi(workflow, defs);
+  } catch (e) {
+    say(e.message, 'error');
+    return;
+  }
+  const { ok, body } = await postPrompt(prompt, clientId, workflow);
+  if (!ok) {
+    for (const line of promptErrors(body, nodeName)) say(line, 'error');
+    for (const id of Object.keys(body.node_errors ?? {})) {
+      const node = graph.getNodeById(Number(id));
+      if (node) node.run = { state: 'error', message: body.node_errors[id].errors?.[0]?.message ?? 'invalid' };
+    }
+    canvas.setDirty(true, false);
+    return;
+  }
+  tracker.begin(body.prompt_id, Object.keys(prompt));
+  showRunState();
+  say(`queued prompt ${body.prompt_id} (#${body.number})`);
+}
+
+function nodeName(id) {
+  const node = graph.getNodeById(Number(id));
+  return node ? `node ${id} (${node.title})` : `node ${id}`;
+}
+
+function onMessage(msg) {
+  if (!tracker.handle(msg)) {
+    if (msg.type === 'status' && tracker.queueRemaining !== null && !tracker.promptId) {
+      $('status').textContent = `queue: ${tracker.queueRemaining}`;
+    }
+    return;
+  }
+  showRunState();
+  if (msg.type === 'executed') {
+    const images = tracker.images.get(String(msg.data.node)) ?? [];
+    const urls = images.map(viewUrl);
+    graph.getNodeById(Number(msg.data.node))?.showImages(urls);
+    for (const [i, url] of urls.entries()) {
+      const img = document.createElement('img');
+      img.className = 'result';
+      img.src = url;
+      img.alt = images[i].filename;
+      img.dataset.node = String(msg.data.node);
+      $('images').prepend(img);
+    }
+  }
+  if (msg.type === 'execution_error') say(tracker.error ?? 'failed', 'error');
+  if (msg.type === 'execution_success') say(`prompt ${tracker.promptId} done`);
+  if (msg.type === 'execution_interrupted') say(`prompt ${tracker.promptId} interrupted`, 'error');
+}
+
+function showRunState() {
+  for (const [id, state] of tracker.nodes) {
+    const node = graph.getNodeById(Number(id));
+    if (node) node.run = state.state === 'queued' ? null : state;
+  }
+  document.body.dataset.run = tracker.status;
+  canvas.setDirty(true, false);
+}
+
+/** A preview frame from a sampler goes onto the node that runs. */
+function onPreview(blob) {
+  const running = [...tracker.nodes].find(([, s]) => s.state === 'running');
+  if (running) graph.getNodeById(Number(running[0]))?.showImages([URL.createObjectURL(blob)]);
+}
+
+// ---- save and load ----------------------------------------------------------------------------------------------
+
+function download(name, doc) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Loads a workflow document of either format into the canvas. */
+function loadDocument(doc, source) {
+  const ui = toGraph(doc, defs, source);
+  const missing = [...new Set(ui.nodes.map((n) => n.type).filter((t) => !defs.has(t) && !LiteGraph.registered_node_types[t]))];
+  if (missing.length) throw new Error(`${source}: the server has no node type ${missing.map((t) => `'${t}'`).join(', ')}`);
+  graph.configure(ui);
+  canvas.setDirty(true, true);
+  say(`loaded ${source}`);
+}
+
+async function loadFile(file) {
+  try {
+    if (file.type === 'image/png' || file.name.toLowerCase().endsWith('.png')) {
+      const { kind, doc } = workflowFromPng(await file.arrayBuffer(), file.name);
+      loadDocument(doc, `${file.name} (${kind})`);
+    } else {
+      let doc;
+      try {
+        doc = JSON.parse(await file.text());
+      } catch (e) {
+        throw new Error(`${file.name}: not JSON (${e.message})`);
+      }
+      loadDocument(doc, file.name);
+    }
+  } catch (e) {
+    say(e.message, 'error');
+  }
+}
+
+function save() {
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(graph.serialize()));
+}
+
+// ---- wiring -----------------------------------------------------------------------------------------------------
+
+$('queue').addEventListener('click', () => queue().catch((e) => say(e.message, 'error')));
+$('interrupt').addEventListener('click', () => interrupt().catch((e) => say(e.message, 'error')));
+$('save').addEventListener('click', () => download('workflow.json', graph.serialize()));
+$('save-api').addEventListener('click', () => {
+  try {
+    download('workflow_api.json', graphToApi(graph.serialize(), defs));
+  } catch (e) {
+    say(e.message, 'error');
+  }
+});
+$('clear').addEventListener('click', () => {
+  graph.clear();
+  canvas.setDirty(true, true);
+});
+$('load').addEventListener('click', () => $('file').click());
+$('file').addEventListener('change', (ev) => {
+  const input = /** @type {HTMLInputElement} */ (ev.target);
+  if (input.files?.[0]) loadFile(input.files[0]);
+  input.value = '';
+});
+$('palette-filter').addEventListener('input', renderPalette);
+document.addEventListener('dragover', (ev) => ev.preventDefault());
+document.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  const file = ev.dataTransfer?.files?.[0];
+  if (file) loadFile(file);
+});
+document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) queue().catch((e) => say(e.message, 'error'));
+});
+graph.onAfterChange = save;
+window.addEventListener('beforeunload', save);
+
+// For scripted use and the browser tests: the live objects, and where a node's slot is on the page.
+window.tessera = {
+  graph, canvas, tracker, addNode, loadDocument, queue,
+  get defs() { return defs; },
+  api: () => graphToApi(graph.serialize(), defs),
+  slotOnPage(nodeId, kind, index) {
+    const node = graph.getNodeById(nodeId);
+    const pos = node.getConnectionPos(kind === 'input', index);
+    const [x, y] = canvas.ds.convertCanvasToOffset([pos[0], pos[1]]);
+    const rect = canvasEl.getBoundingClientRect();
+    return { x: rect.left + x, y: rect.top + y };
+  },
+};
+
+resize();
+loadNodeTypes()
+  .then(() => {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved) {
+      try {
+        graph.configure(JSON.parse(saved));
+      } catch (e) {
+        say(`the workflow of the last session could not be restored: ${e.message}`, 'error');
+      }
+    }
+    document.body.dataset.ready = 'true';
+    say(`${defs.size} node types`);
+  })
+  .catch((e) => say(`could not read the node types: ${e.message}`, 'error'));
+connectEvents(clientId, {
+  onMessage,
+  onPreview,
+  onState: (open) => {
+    $('connection').className = open ? 'online' : 'offline';
+    // Node types may have come or gone while the socket was down (a bundle installed or stopped).
+    if (open && defs.size) loadNodeTypes().catch((e) => say(e.message, 'error'));
+  },
+});
