@@ -65,9 +65,9 @@ public final class LoraBenchmark {
     private static void benchmark(NDManager manager, UNet2DConditionConfig config, Weights base,
             Map<String, Shape> targets, int rank) throws Exception {
         Path file = Files.createTempFile("bench-lora-r" + rank, ".safetensors");
+        long bytes = 0;
         try (NDManager scratch = manager.newSubManager()) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
-            long bytes = 0;
             for (Map.Entry<String, Shape> t : targets.entrySet()) {
                 String key = "lora_unet_" + t.getKey().replace(".weight", "").replace('.', '_');
                 Shape shape = t.getValue();
@@ -112,6 +112,11 @@ public final class LoraBenchmark {
                         best[2], 100 * best[1] / best[2]);
                 System.out.printf("break-even: merging costs as much as %.2f UNet calls of runtime add"
                         + " (a 20-step CFG run makes 20 calls)%n", best[0] / best[1]);
+                System.out.printf("per step after setup: merged +0.0 ms (the base's own linears), runtime add +%.1f ms%n",
+                        best[1]);
+                System.out.printf("memory held: merged copies %.1f MiB (factors freed after the merge);"
+                        + " runtime add: factors %.1f MiB + per-call temporaries up to %.1f MiB%n",
+                        runtime.touchedBytes() / 1048576.0, bytes / 1048576.0, runtime.peakTemporaryBytes() / 1048576.0);
             }
         } finally {
             Files.deleteIfExists(file);
@@ -128,6 +133,8 @@ public final class LoraBenchmark {
 
         private final NDManager scratch;
         private final List<Op> ops = new java.util.ArrayList<>();
+        private long touchedBytes;
+        private long peakTemporaryBytes;
 
         RuntimeAdd(NDManager manager, LoraPatch patch, int rank) {
             scratch = manager.newSubManager();
@@ -140,7 +147,18 @@ public final class LoraBenchmark {
                 NDArray w = scratch.randomNormal(new Shape(out, in)).transpose().duplicate();
                 ops.add(new Op(x, w, scratch.randomNormal(new Shape(in, rank)),
                         scratch.randomNormal(new Shape(rank, out)), x.matMul(w)));
+                touchedBytes += in * out * 4;
+                // x @ down, its product with up, and the sum: the live temporaries of one module's add
+                peakTemporaryBytes = Math.max(peakTemporaryBytes, (tokens * rank + 2 * tokens * out) * 4);
             }
+        }
+
+        long touchedBytes() {
+            return touchedBytes;
+        }
+
+        long peakTemporaryBytes() {
+            return peakTemporaryBytes;
         }
 
         void loraStep() {

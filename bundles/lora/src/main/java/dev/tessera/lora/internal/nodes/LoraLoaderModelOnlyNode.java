@@ -12,6 +12,7 @@ import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.lora.LoraException;
+import dev.tessera.lora.internal.LoraCatalog;
 import dev.tessera.lora.patch.LoraSide;
 import dev.tessera.lora.patch.LoraWeightPatch;
 import dev.tessera.model.api.DiffusionModel;
@@ -28,19 +29,22 @@ public final class LoraLoaderModelOnlyNode implements NodeType {
 
     private final Folders folders;
     private final TensorRuntime tensors;
+    private final LoraCatalog bundled;
     private final NodeDescriptor descriptor;
 
     @Activate
-    public LoraLoaderModelOnlyNode(@Reference Folders folders, @Reference TensorRuntime tensors) {
+    public LoraLoaderModelOnlyNode(@Reference Folders folders, @Reference TensorRuntime tensors,
+            @Reference LoraCatalog bundled) {
         this.folders = folders;
         this.tensors = tensors;
+        this.bundled = bundled;
         this.descriptor = NodeDescriptor.builder("LoraLoaderModelOnly")
                 .displayName("LoraLoaderModelOnly")
                 .category("loaders")
                 .description("Applies a LoRA to the diffusion model only; its text-encoder modules are left out.")
                 .input(InputSpec.link("model", ValueType.MODEL)
                         .withTooltip("The diffusion model the LoRA will be applied to."))
-                .input(LoraNodes.loraCombo(folders))
+                .input(LoraNodes.loraCombo(folders, bundled))
                 .input(LoraNodes.strength(LoraNodes.STRENGTH_MODEL,
                         "How strongly to modify the diffusion model. This value can be negative."))
                 .output(new OutputSpec("MODEL", ValueType.MODEL, false, "The modified diffusion model."))
@@ -61,7 +65,7 @@ public final class LoraLoaderModelOnlyNode implements NodeType {
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
         DiffusionModel model = inputs.get("model", DiffusionModel.class);
         double strength = LoraNodes.strength(inputs, LoraNodes.STRENGTH_MODEL);
-        Path file = LoraNodes.resolve(folders, inputs.getString(LoraNodes.LORA_NAME));
+        Path file = LoraNodes.resolve(folders, bundled, inputs.getString(LoraNodes.LORA_NAME));
         LoraNodes.inspect(file, model.latentFormat().family(), tensors.runManager(context.scope()));
         try {
             return NodeResult.of(model.withPatch(new LoraWeightPatch(file, LoraSide.MODEL, strength)));
@@ -72,6 +76,6 @@ public final class LoraLoaderModelOnlyNode implements NodeType {
 
     @Override
     public Object changeKey(NodeInputs widgetValues) {
-        return LoraNodes.fingerprint(folders, widgetValues.getString(LoraNodes.LORA_NAME));
+        return LoraNodes.fingerprint(folders, bundled, widgetValues.getString(LoraNodes.LORA_NAME));
     }
 }

@@ -13,6 +13,7 @@ import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.lora.LoraException;
+import dev.tessera.lora.internal.LoraCatalog;
 import dev.tessera.lora.patch.LoraSide;
 import dev.tessera.lora.patch.LoraWeightPatch;
 import dev.tessera.model.api.DiffusionModel;
@@ -34,12 +35,15 @@ public final class LoraLoaderNode implements NodeType {
 
     private final Folders folders;
     private final TensorRuntime tensors;
+    private final LoraCatalog bundled;
     private final NodeDescriptor descriptor;
 
     @Activate
-    public LoraLoaderNode(@Reference Folders folders, @Reference TensorRuntime tensors) {
+    public LoraLoaderNode(@Reference Folders folders, @Reference TensorRuntime tensors,
+            @Reference LoraCatalog bundled) {
         this.folders = folders;
         this.tensors = tensors;
+        this.bundled = bundled;
         this.descriptor = NodeDescriptor.builder("LoraLoader")
                 .displayName("Load LoRA")
                 .category("loaders")
@@ -49,7 +53,7 @@ public final class LoraLoaderNode implements NodeType {
                         .withTooltip("The diffusion model the LoRA will be applied to."))
                 .input(InputSpec.link("clip", ValueType.CLIP)
                         .withTooltip("The CLIP model the LoRA will be applied to."))
-                .input(LoraNodes.loraCombo(folders))
+                .input(LoraNodes.loraCombo(folders, bundled))
                 .input(LoraNodes.strength(LoraNodes.STRENGTH_MODEL,
                         "How strongly to modify the diffusion model. This value can be negative."))
                 .input(LoraNodes.strength(LoraNodes.STRENGTH_CLIP,
@@ -75,7 +79,7 @@ public final class LoraLoaderNode implements NodeType {
         TextEncoder clip = inputs.get("clip", TextEncoder.class);
         double strengthModel = LoraNodes.strength(inputs, LoraNodes.STRENGTH_MODEL);
         double strengthClip = LoraNodes.strength(inputs, LoraNodes.STRENGTH_CLIP);
-        Path file = LoraNodes.resolve(folders, inputs.getString(LoraNodes.LORA_NAME));
+        Path file = LoraNodes.resolve(folders, bundled, inputs.getString(LoraNodes.LORA_NAME));
         NDManager manager = tensors.runManager(context.scope());
         LoraNodes.inspect(file, model.latentFormat().family(), manager);
         LoraWeightPatch modelPatch;
@@ -97,6 +101,6 @@ public final class LoraLoaderNode implements NodeType {
 
     @Override
     public Object changeKey(NodeInputs widgetValues) {
-        return LoraNodes.fingerprint(folders, widgetValues.getString(LoraNodes.LORA_NAME));
+        return LoraNodes.fingerprint(folders, bundled, widgetValues.getString(LoraNodes.LORA_NAME));
     }
 }

@@ -10,12 +10,16 @@ import dev.tessera.lora.LoraException;
 import dev.tessera.lora.LoraFile;
 import dev.tessera.lora.LoraModule;
 import dev.tessera.lora.internal.FamilyHints;
+import dev.tessera.lora.internal.LoraCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** What LoraLoader and LoraLoaderModelOnly share: the {@code loras} folder, strengths, the early file check. */
 final class LoraNodes {
@@ -28,10 +32,20 @@ final class LoraNodes {
     private LoraNodes() {
     }
 
-    /** The files of the {@code loras} folder, read again whenever the editor asks. */
-    static InputSpec loraCombo(Folders folders) {
-        return InputSpec.combo(LORA_NAME, () -> folders.listModelFiles(LORAS, List.of(".safetensors")), null)
+    /**
+     * The files of the {@code loras} folder, then the names active LoRA bundles offer (a folder file of the same name
+     * wins), both read again whenever the editor asks and whenever a workflow is validated: a file added or a
+     * bundle started shows at once, and a workflow naming one that is gone fails validation.
+     */
+    static InputSpec loraCombo(Folders folders, LoraCatalog bundled) {
+        return InputSpec.combo(LORA_NAME, () -> options(folders, bundled), null)
                 .withTooltip("The name of the LoRA.");
+    }
+
+    static List<String> options(Folders folders, LoraCatalog bundled) {
+        Set<String> options = new LinkedHashSet<>(folders.listModelFiles(LORAS, List.of(".safetensors")));
+        options.addAll(bundled.names());
+        return List.copyOf(options);
     }
 
     /** ComfyUI's strength widget: default 1, [-100, 100] in steps of 0.01. */
@@ -39,11 +53,17 @@ final class LoraNodes {
         return InputSpec.decimal(name, 1.0, -100.0, 100.0, 0.01, 0.01).withTooltip(tooltip);
     }
 
-    static Path resolve(Folders folders, String name) {
+    /** The folder's file of that name, else the file an active LoRA bundle offers under it. */
+    static Path resolve(Folders folders, LoraCatalog bundled, String name) {
         try {
             return folders.resolveModelFile(LORAS, name);
         } catch (NodeException e) {
-            throw NodeException.invalidInput(LORA_NAME, e.getMessage());
+            Optional<Path> offered = bundled.find(name);
+            if (offered.isPresent()) {
+                return offered.get();
+            }
+            throw NodeException.invalidInput(LORA_NAME, e.getMessage() + "; no active LoRA bundle offers '" + name
+                    + "' either");
         }
     }
 
@@ -87,9 +107,15 @@ final class LoraNodes {
         }
     }
 
-    /** The file's size and modification time: a replaced LoRA file loads anew. */
-    static String fingerprint(Folders folders, String name) {
+    /**
+     * The file's size and modification time: a replaced LoRA file loads anew. A bundled LoRA's copy is named by its
+     * bundle's id and last-modified time, so an updated bundle gives a new key too.
+     */
+    static String fingerprint(Folders folders, LoraCatalog bundled, String name) {
         Path file = folders.modelFolder(LORAS).resolve(name);
+        if (!Files.isRegularFile(file)) {
+            file = bundled.find(name).orElse(file);
+        }
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();

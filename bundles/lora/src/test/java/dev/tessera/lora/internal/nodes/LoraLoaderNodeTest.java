@@ -49,6 +49,7 @@ class LoraLoaderNodeTest {
     private NodeFixtures.Context context;
     private LoraLoaderNode loader;
     private LoraLoaderModelOnlyNode modelOnly;
+    private NodeFixtures.Bundled bundled;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -61,8 +62,9 @@ class LoraLoaderNodeTest {
         runtime = new NodeFixtures.CpuRuntime();
         scope = new NodeFixtures.RunScope();
         context = new NodeFixtures.Context(scope);
-        loader = new LoraLoaderNode(folders, runtime);
-        modelOnly = new LoraLoaderModelOnlyNode(folders, runtime);
+        bundled = new NodeFixtures.Bundled();
+        loader = new LoraLoaderNode(folders, runtime, bundled);
+        modelOnly = new LoraLoaderModelOnlyNode(folders, runtime, bundled);
     }
 
     @AfterEach
@@ -84,6 +86,35 @@ class LoraLoaderNodeTest {
                 strength.max(), strength.step()));
         Widget.ComboWidget names = (Widget.ComboWidget) loader.descriptor().input("lora_name").orElseThrow().widget();
         assertEquals(List.of("styles/tiny-peft.safetensors", "tiny-kohya.safetensors"), names.currentOptions());
+    }
+
+    @Test
+    void bundledLorasFollowTheFolderFilesWhileOfferedAndResolveToTheOfferedFile() throws IOException {
+        Path offered = Files.copy(Pack.kohya(), root.resolve("offered.safetensors"));
+        Widget.ComboWidget names = (Widget.ComboWidget) loader.descriptor().input("lora_name").orElseThrow().widget();
+        bundled.offer("my_style", offered).offer("tiny-kohya.safetensors", Pack.peft());
+        assertEquals(List.of("styles/tiny-peft.safetensors", "tiny-kohya.safetensors", "my_style"),
+                names.currentOptions(), "listed once, after the folder's files");
+
+        NodeFixtures.Model model = new NodeFixtures.Model(LatentFormat.SD1, List.of());
+        NodeResult result = modelOnly.execute(new NodeFixtures.MapInputs().with("model", model)
+                .with("lora_name", "my_style").with("strength_model", 1.0), context);
+        assertEquals(offered, ((LoraWeightPatch) ((NodeFixtures.Model) result.value(0)).patches().get(0)).file());
+        result = modelOnly.execute(new NodeFixtures.MapInputs().with("model", model)
+                .with("lora_name", "tiny-kohya.safetensors").with("strength_model", 1.0), context);
+        assertEquals(folders.modelFolder("loras").resolve("tiny-kohya.safetensors"),
+                ((LoraWeightPatch) ((NodeFixtures.Model) result.value(0)).patches().get(0)).file(),
+                "a folder file of the same name wins");
+        assertTrue(modelOnly.changeKey(new NodeFixtures.MapInputs().with("lora_name", "my_style")).toString()
+                .startsWith(offered.toString()), "the change key fingerprints the offered file");
+
+        bundled.drop("my_style");
+        assertEquals(List.of("styles/tiny-peft.safetensors", "tiny-kohya.safetensors"), names.currentOptions());
+        NodeException gone = assertThrows(NodeException.class, () -> modelOnly.execute(new NodeFixtures.MapInputs()
+                .with("model", model).with("lora_name", "my_style").with("strength_model", 1.0), context));
+        assertEquals("lora_name", gone.inputName());
+        assertTrue(gone.getMessage().contains("'my_style'") && gone.getMessage().contains("no active LoRA bundle offers"),
+                gone.getMessage());
     }
 
     @Test

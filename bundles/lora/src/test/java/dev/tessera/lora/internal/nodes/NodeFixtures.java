@@ -15,6 +15,7 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.TextEncoder;
+import dev.tessera.lora.internal.LoraCatalog;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.TensorRuntime;
@@ -76,6 +77,34 @@ final class NodeFixtures {
                 throw NodeException.invalidInput(kind, "no file '" + name + "' in " + modelFolder(kind));
             }
             return file;
+        }
+    }
+
+    /**
+     * The names LoRA bundles offer, set by the test; the real catalog (the extender, tested in a framework by
+     * LoraBundleExtenderTest) answers the same two questions.
+     */
+    static final class Bundled implements LoraCatalog {
+        private final Map<String, Path> offered = new LinkedHashMap<>();
+
+        Bundled offer(String name, Path file) {
+            offered.put(name, file);
+            return this;
+        }
+
+        Bundled drop(String name) {
+            offered.remove(name);
+            return this;
+        }
+
+        @Override
+        public synchronized List<String> names() {
+            return List.copyOf(offered.keySet());
+        }
+
+        @Override
+        public synchronized Optional<Path> find(String name) {
+            return Optional.ofNullable(offered.get(name));
         }
     }
 
