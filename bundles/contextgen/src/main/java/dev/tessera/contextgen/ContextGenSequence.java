@@ -184,7 +184,24 @@ public final class ContextGenSequence {
 
     /** {@link #mask(AttentionMode)} as a BOOLEAN {@code [length, length]} tensor on {@code manager}'s device. */
     public NDArray mask(AttentionMode mode, NDManager manager) {
-        return manager.create(mask(mode), new Shape(length, length));
+        // Rows go straight into one direct buffer (one byte per flag): going through boolean[] and DJL's boolean
+        // conversion costs several times more at ContextGen sizes (L ~ 16k at 1024 px).
+        long size = (long) length * length;
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalStateException("a " + length + "-token mask has " + size + " entries, more than one"
+                    + " buffer holds");
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect((int) size);
+        boolean[] row = new boolean[length];
+        byte[] bytes = new byte[length];
+        for (int q = 0; q < length; q++) {
+            java.util.Arrays.fill(row, false);
+            fillRow(mode, q, row);
+            for (int k = 0; k < length; k++) bytes[k] = row[k] ? (byte) 1 : 0;
+            buffer.put(bytes);
+        }
+        buffer.rewind();
+        return manager.create(buffer, new Shape(length, length), DataType.BOOLEAN);
     }
 
     private void fillRow(AttentionMode mode, int q, boolean[] row) {
