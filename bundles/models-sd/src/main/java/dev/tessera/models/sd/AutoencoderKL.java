@@ -11,8 +11,12 @@ import dev.tessera.tensor.TensorScope;
 
 /**
  * diffusers' AutoencoderKL: {@link #encode} an image in [-1, 1] to the posterior over latents, {@link #decode} a
- * latent (unscaled: divide by {@link #scalingFactor()} first when it comes from the diffusion model) to an image.
- * Parameter names are diffusers'. Inputs must be on the weights' device; outputs are in the compute dtype.
+ * latent (unscaled: {@link #fromDiffusion} first when it comes from the diffusion model) to an image. Parameter
+ * names are diffusers'. Inputs must be on the weights' device; outputs are in the compute dtype.
+ *
+ * <p>The FLUX variant ({@link AutoencoderKLConfig#flux()}) is the same network with 16 latent channels, no
+ * {@code quant_conv}/{@code post_quant_conv}, and a shift besides the scale: FLUX's pipeline feeds the DiT
+ * {@code (mean - 0.1159) * 0.3611} and decodes {@code latent / 0.3611 + 0.1159}.
  */
 public final class AutoencoderKL {
 
@@ -45,6 +49,26 @@ public final class AutoencoderKL {
     /** The factor diffusion latents are multiplied by (0.18215 for SD1.x). */
     public float scalingFactor() {
         return config.scalingFactor();
+    }
+
+    /** diffusers' {@code shift_factor} (0 for SD1.x, 0.1159 for FLUX). */
+    public float shiftFactor() {
+        return config.shiftFactor();
+    }
+
+    /**
+     * VAE latents (e.g. the posterior mean) to the diffusion model's space: {@code (z - shift) * scale}, as diffusers'
+     * FLUX and SD3 pipelines do after encoding (SD1.x: shift 0). A new array in {@code z}'s dtype.
+     */
+    public NDArray toDiffusion(NDArray z) {
+        NDArray shifted = config.shiftFactor() == 0f ? z : z.sub(config.shiftFactor());
+        return shifted.mul(config.scalingFactor());
+    }
+
+    /** The diffusion model's latents back to the VAE's: {@code latent / scale + shift}, before {@link #decode}. */
+    public NDArray fromDiffusion(NDArray latent) {
+        NDArray scaled = latent.div(config.scalingFactor());
+        return config.shiftFactor() == 0f ? scaled : scaled.add(config.shiftFactor());
     }
 
     /** {@code image} [B, in, H, W] (H, W multiples of {@link AutoencoderKLConfig#downscale()}) to the posterior. */

@@ -129,7 +129,8 @@ public final class DiffusersConfigs {
                 json.number("scaling_factor", 0.18215f),
                 json.bool("use_quant_conv", true),
                 json.bool("use_post_quant_conv", true),
-                json.bool("mid_block_add_attention", true));
+                json.bool("mid_block_add_attention", true),
+                json.number("shift_factor", 0f));
     }
 
     /** A transformers CLIPTextModel config.json. */

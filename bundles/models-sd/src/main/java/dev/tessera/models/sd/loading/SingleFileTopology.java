@@ -109,7 +109,11 @@ final class SingleFileTopology {
         int inChannels = (int) convIn[1];
         int outChannels = (int) shape(file, p + "decoder.conv_out.weight", "VAE decoder conv_out")[0];
         int groups = SD1_GROUPS;
-        float scaling = 0.18215f;
+        boolean quantConv = file.contains(p + "quant_conv.weight");
+        // A 16-channel VAE without quant convs is FLUX's ae.safetensors (SD3's needs an architecture file).
+        boolean flux = latent == AutoencoderKLConfig.flux().latentChannels() && !quantConv;
+        float scaling = flux ? AutoencoderKLConfig.flux().scalingFactor() : 0.18215f;
+        float shift = flux ? AutoencoderKLConfig.flux().shiftFactor() : 0f;
         if (arch != null) {
             if (arch.has("ch") || arch.has("ch_mult")) {
                 int base = arch.integer("ch", channels.get(0));
@@ -122,12 +126,13 @@ final class SingleFileTopology {
             latent = arch.integer("z_channels", latent);
             groups = arch.integer("norm_num_groups", groups);
             scaling = arch.number("scaling_factor", scaling);
+            shift = arch.number("shift_factor", shift);
             inChannels = arch.integer("in_channels", inChannels);
             outChannels = arch.integer("out_ch", outChannels);
         }
         return new AutoencoderKLConfig(inChannels, outChannels, latent, channels, resBlocks, groups, scaling,
-                file.contains(p + "quant_conv.weight"), file.contains(p + "post_quant_conv.weight"),
-                file.contains(p + "encoder.mid.attn_1.q.weight"));
+                quantConv, file.contains(p + "post_quant_conv.weight"),
+                file.contains(p + "encoder.mid.attn_1.q.weight"), shift);
     }
 
     /** Whether the text encoder's keys carry transformers 4's "text_model." level. */
