@@ -20,6 +20,11 @@ import dev.tessera.layout.Box;
 import dev.tessera.layout.ImageSource;
 import dev.tessera.layout.Instance;
 import dev.tessera.layout.Layout;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.DirFolders;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,18 +40,19 @@ class NodesTest {
 
     @TempDir
     Path home;
-    private Fixtures.CpuRuntime tensors;
-    private final Fixtures.Context context = new Fixtures.Context();
+    private CpuRuntime tensors;
+    private final RunScope scope = new RunScope();
+    private final RecordingContext context = new RecordingContext(scope);
 
     @BeforeEach
     void setUp() throws Exception {
-        tensors = new Fixtures.CpuRuntime();
+        tensors = new CpuRuntime();
         Files.createDirectories(home.resolve("input"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ((Fixtures.RunScope) context.scope()).close();
+        scope.close();
         tensors.close();
     }
 
@@ -54,7 +60,7 @@ class NodesTest {
     private ImageBatch image(int w, int h) {
         float[] rgb = new float[w * h * 3];
         for (int i = 0; i < rgb.length; i++) rgb[i] = (i % 7) / 7f;
-        return ImageBatch.of(tensors.base, tensors.base.create(rgb, new Shape(1, h, w, 3)));
+        return ImageBatch.of(tensors.base(), tensors.base().create(rgb, new Shape(1, h, w, 3)));
     }
 
     private MaskBatch transparencyMask(int w, int h, int border) {
@@ -65,11 +71,11 @@ class NodesTest {
                 m[y * w + x] = opaque ? 0f : 1f;
             }
         }
-        return MaskBatch.of(tensors.base, tensors.base.create(m, new Shape(1, h, w)));
+        return MaskBatch.of(tensors.base(), tensors.base().create(m, new Shape(1, h, w)));
     }
 
     private ReferenceSet reference(ReferenceSet before, int w, int h) {
-        Fixtures.MapInputs in = new Fixtures.MapInputs().with("image", image(w, h))
+        MapInputs in = new MapInputs().with("image", image(w, h))
                 .with("mask", transparencyMask(w, h, 8)).with("mask_means", "transparency");
         if (before != null) in.with("references", before);
         return (ReferenceSet) new ReferenceImageNode().execute(in, context).value(0);
@@ -91,17 +97,17 @@ class NodesTest {
     void referenceImageWithoutAlphaOrMaskFailsNamingTheInputAndIndex() {
         ReferenceSet one = reference(null, 32, 32);
         NodeException none = assertThrows(NodeException.class, () -> new ReferenceImageNode().execute(
-                new Fixtures.MapInputs().with("image", image(32, 32)).with("mask_means", "transparency")
+                new MapInputs().with("image", image(32, 32)).with("mask_means", "transparency")
                         .with("references", one), context));
         assertEquals("mask", none.inputName());
         assertTrue(none.getMessage().contains("reference 1 has no alpha or mask"), none.getMessage());
         NodeException rgbFile = assertThrows(NodeException.class, () -> new ReferenceImageNode().execute(
-                new Fixtures.MapInputs().with("image", image(32, 32)).with("mask_means", "transparency")
-                        .with("mask", MaskBatch.zeros(tensors.base, 1, 64, 64, tensors.device())), context));
+                new MapInputs().with("image", image(32, 32)).with("mask_means", "transparency")
+                        .with("mask", MaskBatch.zeros(tensors.base(), 1, 64, 64, tensors.device())), context));
         assertTrue(rgbFile.getMessage().contains("no alpha channel"), rgbFile.getMessage());
         NodeException clear = assertThrows(NodeException.class, () -> new ReferenceImageNode().execute(
-                new Fixtures.MapInputs().with("image", image(32, 32)).with("mask_means", "foreground")
-                        .with("mask", MaskBatch.zeros(tensors.base, 1, 32, 32, tensors.device())), context));
+                new MapInputs().with("image", image(32, 32)).with("mask_means", "foreground")
+                        .with("mask", MaskBatch.zeros(tensors.base(), 1, 32, 32, tensors.device())), context));
         assertTrue(clear.getMessage().contains("reference 0") && clear.getMessage().contains("fully transparent"),
                 clear.getMessage());
     }
@@ -111,8 +117,8 @@ class NodesTest {
                 .add("a cup", new Box(0.4, 0.4, 1, 1)).build();
     }
 
-    private Fixtures.MapInputs layoutInputs(Layout layout, ReferenceSet refs, int w, int h) {
-        Fixtures.MapInputs in = new Fixtures.MapInputs().with("layout", layout).with("width", (long) w)
+    private MapInputs layoutInputs(Layout layout, ReferenceSet refs, int w, int h) {
+        MapInputs in = new MapInputs().with("layout", layout).with("width", (long) w)
                 .with("height", (long) h).with("reference_size", 0L);
         if (refs != null) in.with("references", refs);
         return in;
@@ -121,7 +127,7 @@ class NodesTest {
     @Test
     void contextGenLayoutBindsReferencesResizesThemAndGivesTheKontextPrompt() {
         ReferenceSet refs = reference(reference(null, 64, 48), 32, 32);
-        NodeResult r = new ContextGenLayoutNode(new Fixtures.TempFolders(home)).execute(
+        NodeResult r = new ContextGenLayoutNode(new DirFolders(home)).execute(
                 layoutInputs(twoInstances(), refs, 256, 192), context);
         ContextGenLayout layout = (ContextGenLayout) r.value(0);
         assertEquals("Modify the image to depict 'a teapot and a cup'.", ((String) r.value(1)).substring(0, 48));
@@ -136,7 +142,7 @@ class NodesTest {
     @Test
     void contextGenLayoutRejectsMoreReferencesThanInstancesAndBadSizesBeforeCompute() {
         ReferenceSet three = reference(reference(reference(null, 32, 32), 32, 32), 32, 32);
-        ContextGenLayoutNode node = new ContextGenLayoutNode(new Fixtures.TempFolders(home));
+        ContextGenLayoutNode node = new ContextGenLayoutNode(new DirFolders(home));
         NodeException many = assertThrows(NodeException.class, () -> node.execute(
                 layoutInputs(twoInstances(), three, 256, 256), context));
         assertEquals("references", many.inputName());
@@ -145,7 +151,7 @@ class NodesTest {
         NodeException size = assertThrows(NodeException.class, () -> node.execute(
                 layoutInputs(twoInstances(), null, 250, 256), context));
         assertEquals("width", size.inputName());
-        List<InputProblem> problems = node.validate(new Fixtures.MapInputs().with("width", 250L)
+        List<InputProblem> problems = node.validate(new MapInputs().with("width", 250L)
                 .with("height", 256L).with("reference_size", 0L));
         assertEquals(1, problems.size());
         assertEquals("width", problems.get(0).input());
@@ -163,7 +169,7 @@ class NodesTest {
         ImageIO.write(rgb, "png", home.resolve("input/cup.png").toFile());
         Layout good = Layout.builder("x").add(Instance.of("a teapot", new Box(0, 0, 0.5, 0.5))
                 .withReference(new ImageSource.File("teapot.png"))).build();
-        ContextGenLayoutNode node = new ContextGenLayoutNode(new Fixtures.TempFolders(home));
+        ContextGenLayoutNode node = new ContextGenLayoutNode(new DirFolders(home));
         ContextGenLayout layout = (ContextGenLayout) node.execute(layoutInputs(good, null, 128, 128), context).value(0);
         assertEquals(1, layout.references().size());
         Layout bad = Layout.builder("x").add(Instance.of("a teapot", new Box(0, 0, 0.5, 0.5))
@@ -178,15 +184,48 @@ class NodesTest {
     @Test
     void composeLayoutImageGivesTheCompositeAsAnImage() {
         ReferenceSet refs = reference(reference(null, 64, 48), 32, 32);
-        ContextGenLayout layout = (ContextGenLayout) new ContextGenLayoutNode(new Fixtures.TempFolders(home))
+        ContextGenLayout layout = (ContextGenLayout) new ContextGenLayoutNode(new DirFolders(home))
                 .execute(layoutInputs(twoInstances(), refs, 128, 96), context).value(0);
         try (ImageBatch out = (ImageBatch) new ComposeLayoutImageNode(tensors).execute(
-                new Fixtures.MapInputs().with("contextgen_layout", layout), context).value(0)) {
+                new MapInputs().with("contextgen_layout", layout), context).value(0)) {
             NDArray px = out.pixels();
             assertEquals(new Shape(1, 96, 128, 3), px.getShape());
             assertArrayEquals(layout.layoutImageOrComposite(), px.toFloatArray());
             float[] all = px.toFloatArray();
             assertEquals(0.5f, all[all.length - 1], "a corner outside both boxes stays grey");
         }
+    }
+
+    @Test
+    void contextGensOwnSegmentInfoRunsWithItsReferenceAndMaskFiles() throws Exception {
+        // A reference without alpha plus a separate white-on-black mask, and an RGBA one, as the released inputs.
+        BufferedImage dog = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        BufferedImage dogMask = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 16; y < 48; y++) for (int x = 16; x < 48; x++) dogMask.setRGB(x, y, 0xFFFFFF);
+        BufferedImage woman = new BufferedImage(48, 96, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 96; y++) for (int x = 8; x < 40; x++) woman.setRGB(x, y, 0xFF00FF00);
+        ImageIO.write(dog, "png", home.resolve("input/12_dog.png").toFile());
+        ImageIO.write(dogMask, "png", home.resolve("input/12_dog_mask.png").toFile());
+        ImageIO.write(woman, "png", home.resolve("input/15_woman.png").toFile());
+        Layout layout = dev.tessera.layout.ContextGenSegmentInfo.read("""
+                {"caption": "A photo of a woman walking a dog", "width": 512, "instances": [
+                  {"image": "12_dog.png", "mask": "12_dog_mask.png", "bbox": [40, 300, 200, 500], "phrase": "a dog"},
+                  {"image": "15_woman.png", "bbox": [220, 20, 460, 508], "phrase": "a woman"}]}
+                """);
+        NodeResult r = new ContextGenLayoutNode(new DirFolders(home)).execute(new MapInputs().with("layout", layout)
+                .with("width", 0L).with("height", 0L).with("reference_size", 0L), context);
+        ContextGenLayout cg = (ContextGenLayout) r.value(0);
+        assertEquals(512, cg.width());
+        assertEquals(512, cg.height());
+        // 512 output -> references at about 384^2: 64x64 -> 384x384, 48x96 -> 272x544.
+        assertArrayEquals(new int[] {384, 384, 272, 544}, new int[] {cg.references().get(0).width(),
+                cg.references().get(0).height(), cg.references().get(1).width(), cg.references().get(1).height()});
+        assertEquals(new dev.tessera.contextgen.TokenBox(2, 18, 13, 32), cg.tokenBox(0));
+        assertTrue(((String) r.value(1)).startsWith("Modify the image to depict 'a woman walking a dog'."));
+        ContextGenSequence seq = cg.sequence(512);
+        assertEquals(512 + 2 * 32 * 32 + 24 * 24 + 17 * 34, seq.length());
+        // The dog's mask covers the middle half of its reference: its corner tokens are background.
+        boolean[] dogFg = seq.references().get(0).foreground();
+        assertTrue(!dogFg[0] && dogFg[12 * 24 + 12], "corner out, centre in");
     }
 }
