@@ -17,7 +17,11 @@ import java.util.function.UnaryOperator;
  * <li>{@code run wf.json} without an input folder uses the {@code input/} folder next to the workflow when there is
  * one, so a workflow ships with its images;</li>
  * <li>{@code felix.fileinstall.dir} defaults to {@code plugins/} under {@code tessera.home} (the working directory
- * unless set).</li>
+ * unless set);</li>
+ * <li>{@code serve} turns Felix HTTP on ({@code org.apache.felix.http.enable}, off for every other command so they
+ * open no port), and its {@code --port N} and {@code --listen ADDR} set {@code org.osgi.service.http.port} and
+ * {@code org.apache.felix.http.host} (the application's defaults are 8188 and 127.0.0.1). A value that is not a
+ * port or an address leaves HTTP off, for the command to report.</li>
  * </ul>
  * The arguments themselves go on unchanged to the command line inside the framework, which checks them again.
  */
@@ -31,6 +35,9 @@ final class BootProperties {
     static final String INPUT = "tessera.input.dir";
     static final String HOME = "tessera.home";
     static final String PLUGINS = "felix.fileinstall.dir";
+    static final String HTTP_ENABLE = "org.apache.felix.http.enable";
+    static final String HTTP_PORT = "org.osgi.service.http.port";
+    static final String HTTP_HOST = "org.apache.felix.http.host";
 
     private BootProperties() {
     }
@@ -44,6 +51,8 @@ final class BootProperties {
         Map<String, String> props = new LinkedHashMap<>();
         String command = null;
         String firstPositional = null;
+        String port = null;
+        String listen = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--")) {
@@ -53,7 +62,11 @@ final class BootProperties {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
             String property = FOLDER_OPTIONS.get(name);
-            if (property != null) {
+            if (name.equals("--port") || name.equals("--listen")) {
+                String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.size() ? args.get(++i) : "");
+                if (name.equals("--port")) port = value;
+                else listen = value;
+            } else if (property != null) {
                 String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.size() ? args.get(++i) : "");
                 // A missing or empty value is left for the command line to report as a usage error.
                 if (!value.isEmpty()) props.put(property, absolute(cwd, value));
@@ -66,12 +79,32 @@ final class BootProperties {
             Path beside = cwd.resolve(firstPositional).toAbsolutePath().normalize().resolveSibling("input");
             if (Files.isDirectory(beside)) props.put(INPUT, beside.toString());
         }
+        if ("serve".equals(command)) {
+            boolean portOk = port == null || isPort(port);
+            String host = listen != null && listen.startsWith("[") && listen.endsWith("]")
+                    ? listen.substring(1, listen.length() - 1) : listen;
+            boolean hostOk = host == null || host.matches("[A-Za-z0-9.:%_-]+");
+            if (portOk && hostOk) {
+                props.put(HTTP_ENABLE, "true");
+                if (port != null) props.put(HTTP_PORT, port);
+                if (host != null) props.put(HTTP_HOST, host);
+            }
+        }
         if (existing.apply(PLUGINS) == null) {
             String home = existing.apply(HOME);
             Path base = home == null || home.isBlank() ? cwd : cwd.resolve(home);
             props.put(PLUGINS, base.resolve("plugins").toAbsolutePath().normalize().toString());
         }
         return props;
+    }
+
+    private static boolean isPort(String text) {
+        try {
+            int p = Integer.parseInt(text);
+            return p >= 1 && p <= 65535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String absolute(Path cwd, String value) {

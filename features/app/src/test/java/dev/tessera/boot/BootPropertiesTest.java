@@ -58,4 +58,27 @@ class BootPropertiesTest {
         assertEquals(Map.of("felix.fileinstall.dir", cwd.resolve("plugins").toString()), p);
         assertEquals(Map.of("felix.fileinstall.dir", cwd.resolve("plugins").toString()), of(Map.of(), "run", "--out="));
     }
+
+    @Test
+    void serveTurnsHttpOnWithItsPortAndAddress() {
+        Map<String, String> p = of(Map.of(), "serve", "--port", "9000", "--listen=0.0.0.0", "--out", "o");
+        assertEquals("true", p.get("org.apache.felix.http.enable"));
+        assertEquals("9000", p.get("org.osgi.service.http.port"));
+        assertEquals("0.0.0.0", p.get("org.apache.felix.http.host"));
+        assertEquals(cwd.resolve("o").toString(), p.get("tessera.output.dir"));
+        Map<String, String> defaults = of(Map.of(), "serve");
+        assertEquals("true", defaults.get("org.apache.felix.http.enable"));
+        assertEquals(null, defaults.get("org.osgi.service.http.port"), "the application's 8188 applies");
+        assertEquals(null, defaults.get("org.apache.felix.http.host"), "the application's 127.0.0.1 applies");
+        assertEquals("::1", of(Map.of(), "serve", "--listen", "[::1]").get("org.apache.felix.http.host"));
+    }
+
+    @Test
+    void otherCommandsAndBadValuesLeaveHttpOff() {
+        assertEquals(null, of(Map.of(), "run", "wf.json").get("org.apache.felix.http.enable"));
+        assertEquals(null, of(Map.of(), "nodes").get("org.apache.felix.http.enable"));
+        assertEquals(null, of(Map.of(), "serve", "--port", "http").get("org.apache.felix.http.enable"));
+        assertEquals(null, of(Map.of(), "serve", "--port", "70000").get("org.apache.felix.http.enable"));
+        assertEquals(null, of(Map.of(), "serve", "--listen", "a b").get("org.apache.felix.http.enable"));
+    }
 }

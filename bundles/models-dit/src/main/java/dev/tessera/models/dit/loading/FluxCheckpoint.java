@@ -1,0 +1,353 @@
+package dev.tessera.models.dit.loading;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.dit.FluxTransformer2DModel;
+import dev.tessera.models.dit.FluxTransformerConfig;
+import dev.tessera.models.sd.ComputeTypes;
+import dev.tessera.models.sd.DeviceWeights;
+import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.sd.ParameterSpecs;
+import dev.tessera.tensor.safetensors.SafetensorsFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A FLUX transformer on disk, opened from its headers: configuration resolved, every parameter's name and shape
+ * checked against the model before any data is read; {@link #transformer()} then reads the tensors (memory-mapped,
+ * one at a time) into the compute dtype on the device.
+ *
+ * <ul>
+ *   <li>diffusers folder: {@code config.json} + {@code diffusion_pytorch_model.safetensors} (or the sharded form
+ *       with its {@code .safetensors.index.json}); a pipeline folder with a {@code transformer/} subfolder works too.
+ *   <li>BFL single file ({@code flux1-dev.safetensors}, also under ComfyUI's {@code model.diffusion_model.}
+ *       prefix): keys converted to diffusers' at this edge; configuration from the shapes, with an architecture
+ *       file ({@code name.arch.json} beside it, or given) for what shapes do not tell.
+ * </ul>
+ */
+public final class FluxCheckpoint implements AutoCloseable {
+
+    /** The prefix ComfyUI's all-in-one checkpoints put before the BFL transformer keys. */
+    public static final String COMFY_PREFIX = "model.diffusion_model.";
+    private static final String DIFFUSERS_WEIGHTS = "diffusion_pytorch_model";
+
+    private final FluxTransformerConfig config;
+    private final List<SafetensorsFile> files;
+    private final DeviceWeights weights;
+    private final DataType dtype;
+    private final String description;
+    private FluxTransformer2DModel transformer;
+
+    private FluxCheckpoint(FluxTransformerConfig config, List<SafetensorsFile> files, PartsWeightSource source,
+            NDManager manager, DataType dtype, String description) {
+        this.config = config;
+        this.files = files;
+        this.weights = new DeviceWeights(source, manager, dtype);
+        this.dtype = dtype;
+        this.description = description;
+    }
+
+    /**
+     * A diffusers folder (transformer or whole pipeline) or a BFL single file, with {@code archFile} (may be null:
+     * {@code name.arch.json} beside a single file is used when present).
+     *
+     * @param manager owns the loaded tensors (closed with this checkpoint); its device is the compute device
+     */
+    public static FluxCheckpoint open(Path path, Path archFile, DataType dtype, NDManager manager) {
+        if (Files.isDirectory(path)) {
+            return openDiffusers(path, dtype, manager);
+        }
+        if (archFile == null) {
+            Path beside = path.resolveSibling(path.getFileName().toString().replaceFirst("\\.safetensors$", "")
+                    + ".arch.json");
+            archFile = Files.isRegularFile(beside) ? beside : null;
+        }
+        return openSingleFile(path, archFile, dtype, manager);
+    }
+
+    /** A diffusers transformer folder, or a pipeline folder holding {@code transformer/}. */
+    public static FluxCheckpoint openDiffusers(Path folder, DataType dtype, NDManager manager) {
+        ComputeTypes.require(dtype, "FLUX transformer");
+        Path dir = Files.isRegularFile(folder.resolve("config.json")) ? folder : folder.resolve("transformer");
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new ModelLoadException(folder + ": no config.json (a diffusers FLUX transformer folder has"
+                    + " config.json and " + DIFFUSERS_WEIGHTS + ".safetensors)");
+        }
+        FluxTransformerConfig config = diffusersConfig(JsonConfig.read(configFile));
+        List<SafetensorsFile> files = new ArrayList<>();
+        try {
+            Map<String, StoredPart> parts = new LinkedHashMap<>();
+            Path single = dir.resolve(DIFFUSERS_WEIGHTS + ".safetensors");
+            Path index = dir.resolve(DIFFUSERS_WEIGHTS + ".safetensors.index.json");
+            if (Files.isRegularFile(single)) {
+                SafetensorsFile file = SafetensorsFile.open(single);
+                files.add(file);
+                file.names().forEach(name -> parts.put(name, StoredPart.whole(file, name)));
+            } else if (Files.isRegularFile(index)) {
+                Map<String, String> weightMap = JsonConfig.read(index).stringMap("weight_map");
+                Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
+                for (Map.Entry<String, String> entry : weightMap.entrySet()) {
+                    SafetensorsFile shard = shards.computeIfAbsent(entry.getValue(), shardName -> {
+                        SafetensorsFile opened = SafetensorsFile.open(dir.resolve(shardName));
+                        files.add(opened);
+                        return opened;
+                    });
+                    parts.put(entry.getKey(), StoredPart.whole(shard, entry.getKey()));
+                }
+            } else {
+                rejectPickles(dir);
+                throw new ModelLoadException(dir + ": no " + DIFFUSERS_WEIGHTS + ".safetensors (nor a sharded index)");
+            }
+            verify(config, parts, files, name -> true, dir.toString());
+            return new FluxCheckpoint(config, files, new PartsWeightSource(parts), manager, dtype,
+                    "diffusers folder " + dir);
+        } catch (RuntimeException e) {
+            files.forEach(SafetensorsFile::close);
+            throw e;
+        }
+    }
+
+    /** A BFL single file, bare or under {@link #COMFY_PREFIX}; {@code archFile} may be null. */
+    public static FluxCheckpoint openSingleFile(Path file, Path archFile, DataType dtype, NDManager manager) {
+        ComputeTypes.require(dtype, "FLUX transformer");
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".safetensors")) {
+            throw new ModelLoadException(file + ": only .safetensors files are loaded (pickle checkpoints such as"
+                    + " .ckpt, .pt, .bin can run code when read)");
+        }
+        SafetensorsFile opened = SafetensorsFile.open(file);
+        try {
+            String prefix = bflPrefix(opened.names());
+            if (prefix == null) {
+                throw new ModelLoadException(file + ": not a FLUX transformer in the BFL layout (no '"
+                        + "double_blocks.0.img_attn.qkv.weight', bare or under '" + COMFY_PREFIX + "')");
+            }
+            JsonConfig arch = archFile == null ? null : JsonConfig.read(archFile);
+            FluxTransformerConfig config = singleFileConfig(opened, prefix, arch);
+            Map<String, StoredPart> parts = FluxKeys.bfl(config, opened, prefix);
+            verify(config, parts, List.of(opened), stored -> stored.startsWith(prefix), file.toString());
+            return new FluxCheckpoint(config, List.of(opened), new PartsWeightSource(parts), manager, dtype,
+                    "BFL single file " + file);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a checkpoint's tensor names are a FLUX transformer's, in either layout: what a loader node uses to
+     * pick the family from the keys.
+     */
+    public static boolean isFlux(Set<String> names) {
+        return bflPrefix(names) != null || names.contains("transformer_blocks.0.attn.add_q_proj.weight")
+                && names.contains("single_transformer_blocks.0.proj_mlp.weight");
+    }
+
+    private static String bflPrefix(Set<String> names) {
+        for (String prefix : new String[] {"", COMFY_PREFIX}) {
+            if (names.contains(prefix + "double_blocks.0.img_attn.qkv.weight")) {
+                return prefix;
+            }
+        }
+        return null;
+    }
+
+    public FluxTransformerConfig config() {
+        return config;
+    }
+
+    /** The compute dtype. */
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** The base weights (for patching, e.g. a merged LoRA over {@code PatchedWeights}). */
+    public DeviceWeights weights() {
+        return weights;
+    }
+
+    /** The transformer over the base weights, built (and its tensors read) on first call. */
+    public synchronized FluxTransformer2DModel transformer() {
+        if (transformer == null) {
+            transformer = new FluxTransformer2DModel(config, weights, dtype);
+        }
+        return transformer;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        files.forEach(SafetensorsFile::close);
+    }
+
+    static FluxTransformerConfig diffusersConfig(JsonConfig json) {
+        String className = json.string("_class_name", "FluxTransformer2DModel");
+        if (!className.equals("FluxTransformer2DModel")) {
+            throw json.error("_class_name", "'" + className + "' is not FluxTransformer2DModel");
+        }
+        json.requireUnset("patch_size", 1, "only patch_size 1: FLUX packs 2x2 latents outside the model");
+        int in = json.integer("in_channels", 64);
+        return new FluxTransformerConfig(in, json.integer("out_channels", in), json.integer("num_layers", 19),
+                json.integer("num_single_layers", 38), json.integer("attention_head_dim", 128),
+                json.integer("num_attention_heads", 24), json.integer("joint_attention_dim", 4096),
+                json.integer("pooled_projection_dim", 768), json.bool("guidance_embeds", false),
+                json.has("axes_dims_rope") ? json.integers("axes_dims_rope") : List.of(16, 56, 56),
+                json.real("theta", 10000), 4.0);
+    }
+
+    /** Configuration from the BFL file's shapes, the architecture file overriding (its keys as BFL's params). */
+    static FluxTransformerConfig singleFileConfig(SafetensorsFile file, String prefix, JsonConfig arch) {
+        long[] imgIn = shape(file, prefix + "img_in.weight");
+        int hidden = (int) imgIn[0];
+        int inChannels = (int) imgIn[1];
+        int headDim = (int) shape(file, prefix + "double_blocks.0.img_attn.norm.query_norm.scale")[0];
+        int mlpHidden = (int) shape(file, prefix + "double_blocks.0.img_mlp.0.weight")[0];
+        int outChannels = (int) shape(file, prefix + "final_layer.linear.weight")[0];
+        int contextDim = (int) shape(file, prefix + "txt_in.weight")[1];
+        int vecDim = (int) shape(file, prefix + "vector_in.in_layer.weight")[1];
+        boolean guidance = file.contains(prefix + "guidance_in.in_layer.weight");
+        int depth = count(file, prefix + "double_blocks.");
+        int depthSingle = count(file, prefix + "single_blocks.");
+        double theta = 10000;
+        List<Integer> axes = headDim == 128 ? List.of(16, 56, 56) : null;
+        int heads = hidden / headDim;
+        double mlpRatio = mlpHidden / (double) hidden;
+        if (arch != null) {
+            hidden = arch.integer("hidden_size", hidden);
+            heads = arch.integer("num_heads", heads);
+            headDim = arch.integer("head_dim", hidden / heads);
+            inChannels = arch.integer("in_channels", inChannels);
+            outChannels = arch.integer("out_channels", outChannels);
+            contextDim = arch.integer("context_in_dim", contextDim);
+            vecDim = arch.integer("vec_in_dim", vecDim);
+            guidance = arch.bool("guidance_embed", guidance);
+            depth = arch.integer("depth_double", arch.integer("depth", depth));
+            depthSingle = arch.integer("depth_single", arch.integer("depth_single_blocks", depthSingle));
+            theta = arch.real("rope_theta", arch.real("theta", theta));
+            mlpRatio = arch.real("mlp_ratio", mlpRatio);
+            if (arch.has("axes_dims_rope")) {
+                axes = arch.integers("axes_dims_rope");
+            } else if (arch.has("axes_dim")) {
+                axes = arch.integers("axes_dim");
+            }
+            if (heads * headDim != hidden) {
+                throw arch.error("num_heads", heads + " heads of " + headDim + " do not make hidden_size " + hidden);
+            }
+        }
+        if (axes == null) {
+            throw new ModelLoadException(file.path() + ": heads of " + headDim + " channels are not FLUX.1's 128;"
+                    + " the rotary axes (axes_dims_rope) must come from an architecture file");
+        }
+        return new FluxTransformerConfig(inChannels, outChannels, depth, depthSingle, headDim, heads, contextDim,
+                vecDim, guidance, axes, theta, mlpRatio);
+    }
+
+    /**
+     * Checks every parameter the model will ask for against the stored headers, then that no stored tensor of the
+     * transformer is left over; the first problem fails with file, canonical and stored name and shapes.
+     */
+    private static void verify(FluxTransformerConfig config, Map<String, StoredPart> parts,
+            List<SafetensorsFile> files, java.util.function.Predicate<String> belongs, String where) {
+        Map<String, Shape> expected = ParameterSpecs.of(w -> new FluxTransformer2DModel(config, w,
+                DataType.FLOAT32));
+        Set<String> used = new LinkedHashSet<>();
+        for (Map.Entry<String, Shape> entry : expected.entrySet()) {
+            String name = entry.getKey();
+            StoredPart part = parts.get(name);
+            if (part == null || !part.file().contains(part.stored())) {
+                String as = part == null || part.stored().equals(name) ? "" : " (stored as '" + part.stored() + "')";
+                throw new ModelLoadException(where + ": transformer parameter '" + name + "'" + as
+                        + " is missing; expected shape " + entry.getValue());
+            }
+            long[] stored = part.file().info(part.stored()).shape();
+            Shape shape = new Shape(stored);
+            if (part.sliced()) {
+                long[] fused = entry.getValue().getShape().clone();
+                fused[0] = part.fusedRows();
+                if (stored.length == 0 || !Arrays.equals(stored, fused)) {
+                    throw new ModelLoadException(where + ": fused tensor '" + part.stored() + "' has shape "
+                            + Arrays.toString(stored) + ", expected " + Arrays.toString(fused) + " (it holds '" + name
+                            + "' " + entry.getValue() + " at rows " + part.rowStart() + ".." + (part.rowStart()
+                                    + part.rows() - 1) + ")");
+                }
+                shape = entry.getValue();
+            }
+            if (!shape.equals(entry.getValue())) {
+                String as = part.stored().equals(name) ? "" : " (stored as '" + part.stored() + "')";
+                throw new ModelLoadException(where + ": transformer parameter '" + name + "'" + as + " has shape "
+                        + Arrays.toString(stored) + ", expected " + entry.getValue());
+            }
+            used.add(part.stored());
+        }
+        Map<String, SafetensorsFile> unexpected = new java.util.TreeMap<>();
+        for (SafetensorsFile file : files) {
+            for (String stored : file.names()) {
+                if (belongs.test(stored) && !used.contains(stored)) {
+                    unexpected.putIfAbsent(stored, file);
+                }
+            }
+        }
+        if (!unexpected.isEmpty()) {
+            Map.Entry<String, SafetensorsFile> first = unexpected.entrySet().iterator().next();
+            throw new ModelLoadException(where + ": unexpected transformer tensor '" + first.getKey() + "' "
+                    + Arrays.toString(first.getValue().info(first.getKey()).shape()) + " (" + unexpected.size()
+                    + " in all): not a parameter of the FLUX configuration " + describe(config));
+        }
+    }
+
+    static String describe(FluxTransformerConfig c) {
+        return String.format(Locale.ROOT, "(%d double + %d single blocks, %d heads of %d, guidance %s)",
+                c.numLayers(), c.numSingleLayers(), c.numAttentionHeads(), c.attentionHeadDim(),
+                c.guidanceEmbeds() ? "embedded" : "none");
+    }
+
+    private static long[] shape(SafetensorsFile file, String name) {
+        if (!file.contains(name)) {
+            throw new ModelLoadException(file.path() + ": BFL FLUX tensor '" + name + "' is missing");
+        }
+        return file.info(name).shape();
+    }
+
+    /** Number of blocks {@code prefix<i>.…}: one more than the highest index. */
+    private static int count(SafetensorsFile file, String prefix) {
+        int blocks = 0;
+        for (String name : file.names()) {
+            if (name.startsWith(prefix)) {
+                String rest = name.substring(prefix.length());
+                int dot = rest.indexOf('.');
+                try {
+                    blocks = Math.max(blocks, Integer.parseInt(rest.substring(0, dot)) + 1);
+                } catch (RuntimeException e) {
+                    throw new ModelLoadException(file.path() + ": tensor '" + name + "' has no block number");
+                }
+            }
+        }
+        return blocks;
+    }
+
+    private static void rejectPickles(Path dir) {
+        for (String pickle : new String[] {".bin", ".pt", ".ckpt"}) {
+            if (Files.isRegularFile(dir.resolve(DIFFUSERS_WEIGHTS + pickle))) {
+                throw new ModelLoadException(dir.resolve(DIFFUSERS_WEIGHTS + pickle) + ": pickle files are not"
+                        + " loaded (they can run code when read); convert it to safetensors");
+            }
+        }
+    }
+
+}
