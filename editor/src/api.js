@@ -81,3 +81,20 @@ export function connectEvents(clientId, handlers) {
   };
   open();
 }
+
+/**
+ * Uploads an image to the server's input folder; resolves to the name LoadImage takes.
+ * @param {File} file
+ * @returns {Promise<string>}
+ */
+export async function uploadImage(file) {
+  const form = new FormData();
+  form.append('image', file, file.name);
+  form.append('type', 'input');
+  form.append('overwrite', 'true');
+  const res = await fetch('upload/image', { method: 'POST', body: form });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`upload of ${file.name}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  const body = JSON.parse(text);
+  return body.subfolder ? `${body.subfolder}/${body.name}` : body.name;
+}

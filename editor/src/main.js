@@ -6,12 +6,12 @@
 import { LGraph, LGraphCanvas, LiteGraph } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 import './style.css';
-import { connectEvents, getJson, interrupt, postPrompt } from './api.js';
+import { connectEvents, getJson, interrupt, postPrompt, uploadImage } from './api.js';
 import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
 import { graphToApi, toGraph } from './lib/convert.js';
 import { workflowFromPng } from './lib/png.js';
 import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
-import { configureLiteGraph, registerNodeTypes } from './nodes.js';
+import { configureLiteGraph, hooks, registerNodeTypes } from './nodes.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
@@ -80,12 +80,12 @@ function renderCategory(cat, open) {
   return out;
 }
 
-/** Adds a node near the middle of the visible canvas, each next one a little lower and to the right. */
+/** Adds a node in the visible canvas: left to right in a row of three, then the next row, so none overlap. */
 function addNode(type) {
   const node = LiteGraph.createNode(type);
   if (!node) throw new Error(`unknown node type ${type}`);
-  const [cx, cy] = canvas.ds.convertOffsetToCanvas([canvasEl.clientWidth / 3, canvasEl.clientHeight / 4]);
-  node.pos = [cx + (placed % 5) * 40, cy + (placed % 5) * 40];
+  const [x0, y0] = canvas.ds.convertOffsetToCanvas([40, 60]);
+  node.pos = [x0 + (placed % 3) * 300, y0 + (Math.floor(placed / 3) % 3) * 230];
   placed++;
   graph.add(node);
   canvas.selectNode(node);
@@ -210,6 +210,25 @@ function save() {
   localStorage.setItem(STORAGE_KEY, JSON.stringify(graph.serialize()));
 }
 
+/** Lets the user pick an image and uploads it (LoadImage's upload button). */
+hooks.upload = () => new Promise((resolve) => {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = 'image/png,image/jpeg,image/webp';
+  input.onchange = () => {
+    const file = input.files?.[0];
+    if (!file) return resolve(null);
+    uploadImage(file).then((name) => {
+      say(`uploaded ${name}`);
+      resolve(name);
+    }, (e) => {
+      say(e.message, 'error');
+      resolve(null);
+    });
+  };
+  input.click();
+});
+
 // ---- wiring -----------------------------------------------------------------------------------------------------
 
 $('queue').addEventListener('click', () => queue().catch((e) => say(e.message, 'error')));
@@ -224,6 +243,7 @@ $('save-api').addEventListener('click', () => {
 });
 $('clear').addEventListener('click', () => {
   graph.clear();
+  placed = 0;
   canvas.setDirty(true, true);
 });
 $('load').addEventListener('click', () => $('file').click());
@@ -250,14 +270,27 @@ window.tessera = {
   graph, canvas, tracker, addNode, loadDocument, queue,
   get defs() { return defs; },
   api: () => graphToApi(graph.serialize(), defs),
-  slotOnPage(nodeId, kind, index) {
+  /** Page coordinates of a node's input or output slot (by index or name). */
+  slotOnPage(nodeId, kind, slot) {
     const node = graph.getNodeById(nodeId);
+    const list = kind === 'input' ? node.inputs : node.outputs;
+    const index = typeof slot === 'number' ? slot : list.findIndex((s) => s.name === slot);
     const pos = node.getConnectionPos(kind === 'input', index);
-    const [x, y] = canvas.ds.convertCanvasToOffset([pos[0], pos[1]]);
-    const rect = canvasEl.getBoundingClientRect();
-    return { x: rect.left + x, y: rect.top + y };
+    return toPage(pos[0], pos[1]);
+  },
+  /** Page coordinates of the middle of a node's widget. */
+  widgetOnPage(nodeId, name) {
+    const node = graph.getNodeById(nodeId);
+    const w = node.widgets.find((x) => x.name === name);
+    return toPage(node.pos[0] + node.size[0] / 2, node.pos[1] + w.y + LiteGraph.NODE_WIDGET_HEIGHT / 2);
   },
 };
+
+function toPage(x, y) {
+  const [ox, oy] = canvas.ds.convertCanvasToOffset([x, y]);
+  const rect = canvasEl.getBoundingClientRect();
+  return { x: rect.left + ox, y: rect.top + oy };
+}
 
 resize();
 loadNodeTypes()

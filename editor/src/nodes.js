@@ -17,6 +17,16 @@ const TYPE_COLORS = {
 /** Every registered Tessera type, so a refresh of /object_info can drop the ones that went away. */
 const registered = new Set();
 
+/** Widgets report changes through the graph's change hook; litegraph wants a callback, so it gets this. */
+const changed = () => {};
+
+/**
+ * Set by the editor: uploads a user-chosen image and resolves to its name in the input folder (for
+ * `image_upload` combos such as LoadImage's).
+ * @type {{upload: (() => Promise<string|null>) | null}}
+ */
+export const hooks = { upload: null };
+
 /** Installs the connection rule and link colours once. */
 export function configureLiteGraph(canvas) {
   // Typed sockets: an output connects only to an input whose type matches (ComfyUI's rule).
@@ -66,6 +76,8 @@ function nodeClass(def) {
         if (input.widget) addWidget(this, input);
         this.addInput(input.name, input.type, extra);
       }
+      // After every input's widget: litegraph's serialisation counts skipped widgets, its configure does not.
+      for (const input of def.inputs) if (input.widget?.imageUpload) addUploadButton(this, input.name);
       for (const output of def.outputs) {
         this.addOutput(output.name, output.type, output.isList ? { shape: LiteGraph.GRID_SHAPE } : {});
       }
@@ -133,7 +145,7 @@ function addWidget(node, input) {
       // step2 is the real increment (litegraph's `step` is ten times it, for historical reasons).
       const precision = w.type === 'INT' ? 0 : decimals(w.round ?? step);
       const options = { min: w.min, max: w.max, step: step * 10, step2: step, precision, round: w.type === 'INT' ? 1 : w.round };
-      const widget = node.addWidget('number', input.name, w.default, null, options);
+      const widget = node.addWidget('number', input.name, w.default, changed, options);
       if (w.type === 'INT') {
         // Keep INT values integral whatever litegraph's dragging produces.
         const set = widget.setValue.bind(widget);
@@ -142,12 +154,28 @@ function addWidget(node, input) {
       return widget;
     }
     case 'text':
-      return node.addWidget('text', input.name, w.default, null, { multiline: w.multiline });
+      return node.addWidget('text', input.name, w.default, changed, { multiline: w.multiline });
     case 'toggle':
-      return node.addWidget('toggle', input.name, w.default, null, { on: 'true', off: 'false' });
+      return node.addWidget('toggle', input.name, w.default, changed, { on: 'true', off: 'false' });
     case 'combo':
-      return node.addWidget('combo', input.name, w.default, null, { values: w.values });
+      // A copy: an upload adds to this node's list without touching the definition.
+      return node.addWidget('combo', input.name, w.default, changed, { values: [...w.values] });
   }
+}
+
+/** A button that uploads an image to the input folder and selects it in the combo `name`. */
+function addUploadButton(node, name) {
+  const button = node.addWidget('button', 'upload image', null, () => {
+    hooks.upload?.().then((file) => {
+      if (!file) return;
+      const combo = node.widgets.find((w) => w.name === name);
+      if (!combo.options.values.includes(file)) combo.options.values.push(file);
+      combo.value = file;
+      node.setDirtyCanvas(true, false);
+    });
+  });
+  // Not an input of the node: it must not take a place in widgets_values.
+  button.serialize = false;
 }
 
 function decimals(step) {

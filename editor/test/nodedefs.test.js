@@ -55,6 +55,11 @@ test('object_info entry: sockets, widgets per input type, outputs', () => {
   ]);
 });
 
+test('an image_upload combo says so; an empty option list is allowed', () => {
+  const def = parseNodeInfo('LoadImage', { input: { required: { image: [[], { image_upload: true }] } }, output: ['IMAGE', 'MASK'] });
+  assert.deepEqual(def.inputs[0].widget, { kind: 'combo', values: [], default: '', imageUpload: true });
+});
+
 test('input_order wins over the order of the input object', () => {
   const def = parseNodeInfo('T', {
     input: { required: { b: ['INT'], a: ['STRING'] } },

@@ -8,7 +8,7 @@
  * @typedef {{kind: 'number', type: 'INT'|'FLOAT', default: number, min?: number, max?: number, step?: number, round?: number}
  *   | {kind: 'text', default: string, multiline: boolean}
  *   | {kind: 'toggle', default: boolean}
- *   | {kind: 'combo', default: string, values: string[]}} WidgetSpec
+ *   | {kind: 'combo', default: string, values: string[], imageUpload?: boolean}} WidgetSpec
  * @typedef {{name: string, type: string, optional: boolean, widget: WidgetSpec | null, tooltip?: string}} InputDef
  * @typedef {{name: string, type: string, isList: boolean, tooltip?: string}} OutputDef
  * @typedef {{type: string, displayName: string, category: string, description: string, outputNode: boolean,
@@ -98,6 +98,8 @@ function parseInput(where, name, spec, optional) {
     const values = typeOrValues.map(String);
     def.type = 'COMBO';
     def.widget = { kind: 'combo', values, default: opts.default !== undefined ? String(opts.default) : values[0] ?? '' };
+    // image_upload: ComfyUI's LoadImage flag for "offer an upload button that adds to this list".
+    if (opts.image_upload) def.widget.imageUpload = true;
     return def;
   }
   if (typeof typeOrValues !== 'string') {
