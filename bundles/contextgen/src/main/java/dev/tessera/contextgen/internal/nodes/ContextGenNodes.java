@@ -24,16 +24,9 @@ final class ContextGenNodes {
 
     /** Image {@code index} of a batch as float32 RGB on the heap, {@code [H, W, 3]}. */
     static float[] rgb(ImageBatch batch, int index) {
-        return floats(batch.pixels().get(index));
-    }
-
-    /** Mask {@code index} as float32 on the heap, {@code [H, W]}. */
-    static float[] mask(MaskBatch batch, int index) {
-        return batch.toFloats(index);
-    }
-
-    private static float[] floats(NDArray slice) {
-        try (NDManager tmp = NDManager.newBaseManager(Device.cpu())) {
+        // A sub-manager of the batch's own: a base manager would need DJL's engine lookup (the TCCL) in OSGi.
+        try (NDManager tmp = batch.pixels().getManager().newSubManager(Device.cpu())) {
+            NDArray slice = batch.pixels().get(index);
             slice.attach(tmp);
             NDArray cpu = slice.toDevice(Device.cpu(), false);
             cpu.attach(tmp);
@@ -41,6 +34,11 @@ final class ContextGenNodes {
             f32.attach(tmp);
             return f32.toFloatArray();
         }
+    }
+
+    /** Mask {@code index} as float32 on the heap, {@code [H, W]}. */
+    static float[] mask(MaskBatch batch, int index) {
+        return batch.toFloats(index);
     }
 
     /** RGB in [0,1] and alpha in [0,1] from an 8-bit ARGB image. */
