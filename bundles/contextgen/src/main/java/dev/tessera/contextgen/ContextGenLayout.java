@@ -133,6 +133,29 @@ public final class ContextGenLayout {
         return LayoutCompositor.compose(width(), height(), placements).rgb();
     }
 
+    /**
+     * The context images ContextGenApply VAE-encodes, in sequence order after the main image: the layout image
+     * ({@link #layoutImageOrComposite}), then each reference's {@link Reference#maskedRgb}; each {@code [1, H, W, 3]}
+     * in [0, 1] of {@code dtype} on {@code manager}'s device (IMAGE layout, as the VAE nodes take it).
+     */
+    public java.util.List<ai.djl.ndarray.NDArray> contextImages(ai.djl.ndarray.NDManager manager,
+            ai.djl.ndarray.types.DataType dtype) {
+        java.util.List<ai.djl.ndarray.NDArray> out = new ArrayList<>();
+        out.add(image(manager, dtype, layoutImageOrComposite(), width(), height()));
+        for (Reference r : references()) out.add(image(manager, dtype, r.maskedRgb(), r.width(), r.height()));
+        return out;
+    }
+
+    private static ai.djl.ndarray.NDArray image(ai.djl.ndarray.NDManager manager, ai.djl.ndarray.types.DataType dtype,
+            float[] rgb, int w, int h) {
+        ai.djl.ndarray.NDArray f32 = manager.create(java.nio.FloatBuffer.wrap(rgb),
+                new ai.djl.ndarray.types.Shape(1, h, w, 3), ai.djl.ndarray.types.DataType.FLOAT32);
+        if (dtype == ai.djl.ndarray.types.DataType.FLOAT32) return f32;
+        ai.djl.ndarray.NDArray cast = f32.toType(dtype, false);
+        f32.close();
+        return cast;
+    }
+
     @Override
     public String toString() {
         return "ContextGenLayout[" + width() + "x" + height() + ", " + instances.size() + " instances, "

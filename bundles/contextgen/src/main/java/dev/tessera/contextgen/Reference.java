@@ -73,6 +73,23 @@ public final class Reference {
         return alpha.clone();
     }
 
+    /**
+     * The RGB ContextGen encodes for this reference: the subject where alpha >= 0.5 (its mask binarized), mid-grey
+     * 0.5 elsewhere (0 in the VAE's [-1, 1] input, as the released code multiplies the normalised image by the
+     * mask). {@code [height, width, 3]}.
+     */
+    public float[] maskedRgb() {
+        float[] out = rgb.clone();
+        for (int p = 0; p < alpha.length; p++) {
+            if (!(alpha[p] >= 0.5f)) {
+                out[3 * p] = 0.5f;
+                out[3 * p + 1] = 0.5f;
+                out[3 * p + 2] = 0.5f;
+            }
+        }
+        return out;
+    }
+
     /** Alpha as 8-bit samples (round to nearest), as the reference's PNG alpha channel holds it. */
     public int[] alpha8() {
         int[] a = new int[alpha.length];

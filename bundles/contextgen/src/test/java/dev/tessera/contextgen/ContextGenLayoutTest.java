@@ -70,4 +70,30 @@ class ContextGenLayoutTest {
         assertThrows(InvalidContextGenInputException.class, () -> Reference.of("reference 0", 16, 16,
                 new float[16 * 16 * 3], new float[8]));
     }
+
+    @Test
+    void contextImagesAreTheLayoutImageThenEachReferenceGreyOutsideItsMask() {
+        float[] rgb = new float[32 * 16 * 3];
+        java.util.Arrays.fill(rgb, 0.9f);
+        float[] alpha = new float[32 * 16];
+        for (int i = 0; i < 16; i++) alpha[i] = 1f; // only the first row is the subject
+        alpha[16] = 0.49f;
+        Reference r = Reference.of("reference 0", 32, 16, rgb, alpha);
+        ContextGenLayout layout = ContextGenLayout.of("c", 64, 32, List.of(new ContextGenLayout.Entry("x", 0, 0, 32,
+                16, Optional.of(r))), null);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            List<ai.djl.ndarray.NDArray> images = layout.contextImages(manager, ai.djl.ndarray.types.DataType.FLOAT16);
+            assertEquals(2, images.size());
+            assertEquals(new ai.djl.ndarray.types.Shape(1, 32, 64, 3), images.get(0).getShape());
+            assertEquals(new ai.djl.ndarray.types.Shape(1, 16, 32, 3), images.get(1).getShape());
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, images.get(1).getDataType());
+            float[] ref = images.get(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            assertEquals(0.9f, ref[0], 1e-3);
+            assertEquals(0.9f, ref[3 * 15], 1e-3);
+            assertEquals(0.5f, ref[3 * 16], 0f); // alpha 0.49: outside the binarized mask
+            assertEquals(0.5f, ref[ref.length - 1], 0f);
+            float[] lay = images.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            assertArrayEquals(layout.layoutImageOrComposite(), lay, 1e-3f);
+        }
+    }
 }
