@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.Set;
+import java.util.Map;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -76,6 +79,24 @@ public final class TesseraFramework {
         return urls;
     }
 
+    /** The properties above, which the tests set to their own values. */
+    private static final Set<String> SET_HERE = Set.of("tessera.home", "tessera.input.dir", "felix.fileinstall.dir",
+            "felix.fileinstall.poll", "felix.fileinstall.noInitialDelay", "felix.fileinstall.bundles.new.start",
+            "felix.log.level", "tessera.plugins.wait.ms");
+
+    /** The framework properties tessera.jar starts with: its launcher.properties less the launcher's own. */
+    public static Map<String, String> appRunProperties() throws IOException {
+        Properties launcher = new Properties();
+        try (InputStream in = new URL("jar:" + appJar().toUri() + "!/launcher.properties").openStream()) {
+            launcher.load(in);
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String key : launcher.stringPropertyNames()) {
+            if (!key.startsWith("launch.") && !key.equals("runbundles")) out.put(key, launcher.getProperty(key));
+        }
+        return out;
+    }
+
     static boolean isFragment(String url) throws IOException {
         try (JarInputStream in = new JarInputStream(new URL(url).openStream())) {
             Manifest manifest = in.getManifest();
@@ -101,6 +122,11 @@ public final class TesseraFramework {
         options.add(frameworkProperty("felix.fileinstall.bundles.new.start").value("true"));
         options.add(frameworkProperty("felix.log.level").value("1"));
         options.add(frameworkProperty("tessera.plugins.wait.ms").value("20000"));
+        // The application's own framework properties (its -runproperties: HTTP off, loopback, the slf4j
+        // capabilities), unless set above.
+        for (Map.Entry<String, String> p : appRunProperties().entrySet()) {
+            if (!SET_HERE.contains(p.getKey())) options.add(frameworkProperty(p.getKey()).value(p.getValue()));
+        }
         // DJL's embedded slf4j 2 would otherwise warn that it has no provider.
         options.add(systemProperty("slf4j.provider").value("org.slf4j.helpers.NOP_FallbackServiceProvider"));
         options.add(systemProperty("slf4j.internal.verbosity").value("WARN"));
