@@ -32,12 +32,4 @@ public record BlockAssignment(AttentionMode doubleBlocks, int singleIcaFrom, int
         if (kind == BlockKind.DOUBLE) return doubleBlocks;
         return index >= singleIcaFrom && index < singleIcaTo ? AttentionMode.ICA : AttentionMode.CLA;
     }
-
-    /** Whether any block uses {@code mode} in a DiT of that many blocks. */
-    public boolean uses(AttentionMode mode, int doubleCount, int singleCount) {
-        if (doubleCount > 0 && doubleBlocks == mode) return true;
-        boolean anyIca = singleCount > 0 && singleIcaFrom < Math.min(singleIcaTo, singleCount);
-        boolean anyCla = singleCount > 0 && (singleIcaFrom > 0 || singleIcaTo < singleCount);
-        return mode == AttentionMode.ICA ? anyIca : anyCla;
-    }
 }
