@@ -242,4 +242,29 @@ class SequenceMasksTest {
             assertEquals(ai.djl.ndarray.types.DataType.BOOLEAN, s1.getDataType());
         }
     }
+
+    @Test
+    void everyRowAllowsSomeKeyAndRowsFallIntoFewDistinctPatterns() {
+        // Masked attention needs at least one key per query (softmax over none is undefined), and a skipping
+        // implementation groups identical rows: text+layout, main outside boxes, main per box combination, refs.
+        TokenGrid canvas = TokenGrid.ofPixels("output", 96, 64);
+        ContextGenSequence seq = ContextGenSequence.of(3, canvas, List.of(
+                new ReferenceSlot(new TokenBox(0, 0, 3, 3), new TokenGrid(2, 2), new boolean[] {true, false, true,
+                        true}),
+                new ReferenceSlot(new TokenBox(2, 1, 6, 4), new TokenGrid(3, 2), all(6, true))));
+        for (AttentionMode mode : AttentionMode.values()) {
+            boolean[] m = seq.mask(mode);
+            int len = seq.length();
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (int q = 0; q < len; q++) {
+                boolean[] row = Arrays.copyOfRange(m, q * len, (q + 1) * len);
+                boolean any = false;
+                for (boolean b : row) any |= b;
+                assertTrue(any, mode + " row " + q + " allows no key");
+                distinct.add(Arrays.toString(row));
+            }
+            // CLA: image rows, ref 0 rows, ref 1 rows. ICA adds main rows in box 0 only, box 1 only, both.
+            assertEquals(mode == AttentionMode.CLA ? 3 : 6, distinct.size(), mode.toString());
+        }
+    }
 }
