@@ -110,12 +110,17 @@ public final class AttentionMask {
      */
     public NDArray bias(NDManager manager, DataType dtype) {
         ByteBuffer bytes = ByteBuffer.allocateDirect(length * length).order(ByteOrder.nativeOrder());
-        for (int q = 0; q < length; q++) {
-            for (int k = 0; k < length; k++) {
-                bytes.put(allowed(q, k) ? (byte) 1 : (byte) 0);
+        // Rows of a group are identical: build each group's row once and copy it in bulk.
+        byte[] row = new byte[length];
+        for (Group group : plan.groups()) {
+            Arrays.fill(row, (byte) 0);
+            for (int k : group.keys()) {
+                row[k] = 1;
+            }
+            for (int q : group.queries()) {
+                bytes.put(q * length, row);
             }
         }
-        bytes.rewind();
         try (NDArray mask = manager.create(bytes, new Shape(length, length), DataType.BOOLEAN)) {
             NDArray bias = manager.full(new Shape(length, length), Float.NEGATIVE_INFINITY, dtype);
             bias.set(new NDIndex().addBooleanIndex(mask), 0f);
