@@ -1,7 +1,6 @@
 package dev.tessera.models.t5.internal;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.sd.Weights;
@@ -53,17 +52,7 @@ public final class T5Block {
             this.wi0 = weights.get(dense + "wi.weight", new Shape(ff, model));
             this.wi1 = null;
         }
-        this.wo = float32(weights.get(dense + "wo.weight", new Shape(model, ff)));
-    }
-
-    /** A float32 copy of a weight kept for the model's life (null while parameters are only being listed). */
-    private static NDArray float32(NDArray weight) {
-        if (weight == null || weight.getDataType() == DataType.FLOAT32) {
-            return weight;
-        }
-        NDArray copy = weight.toType(DataType.FLOAT32, true);
-        NDScope.unregister(copy);
-        return copy;
+        this.wo = weights.get(dense + "wo.weight", new Shape(model, ff));
     }
 
     /**
@@ -96,6 +85,8 @@ public final class T5Block {
         if (wi1 != null) {
             hidden = hidden.mul(T5Ops.linear(x, wi1).toType(DataType.FLOAT32, false));
         }
-        return T5Ops.linear(hidden, wo);
+        // wo is widened per call (a temporary freed with the caller's scope) rather than kept as a float32 copy:
+        // for T5-XXL in float16 a resident copy would add 4 GB.
+        return T5Ops.linear(hidden, wo.toType(DataType.FLOAT32, false));
     }
 }
