@@ -149,6 +149,23 @@ class T5EncoderModelTest {
         }
     }
 
+    /** Intermediates are freed when a forward returns: repeated calls leave the managers' tensor counts unchanged. */
+    @Test
+    void repeatedForwardsHoldNoTensorsBeyondTheirOutputs() {
+        try (NDManager manager = NDManager.newBaseManager();
+                T5EncoderCheckpoint checkpoint = open(manager, DataType.FLOAT16);
+                NDManager calls = manager.newSubManager()) {
+            Map<String, NDArray> in = Pack.encoderCase(calls);
+            checkpoint.model().forward(in.get("input_ids"), in.get("attention_mask")).close();
+            int before = manager.getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                checkpoint.model().forward(in.get("input_ids"), in.get("attention_mask")).close();
+                checkpoint.model().forward(in.get("input_ids")).close();
+            }
+            assertEquals(before, manager.getManagedArrays().size(), "tensors alive after 10 more forwards");
+        }
+    }
+
     private static void assertMessage(Runnable call, String... parts) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
         for (String part : parts) {
