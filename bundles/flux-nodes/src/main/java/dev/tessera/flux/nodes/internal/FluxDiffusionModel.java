@@ -1,0 +1,199 @@
+package dev.tessera.flux.nodes.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.model.api.LatentFormat;
+import dev.tessera.model.api.LatentPacking;
+import dev.tessera.model.api.ModelPatch;
+import dev.tessera.models.dit.FluxInput;
+import dev.tessera.models.dit.FluxTransformer2DModel;
+import dev.tessera.models.dit.FluxTransformerConfig;
+import dev.tessera.models.dit.Kontext;
+import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.sampling.ModelStep;
+import dev.tessera.sampling.NoiseSchedule;
+import dev.tessera.sampling.Prediction;
+import dev.tessera.tensor.TensorScope;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * ComfyUI's MODEL for a FLUX transformer: a flow-matching (velocity) model in FLUX's 16-channel latent space. The
+ * sampler's latent [B, 16, h, w] is packed 2x2 into h/2 x w/2 tokens with ids (0, row, col), the transformer
+ * runs on each conditioning entry's T5 states and CLIP pooled vector with its embedded guidance (FluxGuidance's
+ * {@value #GUIDANCE}, 3.5 when absent, as ComfyUI), and the prediction is unpacked back. Handles share one loaded
+ * checkpoint, freed when the last handle is closed.
+ */
+public final class FluxDiffusionModel implements DiffusionModel {
+
+    /** The conditioning extra FluxGuidance sets (ComfyUI's key). */
+    public static final String GUIDANCE = "guidance";
+    /** ComfyUI's Flux default when a conditioning carries no guidance. */
+    public static final double DEFAULT_GUIDANCE = 3.5;
+
+    private final Base base;
+    private final List<ModelPatch> patches;
+    private boolean closed;
+
+    /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
+    public FluxDiffusionModel(FluxCheckpoint checkpoint) {
+        this(new Base(checkpoint), List.of());
+    }
+
+    private FluxDiffusionModel(Base base, List<ModelPatch> patches) {
+        this.base = base;
+        this.patches = List.copyOf(patches);
+        base.refs.incrementAndGet();
+    }
+
+    /** The loaded checkpoint behind this handle. */
+    public FluxCheckpoint checkpoint() {
+        return base.checkpoint;
+    }
+
+    @Override
+    public LatentFormat latentFormat() {
+        int channels = base.checkpoint.config().inChannels() / (LatentPacking.PATCH * LatentPacking.PATCH);
+        return channels == LatentFormat.FLUX.channels() ? LatentFormat.FLUX
+                : new LatentFormat("flux", channels, 8, LatentFormat.FLUX.scalingFactor(),
+                        LatentFormat.FLUX.shiftFactor());
+    }
+
+    @Override
+    public Prediction prediction() {
+        return Prediction.FLOW;
+    }
+
+    /** FLUX has no discrete-time training schedule: its samplers use flow-match sigmas (shifted by resolution). */
+    @Override
+    public NoiseSchedule noiseSchedule() {
+        throw new UnsupportedOperationException("FLUX is a flow-matching model without a discrete noise schedule;"
+                + " sample it with flow-match sigmas (Schedules.flowMatchDynamic with Schedules.fluxMu)");
+    }
+
+    @Override
+    public List<ModelPatch> patches() {
+        return patches;
+    }
+
+    @Override
+    public DiffusionModel withPatch(ModelPatch patch) {
+        throw new IllegalArgumentException("FLUX MODEL handles take no patches yet (got " + patch.key() + ")");
+    }
+
+    @Override
+    public BoundDenoiser guided(Conditioning positive, Conditioning negative, double cfg, NDManager manager) {
+        if (!Double.isFinite(cfg)) {
+            throw new IllegalArgumentException("cfg must be finite, got " + cfg);
+        }
+        FluxTransformerConfig config = base.checkpoint.config();
+        check("positive", positive, config);
+        if (cfg != 1.0) {
+            check("negative", negative, config);
+        }
+        FluxTransformer2DModel transformer = base.checkpoint.transformer();
+        base.refs.incrementAndGet();
+        return new BoundDenoiser() {
+            @Override
+            public NDArray predict(NDArray input, ModelStep step) {
+                return TensorScope.keep(() -> {
+                    NDArray cond = side(transformer, positive, input, step);
+                    NDArray out = cfg == 1.0 ? cond
+                            : side(transformer, negative, input, step).mul((float) (1 - cfg)).add(cond.mul((float) cfg));
+                    return out.toType(input.getDataType(), false);
+                });
+            }
+
+            @Override
+            public void close() {
+                base.release();
+            }
+        };
+    }
+
+    /** The strength-weighted mean over the entries of one side. */
+    private static NDArray side(FluxTransformer2DModel transformer, Conditioning conditioning, NDArray latent,
+            ModelStep step) {
+        Shape shape = latent.getShape();
+        long batch = shape.get(0);
+        NDManager manager = latent.getManager();
+        NDArray tokens = LatentPacking.pack(latent);
+        NDArray imgIds = Kontext.gridIds(manager, Kontext.NOISE_INDEX, (int) shape.get(2) / 2, (int) shape.get(3) / 2,
+                0, 0);
+        NDArray sum = null;
+        double total = 0;
+        for (Conditioning.Entry entry : conditioning.entries()) {
+            NDArray text = perBatch(entry.embeddings(), batch);
+            NDArray pooled = perBatch(entry.pooled(), batch);
+            NDArray txtIds = manager.zeros(new Shape(text.getShape().get(1), 3));
+            double guidance = entry.extras().get(GUIDANCE) instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE;
+            NDArray out = transformer.forward(new FluxInput(tokens, text, pooled,
+                    manager.create(new float[] {(float) step.sigma()}), imgIds, txtIds,
+                    manager.create(new float[] {(float) guidance})));
+            NDArray weighted = out.toType(DataType.FLOAT32, false).mul((float) entry.strength());
+            sum = sum == null ? weighted : sum.add(weighted);
+            total += entry.strength();
+        }
+        return LatentPacking.unpack(sum.div((float) total), shape.get(2), shape.get(3));
+    }
+
+    private static NDArray perBatch(NDArray x, long batch) {
+        long have = x.getShape().get(0);
+        if (have == batch) {
+            return x;
+        }
+        return x.repeat(0, batch / have);
+    }
+
+    private static void check(String side, Conditioning conditioning, FluxTransformerConfig config) {
+        if (conditioning == null) {
+            throw new IllegalArgumentException(side + ": a conditioning is required");
+        }
+        for (int i = 0; i < conditioning.entries().size(); i++) {
+            Conditioning.Entry entry = conditioning.entries().get(i);
+            long width = entry.embeddings().getShape().get(2);
+            if (width != config.jointAttentionDim()) {
+                throw new IllegalArgumentException(side + " entry " + i + ": text embeddings of width " + width
+                        + ", this FLUX model takes " + config.jointAttentionDim() + " (T5 states)");
+            }
+            Shape pooled = entry.pooled() == null ? null : entry.pooled().getShape();
+            if (pooled == null || pooled.dimension() != 2 || pooled.get(1) != config.pooledProjectionDim()) {
+                throw new IllegalArgumentException(side + " entry " + i + ": FLUX needs a pooled text vector of width "
+                        + config.pooledProjectionDim() + " (CLIP-L), got " + (pooled == null ? "none" : pooled));
+            }
+            if (entry.strength() <= 0) {
+                throw new IllegalArgumentException(side + " entry " + i + ": strength must be positive, got "
+                        + entry.strength());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            base.release();
+        }
+    }
+
+    /** The checkpoint shared by handles and bound denoisers; closed by the last release. */
+    private static final class Base {
+        final FluxCheckpoint checkpoint;
+        final AtomicInteger refs = new AtomicInteger();
+
+        Base(FluxCheckpoint checkpoint) {
+            this.checkpoint = checkpoint;
+        }
+
+        void release() {
+            if (refs.decrementAndGet() == 0) {
+                checkpoint.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.tessera.flux.nodes.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
+import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
+import dev.tessera.graph.api.NodeException;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.model.api.LatentFormat;
+import dev.tessera.model.api.LatentPacking;
+import dev.tessera.sampling.ModelStep;
+import dev.tessera.sampling.Prediction;
+import dev.tessera.tensor.safetensors.SafetensorsFile;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.DirFolders;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * UNETLoader on the pack's BFL FLUX file, FluxGuidance, and the MODEL handle's denoiser against diffusers' output of
+ * flux/cases/transformer (the case's tokens unpacked to a 4-channel 8x8 latent, sigma 0.7, guidance 3.5).
+ */
+class FluxNodesTest {
+
+    @TempDir
+    Path root;
+
+    private CpuRuntime tensors;
+    private RunScope scope;
+    private RecordingContext context;
+    private DirFolders folders;
+    private Map<String, NDArray> c;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        tensors = new CpuRuntime();
+        scope = new RunScope();
+        context = new RecordingContext(scope);
+        folders = new DirFolders(root);
+        Path models = Files.createDirectories(folders.models().resolve("diffusion_models"));
+        Path pack = ConformancePack.dir().resolve("flux/single-file");
+        Files.copy(pack.resolve("tiny-flux.safetensors"), models.resolve("tiny-flux.safetensors"));
+        Files.copy(pack.resolve("tiny-flux.arch.json"), models.resolve("tiny-flux.arch.json"));
+        Files.copy(ConformancePack.dir().resolve("sd15/single-file/tiny-sd15.safetensors"),
+                models.resolve("tiny-sd15.safetensors"));
+        c = new HashMap<>();
+        try (SafetensorsFile file = SafetensorsFile.open(ConformancePack.dir().resolve(
+                "flux/cases/transformer.safetensors"))) {
+            for (String name : file.names()) {
+                c.put(name, file.load(name, tensors.base()));
+            }
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        scope.close();
+        tensors.close();
+    }
+
+    private DiffusionModel load() {
+        UNETLoaderNode loader = new UNETLoaderNode(folders, tensors);
+        return (DiffusionModel) loader.execute(new MapInputs().with("unet_name", "tiny-flux.safetensors")
+                .with("weight_dtype", "default"), context).values().get(0);
+    }
+
+    private Conditioning conditioning(double guidance) {
+        NDManager owner = tensors.newManager("test conditioning");
+        Conditioning plain = Conditioning.owning(owner, List.of(new Conditioning.Entry(
+                c.get("encoder_hidden_states").duplicate(), c.get("pooled_projections").duplicate())));
+        Conditioning guided = (Conditioning) new FluxGuidanceNode(tensors).execute(new MapInputs()
+                .with("conditioning", plain).with("guidance", guidance), context).values().get(0);
+        plain.close();
+        return guided;
+    }
+
+    @Test
+    void theModelHandlesDenoiserMatchesDiffusersOnTheCase() {
+        try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5);
+                NDManager run = tensors.newManager("run")) {
+            assertEquals(Prediction.FLOW, model.prediction());
+            assertEquals(new LatentFormat("flux", 4, 8, 0.3611, 0.1159), model.latentFormat());
+            NDArray latent = LatentPacking.unpack(c.get("hidden_states"), 8, 8);
+            try (BoundDenoiser denoiser = model.guided(positive, null, 1.0, run)) {
+                NDArray out = denoiser.predict(latent, new ModelStep(0, 1, 700, 0.7));
+                NDArray expected = LatentPacking.unpack(c.get("out"), 8, 8);
+                double error = relative(out, expected);
+                System.out.printf("FLUX MODEL denoiser vs diffusers out: relative L2 %.2e%n", error);
+                assertTrue(error < 1e-4, "relative L2 " + error);
+                assertEquals(DataType.FLOAT32, out.getDataType());
+            }
+        }
+    }
+
+    @Test
+    void guidanceIsWhatFluxGuidanceSetsAndCfgCombinesTwoSides() {
+        try (DiffusionModel model = load(); Conditioning g35 = conditioning(3.5); Conditioning g1 = conditioning(1.0);
+                NDManager run = tensors.newManager("run")) {
+            NDArray latent = LatentPacking.unpack(c.get("hidden_states"), 8, 8);
+            ModelStep step = new ModelStep(0, 1, 700, 0.7);
+            NDArray a;
+            NDArray b;
+            NDArray mixed;
+            try (BoundDenoiser d = model.guided(g35, null, 1.0, run)) {
+                a = d.predict(latent, step);
+            }
+            try (BoundDenoiser d = model.guided(g1, null, 1.0, run)) {
+                b = d.predict(latent, step);
+            }
+            try (BoundDenoiser d = model.guided(g35, g1, 2.5, run)) {
+                mixed = d.predict(latent, step);
+            }
+            assertTrue(relative(a, b) > 1e-3, "the embedded guidance must change the prediction");
+            NDArray expected = b.add(a.sub(b).mul(2.5f));
+            assertTrue(relative(mixed, expected) < 1e-5, "uncond + cfg (cond - uncond)");
+        }
+    }
+
+    @Test
+    void foreignFilesAndFp8AreRefusedNamingTheInput() {
+        UNETLoaderNode loader = new UNETLoaderNode(folders, tensors);
+        NodeException sd = assertThrows(NodeException.class, () -> loader.execute(new MapInputs()
+                .with("unet_name", "tiny-sd15.safetensors").with("weight_dtype", "default"), context));
+        assertTrue(sd.getMessage().contains("not a FLUX transformer"), sd.getMessage());
+        NodeException fp8 = assertThrows(NodeException.class, () -> loader.execute(new MapInputs()
+                .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "fp8_e4m3fn"), context));
+        assertTrue(fp8.getMessage().contains("fp8"), fp8.getMessage());
+    }
+
+    @Test
+    void conditioningOfAnotherWidthIsRefused() {
+        try (DiffusionModel model = load(); NDManager run = tensors.newManager("run")) {
+            NDManager owner = tensors.newManager("clip");
+            try (Conditioning clip = Conditioning.owning(owner, List.of(new Conditioning.Entry(
+                    owner.zeros(new ai.djl.ndarray.types.Shape(1, 77, 768)), null)))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> model.guided(clip, null, 1.0, run));
+                assertTrue(e.getMessage().contains("positive entry 0: text embeddings of width 768, this FLUX model"
+                        + " takes 32"), e.getMessage());
+            }
+        }
+    }
+
+    private static double relative(NDArray actual, NDArray expected) {
+        double[] a = actual.toType(DataType.FLOAT64, true).toDoubleArray();
+        double[] e = expected.toType(DataType.FLOAT64, true).toDoubleArray();
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < e.length; i++) {
+            diff += (a[i] - e[i]) * (a[i] - e[i]);
+            norm += e[i] * e[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+}
