@@ -1,0 +1,214 @@
+package dev.tessera.miglora.internal.nodes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tessera.graph.api.ImageRef;
+import dev.tessera.graph.api.NodeException;
+import dev.tessera.graph.engine.RunResult;
+import dev.tessera.image.DecodedImage;
+import dev.tessera.image.ImageDecoder;
+import dev.tessera.layout.Box;
+import dev.tessera.layout.Instance;
+import dev.tessera.layout.Layout;
+import dev.tessera.miglora.MigHook;
+import dev.tessera.miglora.Pack;
+import dev.tessera.miglora.Tiny;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.model.api.TextEncoder;
+import dev.tessera.sampling.ModelStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sample-workflows/miglora-sd15.json through the real engine, and the three nodes on their own. */
+class MigGraphTest {
+
+    @TempDir
+    Path home;
+    private MigGraph graph;
+    private String workflow;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        graph = new MigGraph(home, Pack.sampleWorkflows().resolve("models"));
+        workflow = Files.readString(Pack.sampleWorkflows().resolve("miglora-sd15.json"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        graph.close();
+    }
+
+    private DecodedImage image(RunResult result) throws IOException {
+        assertEquals(RunResult.Status.SUCCESS, result.status(), String.valueOf(result.error()) + result.validation());
+        ImageRef ref = (ImageRef) result.outputs().get("10").get("images").get(0);
+        Path png = graph.host.folders().output().resolve(ref.subfolder()).resolve(ref.filename());
+        return ImageDecoder.read(png);
+    }
+
+    private static int[] pixels(DecodedImage image) {
+        int[] all = new int[image.width() * image.height()];
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                all[y * image.width() + x] = image.pixel(x, y);
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void theSampleRunsAndBetaZeroIsTheSamplerOnTheLoraModelWithoutTheLayout() throws IOException {
+        RunResult result = graph.run(workflow);
+        DecodedImage mig = image(result);
+        assertEquals(List.of("1", "10", "2", "3", "4", "5", "6", "7", "8", "9"),
+                result.executed().stream().sorted().toList());
+        assertEquals(64, mig.width());
+        assertEquals(64, mig.height());
+
+        // Without MIGApply: KSampler on the LoRA'd model, the MIGEncode conditioning as the positive.
+        String withoutLayout = workflow.replace("\"model\": [\"6\", 0], \"seed\"", "\"model\": [\"5\", 0], \"seed\"");
+        assertNotEquals(workflow, withoutLayout);
+        int[] plain = pixels(image(graph.run(withoutLayout)));
+        int[] betaZero = pixels(image(graph.run(workflow.replace("\"beta\": 0.7", "\"beta\": 0.0"))));
+        assertTrue(java.util.Arrays.equals(plain, betaZero), "beta 0: no step is layout-guided");
+        assertFalse(java.util.Arrays.equals(plain, pixels(mig)), "beta 0.7: the layout changes the image");
+    }
+
+    @Test
+    void theLayoutActsOnExactlyTheFirstSevenOfTenSteps() {
+        try (Fixtures.RunScope scope = new Fixtures.RunScope(); NDManager m = graph.runtime.newManager("test")) {
+            Fixtures.Context context = new Fixtures.Context(scope);
+            dev.tessera.graph.api.NodeResult loaded = graph.checkpointLoader.execute(new Fixtures.MapInputs()
+                    .with("ckpt_name", "tiny-sd15.safetensors"), context);
+            DiffusionModel base = (DiffusionModel) loaded.value(0);
+            TextEncoder clip = (TextEncoder) loaded.value(1);
+            DiffusionModel lora = (DiffusionModel) graph.loader.execute(new Fixtures.MapInputs().with("model", base)
+                    .with("mask_encoder_name", "tiny-mask-encoder-released.safetensors")
+                    .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context).value(0);
+            Layout layout = Layout.of("a red apple and a blue cup", List.of(
+                    Instance.of("a red apple", new Box(0.05, 0.3, 0.45, 0.75)),
+                    Instance.of("a blue cup", new Box(0.55, 0.35, 0.95, 0.8))));
+            Conditioning positive = (Conditioning) graph.encode.execute(new Fixtures.MapInputs().with("clip", clip)
+                    .with("layout", layout), context).value(0);
+            Conditioning negative = clip.encode("blurry", m.newSubManager());
+            DiffusionModel mig = (DiffusionModel) graph.apply.execute(new Fixtures.MapInputs().with("model", lora)
+                    .with("conditioning", positive).with("fusion", "mask").with("beta", 0.7), context).value(0);
+            assertTrue(mig.patches().get(mig.patches().size() - 1) instanceof MigHook);
+
+            NDArray x = Tiny.random(m, 3, 1f, 1, 4, 8, 8);
+            try (BoundDenoiser withLayout = mig.guided(positive, negative, 3.5, m);
+                    BoundDenoiser without = lora.guided(positive, negative, 3.5, m)) {
+                for (int step = 0; step < 10; step++) {
+                    ModelStep at = new ModelStep(step, 10, 900 - 100 * step, 10 - step);
+                    float diff = withLayout.predict(x, at).sub(without.predict(x, at)).abs().max().getFloat();
+                    if (step < 7) {
+                        assertTrue(diff > 1e-4, "step " + step + " is layout-guided, differs by " + diff);
+                    } else {
+                        assertEquals(0f, diff, "step " + step + " runs the plain model");
+                    }
+                }
+            }
+            for (AutoCloseable c : new AutoCloseable[] {mig, positive, negative, lora, clip, base}) {
+                c.close();
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void wrongWiringAndBadFilesFailAtTheNodeNamingTheInput() throws Exception {
+        Path models = home.resolve("models");
+        Files.createDirectories(models.resolve("miglora"));
+        Files.writeString(models.resolve("miglora/broken.safetensors"), "not a safetensors file");
+        Files.writeString(models.resolve("miglora/model_1.ckpt"), "pickle");
+        try (MigGraph own = new MigGraph(home, models); Fixtures.RunScope scope = new Fixtures.RunScope()) {
+            Fixtures.Context context = new Fixtures.Context(scope);
+            Fixtures.copy(Pack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.safetensors"),
+                    models.resolve("checkpoints/tiny-sd15.safetensors"));
+            Fixtures.copy(Pack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.arch.json"),
+                    models.resolve("checkpoints/tiny-sd15.arch.json"));
+            Fixtures.copy(Pack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.tokenizer/tokenizer.json"),
+                    models.resolve("checkpoints/tiny-sd15.tokenizer/tokenizer.json"));
+            Fixtures.copy(Pack.sampleWorkflows().resolve("models/loras/tiny-sd15-peft.safetensors"),
+                    models.resolve("loras/tiny-sd15-peft.safetensors"));
+            dev.tessera.graph.api.NodeResult loaded = own.checkpointLoader.execute(new Fixtures.MapInputs()
+                    .with("ckpt_name", "tiny-sd15.safetensors"), context);
+            DiffusionModel base = (DiffusionModel) loaded.value(0);
+            TextEncoder clip = (TextEncoder) loaded.value(1);
+
+            NodeException broken = assertThrows(NodeException.class, () -> own.loader.execute(new Fixtures.MapInputs()
+                    .with("model", base).with("mask_encoder_name", "broken.safetensors")
+                    .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context));
+            assertEquals("mask_encoder_name", broken.inputName());
+            assertTrue(broken.getMessage().contains("broken.safetensors"), broken.getMessage());
+
+            NodeException pickle = assertThrows(NodeException.class, () -> own.loader.execute(new Fixtures.MapInputs()
+                    .with("model", base).with("mask_encoder_name", "model_1.ckpt")
+                    .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context));
+            assertTrue(pickle.getMessage().contains("pickle"), pickle.getMessage());
+
+            NodeException missing = assertThrows(NodeException.class, () -> own.loader.execute(new Fixtures.MapInputs()
+                    .with("model", base).with("mask_encoder_name", "nowhere.safetensors")
+                    .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context));
+            assertEquals("mask_encoder_name", missing.inputName());
+
+            Layout layout = Layout.of("two things", List.of(Instance.of("a thing", new Box(0, 0, 0.5, 0.5))));
+            Conditioning mig = (Conditioning) own.encode.execute(new Fixtures.MapInputs().with("clip", clip)
+                    .with("layout", layout), context).value(0);
+            assertEquals(1, mig.entries().size());
+            NodeException noLoader = assertThrows(NodeException.class, () -> own.apply.execute(new Fixtures.MapInputs()
+                    .with("model", base).with("conditioning", mig).with("fusion", "avg").with("beta", 0.7), context));
+            assertEquals("model", noLoader.inputName());
+            assertTrue(noLoader.getMessage().contains("MIGLoRALoader"), noLoader.getMessage());
+
+            try (NDManager m = own.runtime.newManager("plain")) {
+                Conditioning plain = clip.encode("a thing", m.newSubManager());
+
+                {
+                    Files.copy(Pack.releasedEncoder(), models.resolve("miglora/enc.safetensors"));
+                    DiffusionModel lora = (DiffusionModel) own.loader.execute(new Fixtures.MapInputs()
+                            .with("model", base).with("mask_encoder_name", "enc.safetensors")
+                            .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context)
+                            .value(0);
+                    NodeException notMig = assertThrows(NodeException.class, () -> own.apply.execute(
+                            new Fixtures.MapInputs().with("model", lora).with("conditioning", plain)
+                                    .with("fusion", "avg").with("beta", 0.7), context));
+                    assertEquals("conditioning", notMig.inputName());
+                    assertTrue(notMig.getMessage().contains("MIGEncode"), notMig.getMessage());
+                    NodeException fusion = assertThrows(NodeException.class, () -> own.apply.execute(
+                            new Fixtures.MapInputs().with("model", lora).with("conditioning", mig)
+                                    .with("fusion", "max").with("beta", 0.7), context));
+                    assertEquals("fusion", fusion.inputName());
+                    assertEquals(1, own.apply.validate(new Fixtures.MapInputs().with("beta", 1.5)).size());
+                    DiffusionModel applied = (DiffusionModel) own.apply.execute(new Fixtures.MapInputs()
+                            .with("model", lora).with("conditioning", mig).with("fusion", "avg").with("beta", 0.7),
+                            context).value(0);
+                    NodeException twice = assertThrows(NodeException.class, () -> own.apply.execute(
+                            new Fixtures.MapInputs().with("model", applied).with("conditioning", mig)
+                                    .with("fusion", "avg").with("beta", 0.7), context));
+                    assertTrue(twice.getMessage().contains("already"), twice.getMessage());
+                    applied.close();
+                    lora.close();
+                }
+                plain.close();
+            }
+            mig.close();
+            clip.close();
+            base.close();
+        }
+    }
+}
