@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.flux.nodes.api.KontextPatch;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
@@ -26,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ComfyUI's MODEL for a FLUX transformer: a flow-matching (velocity) model in FLUX's 16-channel latent space. The
  * sampler's latent [B, 16, h, w] is packed 2x2 into h/2 x w/2 tokens with ids (0, row, col), the transformer
  * runs on each conditioning entry's T5 states and CLIP pooled vector with its embedded guidance (FluxGuidance's
- * {@value #GUIDANCE}, 3.5 when absent, as ComfyUI), and the prediction is unpacked back. Handles share one loaded
- * checkpoint, freed when the last handle is closed.
+ * {@value #GUIDANCE}, 3.5 when absent, as ComfyUI), and the prediction is unpacked back. With a
+ * {@link KontextPatch} the patch's context tokens follow the noise tokens under its per-block masks, and only the
+ * noise tokens' prediction is returned. Handles share one loaded checkpoint, freed when the last handle is closed.
  */
 public final class FluxDiffusionModel implements DiffusionModel {
 
@@ -81,9 +83,29 @@ public final class FluxDiffusionModel implements DiffusionModel {
         return patches;
     }
 
+    /** A handle with a {@link KontextPatch} (at most one per handle); other patch kinds are refused. */
     @Override
     public DiffusionModel withPatch(ModelPatch patch) {
-        throw new IllegalArgumentException("FLUX MODEL handles take no patches yet (got " + patch.key() + ")");
+        if (!(patch instanceof KontextPatch kontext)) {
+            throw new IllegalArgumentException("FLUX MODEL handles take Kontext patches only so far (got "
+                    + patch.key() + ")");
+        }
+        if (kontext() != null) {
+            throw new IllegalArgumentException("this FLUX MODEL already carries a Kontext patch ("
+                    + kontext().key() + "); apply the new one to the unpatched model");
+        }
+        List<ModelPatch> more = new java.util.ArrayList<>(patches);
+        more.add(kontext.acquire());
+        return new FluxDiffusionModel(base, more);
+    }
+
+    private KontextPatch kontext() {
+        for (ModelPatch patch : patches) {
+            if (patch instanceof KontextPatch kontext) {
+                return kontext;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -97,28 +119,36 @@ public final class FluxDiffusionModel implements DiffusionModel {
             check("negative", negative, config);
         }
         FluxTransformer2DModel transformer = base.checkpoint.transformer();
+        KontextPatch kontext = kontext();
         base.refs.incrementAndGet();
+        if (kontext != null) {
+            kontext.acquire();
+        }
         return new BoundDenoiser() {
             @Override
             public NDArray predict(NDArray input, ModelStep step) {
                 return TensorScope.keep(() -> {
-                    NDArray cond = side(transformer, positive, input, step);
+                    NDArray cond = side(transformer, kontext, positive, input, step);
                     NDArray out = cfg == 1.0 ? cond
-                            : side(transformer, negative, input, step).mul((float) (1 - cfg)).add(cond.mul((float) cfg));
+                            : side(transformer, kontext, negative, input, step).mul((float) (1 - cfg))
+                                    .add(cond.mul((float) cfg));
                     return out.toType(input.getDataType(), false);
                 });
             }
 
             @Override
             public void close() {
+                if (kontext != null) {
+                    kontext.release();
+                }
                 base.release();
             }
         };
     }
 
     /** The strength-weighted mean over the entries of one side. */
-    private static NDArray side(FluxTransformer2DModel transformer, Conditioning conditioning, NDArray latent,
-            ModelStep step) {
+    private static NDArray side(FluxTransformer2DModel transformer, KontextPatch kontext, Conditioning conditioning,
+            NDArray latent, ModelStep step) {
         Shape shape = latent.getShape();
         long batch = shape.get(0);
         NDManager manager = latent.getManager();
@@ -132,9 +162,11 @@ public final class FluxDiffusionModel implements DiffusionModel {
             NDArray pooled = perBatch(entry.pooled(), batch);
             NDArray txtIds = manager.zeros(new Shape(text.getShape().get(1), 3));
             double guidance = entry.extras().get(GUIDANCE) instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE;
-            NDArray out = transformer.forward(new FluxInput(tokens, text, pooled,
-                    manager.create(new float[] {(float) step.sigma()}), imgIds, txtIds,
-                    manager.create(new float[] {(float) guidance})));
+            FluxInput input = new FluxInput(tokens, text, pooled, manager.create(new float[] {(float) step.sigma()}),
+                    imgIds, txtIds, manager.create(new float[] {(float) guidance}));
+            NDArray out = kontext == null ? transformer.forward(input)
+                    : Kontext.forward(transformer, input, perBatch(kontext.contextTokens(), batch),
+                            kontext.contextIds(), kontext.masks(), kontext.mode());
             NDArray weighted = out.toType(DataType.FLOAT32, false).mul((float) entry.strength());
             sum = sum == null ? weighted : sum.add(weighted);
             total += entry.strength();
@@ -177,6 +209,10 @@ public final class FluxDiffusionModel implements DiffusionModel {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            KontextPatch kontext = kontext();
+            if (kontext != null) {
+                kontext.release();
+            }
             base.release();
         }
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.index.NDIndex;
+import dev.tessera.flux.nodes.api.KontextPatch;
 import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
 import dev.tessera.graph.api.NodeException;
@@ -15,6 +17,10 @@ import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
+import dev.tessera.models.dit.AttentionMask;
+import dev.tessera.models.dit.AttentionMode;
+import dev.tessera.models.dit.BlockKind;
+import dev.tessera.models.dit.BlockMasks;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
@@ -132,6 +138,45 @@ class FluxNodesTest {
             NDArray expected = b.add(a.sub(b).mul(2.5f));
             assertTrue(relative(mixed, expected) < 1e-5, "uncond + cfg (cond - uncond)");
         }
+    }
+
+    @Test
+    void aKontextPatchAppendsContextTokensUnderPerBlockMasks() {
+        Map<String, NDArray> k = new HashMap<>();
+        try (SafetensorsFile file = SafetensorsFile.open(ConformancePack.dir().resolve(
+                "flux/cases/kontext_masks.safetensors"))) {
+            for (String name : file.names()) {
+                k.put(name, file.load(name, tensors.base()));
+            }
+        }
+        AttentionMask a = AttentionMask.of(k.get("mask_a"));
+        AttentionMask b = AttentionMask.of(k.get("mask_b"));
+        BlockMasks perBlock = (kind, index) -> kind == BlockKind.SINGLE && index == 0 ? b : a;
+        NDManager owner = tensors.newManager("patch");
+        KontextPatch patch = KontextPatch.owning(owner,
+                k.get("hidden_states").get(new NDIndex(":, 16:36")).duplicate(),
+                k.get("img_ids").get(new NDIndex("16:36")).duplicate(), perBlock, AttentionMode.DENSE, "case masks");
+        try (DiffusionModel base = load(); DiffusionModel model = base.withPatch(patch);
+                NDManager run = tensors.newManager("run")) {
+            patch.release(); // the handle holds it now
+            assertEquals(List.of(patch), model.patches());
+            NDManager condOwner = tensors.newManager("cond");
+            try (Conditioning positive = Conditioning.owning(condOwner, List.of(new Conditioning.Entry(
+                    k.get("encoder_hidden_states").duplicate(), k.get("pooled_projections").duplicate())));
+                    BoundDenoiser denoiser = model.guided(positive, null, 1.0, run)) {
+                NDArray latent = LatentPacking.unpack(k.get("hidden_states").get(new NDIndex(":, 0:16")), 8, 8);
+                NDArray out = denoiser.predict(latent, new ModelStep(0, 1, 700, 0.7));
+                NDArray expected = LatentPacking.unpack(k.get("out_mask_per_block").get(new NDIndex(":, 0:16")), 8, 8);
+                double error = relative(out, expected);
+                System.out.printf("FLUX MODEL + Kontext patch vs out_mask_per_block[:, :16]: relative L2 %.2e%n",
+                        error);
+                assertTrue(error < 1e-4, "relative L2 " + error);
+            }
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                    () -> model.withPatch(patch));
+            assertTrue(twice.getMessage().contains("already carries a Kontext patch"), twice.getMessage());
+        }
+        assertTrue(patch.contextTokens().isReleased(), "the last handle closes the patch's tensors");
     }
 
     @Test
