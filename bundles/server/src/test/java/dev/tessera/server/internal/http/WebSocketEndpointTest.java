@@ -3,6 +3,7 @@ package dev.tessera.server.internal.http;
 import static dev.tessera.server.internal.JsonAssert.assertJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,15 @@ class WebSocketEndpointTest {
             return null;
         }
 
+        @Override
+        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            byte[] b = new byte[message.remaining()];
+            message.get(b);
+            add(new Pong(b));
+            ws.request(1);
+            return null;
+        }
+
         private synchronized void add(Object message) {
             received.add(message);
             notifyAll();
@@ -138,6 +148,14 @@ class WebSocketEndpointTest {
             }
             return out;
         }
+    }
+
+    record Pong(byte[] payload) {
+    }
+
+    /** The socket of the last {@link #connect}. */
+    WebSocket lastSocket() {
+        return sockets.get(sockets.size() - 1);
     }
 
     Client connect(String query, String origin) throws Exception {
@@ -232,5 +250,25 @@ class WebSocketEndpointTest {
         HttpResponse<String> plain = http.send(HttpRequest.newBuilder(server.uri("/ws")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, plain.statusCode());
         assertTrue(plain.body().contains("WebSocket"), plain.body());
+    }
+
+    @Test
+    void answersPingsIgnoresClientMessagesAndLeavesTheHubOnClose() throws Exception {
+        Client client = connect("?clientId=pinger", null);
+        client.await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("status"), "welcome");
+        WebSocket ws = lastSocket();
+        assertTrue(server.hub.isConnected("pinger"));
+        ws.sendText("{\"type\": \"feature_flags\", \"data\": {}}", true).get(10, TimeUnit.SECONDS);
+        ws.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
+        Pong pong = (Pong) client.await(m -> m instanceof Pong, "pong");
+        assertArrayEquals(new byte[] {1, 2, 3}, pong.payload());
+        // Still served after the client's own message: queue changes reach it.
+        String id = submit("{\"prompt\": " + workflow(3, 1) + "}");
+        client.await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("status")
+                && !o.getAsJsonObject("data").has("sid"), "a status broadcast after " + id);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        long end = System.currentTimeMillis() + 10_000;
+        while (server.hub.isConnected("pinger") && System.currentTimeMillis() < end) Thread.sleep(10);
+        assertFalse(server.hub.isConnected("pinger"), "a closed client leaves the hub");
     }
 }
