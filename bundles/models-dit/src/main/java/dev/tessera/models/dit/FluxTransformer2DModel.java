@@ -111,14 +111,14 @@ public final class FluxTransformer2DModel {
         if (config.guidanceEmbeds()) {
             check(input.guidance() != null, "guidance", "this model embeds guidance; a guidance value is required");
         }
-        float[] txtIds = ids("txt_ids", input.txtIds(), textTokens);
-        float[] imgIds = ids("img_ids", input.imgIds(), imageTokens);
         int length = Math.toIntExact(textTokens + imageTokens);
-        float[] allIds = new float[length * config.positionAxes()];
-        System.arraycopy(txtIds, 0, allIds, 0, txtIds.length);
-        System.arraycopy(imgIds, 0, allIds, txtIds.length, imgIds.length);
-
         return TensorScope.keep(() -> {
+            // Inside the scope: reading a tensor to the host may create a temporary.
+            float[] txtIds = ids("txt_ids", input.txtIds(), textTokens);
+            float[] imgIds = ids("img_ids", input.imgIds(), imageTokens);
+            float[] allIds = new float[length * config.positionAxes()];
+            System.arraycopy(txtIds, 0, allIds, 0, txtIds.length);
+            System.arraycopy(imgIds, 0, allIds, txtIds.length, imgIds.length);
             NDManager manager = input.hiddenStates().getManager();
             Rope rope = Rope.of(allIds, length, config.axesDimsRope(), config.ropeTheta(), manager);
             Map<AttentionMask, NDArray> biases = new IdentityHashMap<>();
