@@ -129,8 +129,22 @@ class ServeIT {
         HttpResponse<byte[]> root = get("/");
         assertEquals(200, root.statusCode());
         assertTrue(root.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-        assertTrue(new String(root.body(), StandardCharsets.UTF_8).toLowerCase().contains("<html"));
+        String page = new String(root.body(), StandardCharsets.UTF_8);
+        assertTrue(page.toLowerCase().contains("<html"), page);
+        assertFalse(page.contains("built without the editor"), "the editor is embedded, not the placeholder");
+        // Every script and style the page names is served with its type.
+        java.util.regex.Matcher refs = java.util.regex.Pattern.compile("(?:src|href)=\"\\./([^\"]+\\.(js|css))\"").matcher(page);
+        int assets = 0;
+        while (refs.find()) {
+            HttpResponse<byte[]> asset = get("/" + refs.group(1));
+            assertEquals(200, asset.statusCode(), refs.group(1));
+            String type = asset.headers().firstValue("Content-Type").orElse("");
+            assertTrue(type.startsWith(refs.group(2).equals("js") ? "text/javascript" : "text/css"), refs.group(1) + " " + type);
+            assets++;
+        }
+        assertTrue(assets >= 1, "the page names no script: " + page);
         assertEquals(404, get("/no-such-file.js").statusCode());
+        assertEquals(404, get("/assets/").statusCode(), "no folder listing");
 
         // Safe by default: nothing answers on this machine's other addresses.
         Optional<InetAddress> other = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()

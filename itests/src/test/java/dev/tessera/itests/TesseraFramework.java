@@ -3,6 +3,7 @@ package dev.tessera.itests;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
@@ -108,8 +109,11 @@ public final class TesseraFramework {
         prepareHome();
         List<Option> options = new ArrayList<>();
         options.add(junitBundles());
-        options.add(bundle(LINKS + "org.slf4j.api.link"));
-        options.add(bundle(LINKS + "org.slf4j.simple.link"));
+        // Pax Exam's bundles log through slf4j 1.x; the application brings slf4j-api 2 as a bundle (for Felix HTTP).
+        // slf4j 1.7's bundles cannot sit beside it (slf4j-simple 1.7 imports org.slf4j without an upper bound, wires
+        // to 2.x and breaks the 1.7 API's binding), so Pax Exam's slf4j comes from the class path (API 2, whose
+        // Logger calls are those of 1.7) through the system bundle, and the application keeps its own.
+        options.add(systemPackages("org.slf4j;version=1.7.36"));
         for (String url : appBundleUrls()) {
             options.add(isFragment(url) ? bundle(url).noStart() : bundle(url));
         }
