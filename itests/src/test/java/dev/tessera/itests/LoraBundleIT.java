@@ -93,6 +93,42 @@ public class LoraBundleIT extends TesseraOsgiTestBase {
         assertFalse(options("LoraLoader").contains("it/folder-lora.safetensors"));
     }
 
+    @Test
+    public void aBrokenLoraFileFailsItsNodeClearlyAndTheHostKeepsRunning() throws Exception {
+        installTinyCheckpoint();
+        Path work = Files.createDirectories(TesseraFramework.home().resolve("lora-it"));
+        Path broken = Files.writeString(Files.createDirectories(TesseraFramework.home().resolve("models/loras"))
+                .resolve("broken.safetensors"), "this is not a safetensors file");
+        try {
+            CliRun run = tessera("run", writeWorkflow(work, "broken", "broken.safetensors", 1.0).toString());
+            assertEquals(run.toString(), 1, run.code());
+            assertTrue(run.toString(), run.err().contains("node 8 (LoraLoader)") && run.err().contains("lora_name")
+                    && run.err().contains("broken.safetensors: not a readable LoRA safetensors file"));
+            assertFalse("no stack trace: " + run, run.err().contains("\tat "));
+        } finally {
+            Files.delete(broken);
+        }
+        CliRun after = tessera("run", TesseraFramework.repo().resolve("sample-workflows/image-roundtrip.json").toString());
+        assertEquals("the host still runs workflows: " + after, 0, after.code());
+    }
+
+    @Test
+    public void theConformanceCommandRunsTheLoraCases() {
+        CliRun run = tessera("conformance", TesseraFramework.repo().resolve("testdata/conformance").toString(), "--only",
+                "lora");
+        assertEquals(run.toString(), 0, run.code());
+        List<String> cases = run.outLines().stream().filter(l -> l.matches("^(PASS|FAIL|SKIP) .*")).toList();
+        assertEquals(run.toString(), 1, cases.size());
+        String line = cases.get(0);
+        assertTrue(run.toString(), line.startsWith("PASS lora/cases.safetensors "));
+        for (String output : List.of("unet_out_kohya_strength_1.0=", "unet_out_kohya_strength_0.5=",
+                "unet_out_peft_strength_1.0=", "te_last_hidden_state_kohya_strength_1.0=",
+                "unet_out_kohya_strength_1.0[single-file]=")) {
+            assertTrue(output + " compared: " + line, line.contains(output));
+        }
+        assertTrue(run.toString(), run.out().contains("1 passed, 0 failed, 0 skipped"));
+    }
+
     private List<String> options(String nodeType) {
         NodeDescriptor descriptor = engine.nodeType(nodeType)
                 .orElseThrow(() -> new AssertionError("no node type " + nodeType));
@@ -117,6 +153,10 @@ public class LoraBundleIT extends TesseraOsgiTestBase {
 
     /** The txt2img sample (2 steps) with LoraLoader #8 between the checkpoint and its users. */
     private static Path writeWorkflow(Path dir, String prefix, double strength) throws IOException {
+        return writeWorkflow(dir, prefix, NAME, strength);
+    }
+
+    private static Path writeWorkflow(Path dir, String prefix, String loraName, double strength) throws IOException {
         String json = """
                 {
                   "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "tiny-sd15.safetensors"}},
@@ -131,7 +171,7 @@ public class LoraBundleIT extends TesseraOsgiTestBase {
                   "6": {"class_type": "VAEDecode", "inputs": {"samples": ["5", 0], "vae": ["1", 2]}},
                   "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "%s"}}
                 }
-                """.formatted(NAME, strength, strength, prefix);
+                """.formatted(loraName, strength, strength, prefix);
         return Files.writeString(dir.resolve(prefix + ".json"), json);
     }
 
