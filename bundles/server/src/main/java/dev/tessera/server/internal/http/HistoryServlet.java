@@ -19,7 +19,9 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/history",
-        "osgi.http.whiteboard.servlet.pattern=/history/*"})
+        "osgi.http.whiteboard.servlet.pattern=/history/*",
+        "osgi.http.whiteboard.servlet.pattern=/api/history",
+        "osgi.http.whiteboard.servlet.pattern=/api/history/*"})
 public final class HistoryServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;

@@ -18,7 +18,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@code POST /interrupt} with an optional {@code {prompt_id}}: stops that prompt if it is the one running, or
  * without an id whatever runs. An empty body is allowed, as ComfyUI's editor sends one.
  */
-@Component(service = Servlet.class, property = "osgi.http.whiteboard.servlet.pattern=/interrupt")
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/interrupt",
+        "osgi.http.whiteboard.servlet.pattern=/api/interrupt"})
 public final class InterruptServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;

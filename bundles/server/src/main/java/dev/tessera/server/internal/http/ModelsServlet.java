@@ -13,7 +13,9 @@ import org.osgi.service.component.annotations.Reference;
 /** {@code GET /models} (folder names) and {@code GET /models/{folder}} (file names; 404 for an unknown folder). */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/models",
-        "osgi.http.whiteboard.servlet.pattern=/models/*"})
+        "osgi.http.whiteboard.servlet.pattern=/models/*",
+        "osgi.http.whiteboard.servlet.pattern=/api/models",
+        "osgi.http.whiteboard.servlet.pattern=/api/models/*"})
 public final class ModelsServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;

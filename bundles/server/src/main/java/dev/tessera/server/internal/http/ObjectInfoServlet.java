@@ -15,7 +15,9 @@ import org.osgi.service.component.annotations.Reference;
 /** {@code GET /object_info} and {@code GET /object_info/{type}} ({@code {}} for an unknown type, as ComfyUI). */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/object_info",
-        "osgi.http.whiteboard.servlet.pattern=/object_info/*"})
+        "osgi.http.whiteboard.servlet.pattern=/object_info/*",
+        "osgi.http.whiteboard.servlet.pattern=/api/object_info",
+        "osgi.http.whiteboard.servlet.pattern=/api/object_info/*"})
 public final class ObjectInfoServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;

@@ -29,7 +29,9 @@ import org.osgi.service.component.annotations.Reference;
  * HTTP Jetty 12, where its ee10 WebSocket container would also need the webapp bundle and a ServiceLoader mediator
  * (SPI Fly), and Jetty 12.0's ee10 {@code HttpServletRequest.upgrade} is not implemented. Plain GETs get a 400.
  */
-@Component(service = Servlet.class, property = "osgi.http.whiteboard.servlet.pattern=/ws")
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/ws",
+        "osgi.http.whiteboard.servlet.pattern=/api/ws"})
 public final class WebSocketServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;

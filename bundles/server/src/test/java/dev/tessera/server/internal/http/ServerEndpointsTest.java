@@ -378,6 +378,27 @@ class ServerEndpointsTest {
         assertError(post("/free", "{\"free_memory\": \"yes\"}"), 400, "invalid_request");
     }
 
+    // ---- /api aliases, /embeddings, /extensions, /features ----
+
+    @Test
+    void everyEndpointAlsoAnswersUnderApiAndClientsGetTheirInfo() throws Exception {
+        assertJson(json(get("/object_info/Int")).toString(), json(get("/api/object_info/Int")));
+        String id = obj(post("/api/prompt", "{\"prompt\": " + savingWorkflow(5) + "}")).get("prompt_id").getAsString();
+        waitForHistory(id);
+        assertTrue(obj(get("/api/history/" + id)).has(id));
+        assertJson("{'queue_running': [], 'queue_pending': []}", json(get("/api/queue")));
+        assertEquals(200, get("/api/system_stats").statusCode());
+        assertError(get("/api/view?filename=../x.png"), 403, "forbidden");
+
+        Path embeddings = Files.createDirectories(server.engine.folders().models().resolve("embeddings/styles"));
+        Files.writeString(embeddings.resolve("ink.safetensors"), "x");
+        Files.writeString(embeddings.getParent().resolve("easy.pt"), "x");
+        List<String> names = json(get("/embeddings")).getAsJsonArray().asList().stream().map(JsonElement::getAsString).sorted().toList();
+        assertEquals(List.of("easy", "styles/ink"), names);
+        assertJson("[]", json(get("/api/extensions")));
+        assertJson("{'supports_preview_metadata': false, 'max_upload_size': " + MAX_UPLOAD + "}", json(get("/features")));
+    }
+
     // ---- the editor at / ----
 
     @Test

@@ -53,6 +53,7 @@ final class TestServer implements AutoCloseable {
                 new SystemStatsServlet(config),
                 new ModelsServlet(engine.folders()),
                 new FreeServlet(engine.engine(), config),
+                new ClientInfoServlet(engine.folders(), config),
                 new WebSocketServlet(hub, queue, config),
                 new WebRootServlet(new WebRoot(new URLClassLoader(new URL[] {site.toUri().toURL()}, null)::getResource)));
         ServerConnector connector = new ServerConnector(server);

@@ -159,10 +159,14 @@ class WebSocketEndpointTest {
     }
 
     Client connect(String query, String origin) throws Exception {
+        return connectTo("/ws" + query, origin);
+    }
+
+    Client connectTo(String pathAndQuery, String origin) throws Exception {
         Client client = new Client();
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (origin != null) b.header("Origin", origin);
-        WebSocket ws = b.buildAsync(URI.create("ws://127.0.0.1:" + server.base.getPort() + "/ws" + query), client)
+        WebSocket ws = b.buildAsync(URI.create("ws://127.0.0.1:" + server.base.getPort() + pathAndQuery), client)
                 .get(20, TimeUnit.SECONDS);
         sockets.add(ws);
         return client;
@@ -258,6 +262,10 @@ class WebSocketEndpointTest {
         client.await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("status"), "welcome");
         WebSocket ws = lastSocket();
         assertTrue(server.hub.isConnected("pinger"));
+        // ComfyUI's /api prefix reaches the same endpoint.
+        connectTo("/api/ws?clientId=api-client", null)
+                .await(m -> m instanceof JsonObject o && o.get("type").getAsString().equals("status"), "welcome on /api/ws");
+        assertTrue(server.hub.isConnected("api-client"));
         ws.sendText("{\"type\": \"feature_flags\", \"data\": {}}", true).get(10, TimeUnit.SECONDS);
         ws.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
         Pong pong = (Pong) client.await(m -> m instanceof Pong, "pong");
