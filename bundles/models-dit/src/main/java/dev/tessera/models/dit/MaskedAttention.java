@@ -22,7 +22,8 @@ import java.util.List;
  * </ul>
  *
  * Masked keys contribute exactly 0 to a dense softmax (exp(-inf)), so both paths compute the same values; only the
- * order of the floating-point sums differs.
+ * order of the floating-point sums differs. Both compute scores in chunks of query rows so that one chunk's scores
+ * stay within a byte budget ({@link #DEFAULT_SCORE_BUDGET}); rows are independent, so chunking changes nothing.
  */
 public final class MaskedAttention {
 
@@ -33,6 +34,12 @@ public final class MaskedAttention {
     public static final int MIN_AUTO_ROWS_PER_GROUP = 64;
     /** ... and when the skipping path computes at most this fraction of the dense score matrix. */
     public static final double MAX_AUTO_DENSITY = 0.75;
+
+    /**
+     * Score memory per chunk of queries by default (256 MiB): dense attention over L = 11776 tokens with 24 heads
+     * would otherwise hold 13 GB of float32 scores at once.
+     */
+    public static final long DEFAULT_SCORE_BUDGET = 256L << 20;
 
     private MaskedAttention() {
     }
@@ -53,20 +60,51 @@ public final class MaskedAttention {
 
     /**
      * Dense attention; {@code bias} [L, L] (from {@link AttentionMask#bias}) or null. Result [B, H, L, D] belongs to
-     * q's manager.
+     * q's manager. Scores are computed in query chunks of at most {@link #DEFAULT_SCORE_BUDGET} bytes.
      */
     public static NDArray dense(NDArray q, NDArray k, NDArray v, NDArray bias) {
-        return TensorScope.keep(() -> {
-            NDArray scores = scaled(q).matMul(k.transpose(0, 1, 3, 2));
+        return dense(q, k, v, bias, DEFAULT_SCORE_BUDGET);
+    }
+
+    /** {@link #dense} with the score tensor of one chunk of queries limited to {@code scoreBudget} bytes. */
+    public static NDArray dense(NDArray q, NDArray k, NDArray v, NDArray bias, long scoreBudget) {
+        return TensorScope.keep(() -> chunked(scaled(q), k, v, bias, scoreBudget));
+    }
+
+    /**
+     * softmax(qs.k^T + bias).v for already scaled queries, query rows in chunks whose scores fit {@code budget}
+     * bytes: rows are independent, so the chunks compute exactly the rows of the whole (2 launches per extra chunk
+     * for the slices, plus the concat).
+     */
+    private static NDArray chunked(NDArray qs, NDArray k, NDArray v, NDArray bias, long budget) {
+        long[] qShape = qs.getShape().getShape();
+        long keys = k.getShape().get(2);
+        long perRow = qShape[0] * qShape[1] * keys * qs.getDataType().getNumOfBytes();
+        long rows = Math.max(1, budget / Math.max(1, perRow));
+        NDArray kt = k.transpose(0, 1, 3, 2);
+        if (rows >= qShape[2]) {
+            NDArray scores = qs.matMul(kt);
+            return (bias == null ? scores : scores.add(bias)).softmax(-1).matMul(v);
+        }
+        NDList parts = new NDList();
+        for (long start = 0; start < qShape[2]; start += rows) {
+            long end = Math.min(qShape[2], start + rows);
+            NDArray scores = qs.get(new NDIndex(":, :, " + start + ":" + end)).matMul(kt);
             if (bias != null) {
-                scores = scores.add(bias);
+                scores = scores.add(bias.get(new NDIndex(start + ":" + end)));
             }
-            return scores.softmax(-1).matMul(v);
-        });
+            parts.add(scores.softmax(-1).matMul(v));
+        }
+        return NDArrays.concat(parts, 2);
     }
 
     /** Attention over only the keys each query row may see, group by group of {@code mask}'s plan. */
     public static NDArray skipping(NDArray q, NDArray k, NDArray v, AttentionMask mask) {
+        return skipping(q, k, v, mask, DEFAULT_SCORE_BUDGET);
+    }
+
+    /** {@link #skipping} with each group's scores computed in query chunks of at most {@code scoreBudget} bytes. */
+    public static NDArray skipping(NDArray q, NDArray k, NDArray v, AttentionMask mask, long scoreBudget) {
         AttentionMask.Plan plan = mask.plan();
         long length = q.getShape().get(2);
         if (length != plan.length() || k.getShape().get(2) != plan.length()) {
@@ -87,7 +125,7 @@ public final class MaskedAttention {
                     kg = rows(k, group.keys(), group.contiguousKeys());
                     vg = rows(v, group.keys(), group.contiguousKeys());
                 }
-                parts.add(qg.matMul(kg.transpose(0, 1, 3, 2)).softmax(-1).matMul(vg));
+                parts.add(chunked(qg, kg, vg, null, scoreBudget));
                 System.arraycopy(group.queries(), 0, order, filled, group.queries().length);
                 filled += group.queries().length;
             }

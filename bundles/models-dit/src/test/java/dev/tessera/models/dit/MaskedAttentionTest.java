@@ -72,6 +72,14 @@ class MaskedAttentionTest {
         assertTrue(relative(dense, expected) < 1e-6, "dense: " + relative(dense, expected));
         assertTrue(relative(skipping, expected) < 1e-6, "skipping: " + relative(skipping, expected));
         assertTrue(relative(denseBias, expected) < 1e-6, "dense with bias: " + relative(denseBias, expected));
+        // Query chunks of 3 rows (a tiny score budget) compute the same rows.
+        long threeRows = 3L * BATCH * HEADS * length * Float.BYTES;
+        double[] denseChunked = doubles(MaskedAttention.dense(q, k, v, mask.bias(manager, DataType.FLOAT32),
+                threeRows));
+        double[] skippingChunked = doubles(MaskedAttention.skipping(q, k, v, mask, threeRows));
+        assertTrue(relative(denseChunked, expected) < 1e-6, "dense in chunks: " + relative(denseChunked, expected));
+        assertTrue(relative(skippingChunked, expected) < 1e-6,
+                "skipping in chunks: " + relative(skippingChunked, expected));
         // And the mask mattered: unmasked attention is far from it.
         double[] unmasked = doubles(MaskedAttention.dense(q, k, v, null));
         assertTrue(relative(unmasked, expected) > 1e-2, "the mask should change the result");
