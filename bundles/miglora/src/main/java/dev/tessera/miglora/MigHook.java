@@ -184,7 +184,8 @@ public final class MigHook implements ForwardHook {
     private NDArray contexts(NDArray ctx, long rows, int n, HookContext where, NDManager m, DataType type) {
         long ctxTokens = ctx.getShape().get(1);
         long common = lcm(ctxTokens, embeddings.tokens());
-        NDArray context = ctxTokens == common ? ctx : ctx.tile(new long[] {1, common / ctxTokens, 1});
+        NDArray typed = ctx.getDataType() == type ? ctx : ctx.toType(type, false);
+        NDArray context = ctxTokens == common ? typed : typed.tile(new long[] {1, common / ctxTokens, 1});
         NDArray instances = embeddings.create(m, type);
         if (embeddings.tokens() != common) {
             instances = instances.tile(new long[] {1, common / embeddings.tokens(), 1});
