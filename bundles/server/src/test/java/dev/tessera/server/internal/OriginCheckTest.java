@@ -26,4 +26,18 @@ class OriginCheckTest {
         assertNotNull(OriginCheck.refusal("http://127.0.0.1:8188", null, false));
         assertNotNull(OriginCheck.refusal("http://127.0.0.1:8188", "127.0.0.1:x", false));
     }
+
+    @Test
+    void aLoopbackServerAnswersOnlyToLoopbackNames() {
+        for (String host : new String[] {"127.0.0.1:8188", "localhost:8188", "LOCALHOST", "app.localhost:8188",
+                "[::1]:8188", "127.1.2.3", null}) {
+            assertNull(OriginCheck.hostRefusal(host, "127.0.0.1", "box"), host);
+            assertNull(OriginCheck.hostRefusal(host, "::1", null), host);
+        }
+        assertNotNull(OriginCheck.hostRefusal("evil.example:8188", "127.0.0.1", "box"));
+        assertNull(OriginCheck.hostRefusal("BOX:8188", "127.0.1.1", "box"), "the machine's own name");
+        assertNotNull(OriginCheck.hostRefusal("127.0.0.1.evil.example", "127.0.0.1", "box"));
+        assertNotNull(OriginCheck.hostRefusal("192.168.1.5:8188", "0:0:0:0:0:0:0:1", "box"));
+        assertNull(OriginCheck.hostRefusal("tessera.example.org", "192.168.1.5", "box"), "not a loopback server");
+    }
 }

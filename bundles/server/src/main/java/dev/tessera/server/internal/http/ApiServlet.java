@@ -22,9 +22,13 @@ abstract class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(ApiServlet.class.getName());
 
+    /** Allowed in {@code Host} on a loopback server besides the loopback names (looked up once per servlet). */
+    private final transient String machineName = OriginCheck.machineName();
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
-        String refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
+        String refusal = OriginCheck.hostRefusal(req.getHeader("Host"), req.getLocalAddr(), machineName);
+        if (refusal == null) refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
         try {
             if (refusal != null) throw ApiException.of(403, "forbidden", refusal);
             super.service(req, resp);

@@ -40,6 +40,7 @@ public final class WebSocketServlet extends HttpServlet {
     private final transient ClientHub hub;
     private final transient PromptQueue queue;
     private final transient ServerConfig config;
+    private final transient String machineName = OriginCheck.machineName();
     private transient WebSocketComponents components;
     private transient WebSocketMappings mappings;
 
@@ -87,7 +88,8 @@ public final class WebSocketServlet extends HttpServlet {
             ApiServlet.writeJson(resp, e.status(), e.body());
             return;
         }
-        String refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
+        String refusal = OriginCheck.hostRefusal(req.getHeader("Host"), req.getLocalAddr(), machineName);
+        if (refusal == null) refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
         if (refusal != null) {
             ApiException e = ApiException.of(403, "forbidden", refusal);
             ApiServlet.writeJson(resp, e.status(), e.body());

@@ -440,6 +440,21 @@ class ServerEndpointsTest {
         assertJson("{'queue_running': [], 'queue_pending': []}", json(get("/queue")));
         HttpResponse<byte[]> same = send(HttpRequest.newBuilder(server.uri("/object_info/Int")).header("Origin", server.base.toString()));
         assertEquals(200, same.statusCode());
+        // DNS rebinding: another site's name resolved to 127.0.0.1, with a matching Origin.
+        String rebound = rawGet("/queue", "Host: evil.example:" + server.base.getPort(),
+                "Origin: http://evil.example:" + server.base.getPort());
+        assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+        assertTrue(rebound.contains("not a loopback name"), rebound);
+        assertTrue(rawGet("/queue", "Host: localhost:" + server.base.getPort()).startsWith("HTTP/1.1 200"));
+    }
+
+    /** A GET with exactly these headers (the JDK's client will not send another Host). */
+    String rawGet(String path, String... headers) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.base.getPort())) {
+            String request = "GET " + path + " HTTP/1.1\r\n" + String.join("\r\n", headers) + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Workflows over the test nodes. */
