@@ -137,8 +137,9 @@ public final class ServeCommand implements Command {
             return OK;
         }
         if (endpoints.isEmpty()) {
-            io.err().println("error: the HTTP server is not listening (is port " + options.port() + " on "
-                    + options.listen() + " already in use? the framework log says why)");
+            io.err().println("error: the HTTP server is not listening on " + options.listen() + ":" + options.port()
+                    + " after " + START_WAIT_MILLIS / 1000 + " s: is the port in use by another program, or the address"
+                    + " not one of this machine's?");
             return FAILED;
         }
         List<String> mismatches = mismatches(options, endpoints);
