@@ -31,6 +31,18 @@ test('a run: cached, running with progress, executed with images, success', () =
   assert.equal(t.finished, true);
 });
 
+test('messages that arrive before the /prompt answer are replayed; a node is done when the next one starts', () => {
+  const t = new ExecutionTracker();
+  t.handle({ type: 'execution_start', data: { prompt_id: 'fast' } });
+  t.handle({ type: 'executing', data: { node: '1', prompt_id: 'fast' } });
+  t.handle({ type: 'executing', data: { node: '2', prompt_id: 'fast' } });
+  t.handle({ type: 'executing', data: { node: '9', prompt_id: 'someone-else' } });
+  t.begin('fast', ['1', '2', '3']);
+  assert.equal(t.status, 'running');
+  assert.deepEqual(Object.fromEntries(t.nodes), { 1: { state: 'done' }, 2: { state: 'running' }, 3: { state: 'queued' } });
+  assert.deepEqual(t.early, []);
+});
+
 test("other prompts' messages are ignored", () => {
   const t = new ExecutionTracker();
   t.begin('p1', ['3']);

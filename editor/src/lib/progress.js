@@ -23,6 +23,12 @@ export class ExecutionTracker {
     this.error = null;
     /** @type {number|null} */
     this.queueRemaining = null;
+    /**
+     * Recent messages of prompts not (yet) followed: a short prompt can run before the /prompt answer that names
+     * it arrives, so begin() replays what was already said about it.
+     * @type {{type: string, data: any}[]}
+     */
+    this.early = [];
   }
 
   /**
@@ -36,6 +42,9 @@ export class ExecutionTracker {
     this.images = new Map();
     this.status = 'queued';
     this.error = null;
+    const early = this.early.filter((m) => m.data?.prompt_id === promptId);
+    this.early = [];
+    for (const m of early) this.handle(m);
   }
 
   /**
@@ -49,7 +58,13 @@ export class ExecutionTracker {
       if (typeof remaining === 'number') this.queueRemaining = remaining;
       return false;
     }
-    if (this.promptId === null || d.prompt_id !== this.promptId) return false;
+    if (this.promptId === null || d.prompt_id !== this.promptId) {
+      if (d.prompt_id !== undefined) {
+        this.early.push(msg);
+        if (this.early.length > 500) this.early.shift();
+      }
+      return false;
+    }
     switch (msg.type) {
       case 'execution_start':
         this.status = 'running';
@@ -63,6 +78,8 @@ export class ExecutionTracker {
           if (this.status === 'running' || this.status === 'queued') this.status = 'success';
         } else {
           this.status = 'running';
+          // Nodes run one at a time: the one before is finished (ComfyUI sends `executed` only for output nodes).
+          for (const [id, s] of this.nodes) if (s.state === 'running') this.nodes.set(id, { state: 'done' });
           this.set(String(d.node), { state: 'running' });
         }
         break;
