@@ -30,6 +30,13 @@ count_tests() {
 
 case "${1:-}" in
   test)
+    # The browser tests (e2e/) drive Debian's chromium through playwright-core, which brings no browser of its own.
+    if ! command -v chromium >/dev/null 2>&1; then
+      sudo=""
+      [ "$(id -u)" -eq 0 ] || sudo="sudo"
+      $sudo apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+    fi
     started=$(mktemp)
     trap 'rm -f "$started"' EXIT
     mvn -B -ntp verify

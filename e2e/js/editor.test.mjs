@@ -1,0 +1,249 @@
+// The editor served by `tessera serve` at /, driven in Debian's Chromium through playwright-core.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ARTIFACTS, BASE, CHROMIUM, CHROMIUM_ARGS, getJson, pngSize, sampleWorkflow, waitFor, withoutMeta } from './common.mjs';
+
+// The editor's address: the server's / unless a development server serves it (EDITOR_URL).
+const EDITOR = process.env.EDITOR_URL ?? BASE.href;
+let browser;
+/** The problems the page reported (uncaught errors); every test ends by checking there were none. */
+let pageErrors = [];
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60000 });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openEditor() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(EDITOR);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60000 });
+  return page;
+}
+
+/** Clicks a palette entry (opening its category folders) and returns the new node's id. */
+async function addFromPalette(page, type) {
+  const button = page.locator(`#palette button.node[data-type="${type}"]`);
+  // Open every folder on the way to the button, outermost first.
+  const folders = await button.evaluate((b) => {
+    const out = [];
+    for (let d = b.parentElement.closest('details'); d; d = d.parentElement.closest('details')) out.unshift(d.dataset.category);
+    return out;
+  });
+  for (const path of folders) {
+    const details = page.locator(`#palette details[data-category="${path}"]`);
+    if (!(await details.evaluate((d) => d.open))) await details.locator(':scope > summary').click();
+  }
+  const before = await page.evaluate(() => window.tessera.graph._nodes.length);
+  await button.click();
+  await waitFor(`${type} on the canvas`, () => page.evaluate((n) => window.tessera.graph._nodes.length === n + 1, before), 5000);
+  return page.evaluate(() => window.tessera.graph._nodes.at(-1).id);
+}
+
+/** Drags a link with the mouse from an output slot to an input slot. */
+async function connect(page, from, output, to, input) {
+  const a = await page.evaluate(([n, s]) => window.tessera.slotOnPage(n, 'output', s), [from, output]);
+  const b = await page.evaluate(([n, s]) => window.tessera.slotOnPage(n, 'input', s), [to, input]);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+/** The API input `input` of node `id` as the editor would queue it. */
+const apiInput = (page, id, input) => page.evaluate(([n, i]) => window.tessera.api()[n].inputs[i], [id, input]);
+
+/** Types a value into a number or text widget through litegraph's value dialog. */
+async function typeIntoWidget(page, id, name, value) {
+  const at = await page.evaluate(([n, w]) => window.tessera.widgetOnPage(n, w), [id, name]);
+  await page.mouse.click(at.x, at.y);
+  const field = page.locator('.graphdialog input, .graphdialog textarea').first();
+  await field.waitFor({ timeout: 5000 });
+  await field.fill(String(value));
+  await field.press('Enter');
+}
+
+/** Picks a value of a combo widget from litegraph's menu. */
+async function pickInCombo(page, id, name, value) {
+  const at = await page.evaluate(([n, w]) => window.tessera.widgetOnPage(n, w), [id, name]);
+  await page.mouse.click(at.x, at.y);
+  await page.locator('.litecontextmenu .litemenu-entry', { hasText: value }).first().click();
+}
+
+/** Builds the sample image-roundtrip workflow (nodes 1-4) with palette, mouse and widgets; returns the node ids. */
+async function buildRoundtrip(page, prefix) {
+  const load = await addFromPalette(page, 'LoadImage');
+  const width = await addFromPalette(page, 'PrimitiveInt');
+  const scale = await addFromPalette(page, 'ImageScale');
+  const save = await addFromPalette(page, 'SaveImage');
+  await connect(page, load, 'IMAGE', scale, 'image');
+  await connect(page, width, 'INT', scale, 'width');
+  await connect(page, scale, 'IMAGE', save, 'images');
+  await typeIntoWidget(page, width, 'value', 256);
+  await typeIntoWidget(page, scale, 'height', 0);
+  await pickInCombo(page, scale, 'upscale_method', 'lanczos');
+  await pickInCombo(page, load, 'image', 'mosaic.png');
+  await typeIntoWidget(page, save, 'filename_prefix', prefix);
+  return { load, width, scale, save };
+}
+
+test('the palette lists every node type of /object_info by category', async () => {
+  const info = await getJson('object_info');
+  const page = await openEditor();
+  const listed = await page.$$eval('#palette button.node', (bs) => bs.map((b) => [b.dataset.type, b.textContent, b.closest('details')?.dataset.category ?? '']));
+  assert.deepEqual(listed.map(([t]) => t).sort(), Object.keys(info).sort());
+  for (const [type, label, category] of listed) {
+    assert.equal(label, info[type].display_name, type);
+    assert.equal(category, info[type].category, type);
+  }
+  // The filter narrows the list.
+  await page.fill('#palette-filter', 'upscale');
+  const filtered = await page.$$eval('#palette button.node', (bs) => bs.map((b) => b.dataset.type));
+  assert.ok(filtered.includes('ImageScale') && !filtered.includes('SaveImage'), filtered.join(','));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('widgets follow the input types: INT bounds, COMBO values, multiline STRING, BOOLEAN toggle', async () => {
+  const page = await openEditor();
+  const scale = await addFromPalette(page, 'ImageScale');
+  const widgets = await page.evaluate((n) => window.tessera.graph.getNodeById(n).widgets.map((w) => ({ name: w.name, type: w.type, value: w.value, min: w.options.min, max: w.options.max, values: w.options.values })), scale);
+  const info = (await getJson('object_info/ImageScale')).ImageScale.input.required;
+  assert.deepEqual(widgets.map((w) => [w.name, w.type]), [['upscale_method', 'combo'], ['width', 'number'], ['height', 'number'], ['crop', 'combo']]);
+  assert.deepEqual(widgets[0].values, info.upscale_method[0]);
+  assert.equal(widgets[1].min, info.width[1].min);
+  assert.equal(widgets[1].max, info.width[1].max);
+  assert.equal(widgets[1].value, info.width[1].default);
+  // Typing past the maximum is clamped to it.
+  await typeIntoWidget(page, scale, 'width', 99999);
+  assert.equal(await apiInput(page, scale, 'width'), info.width[1].max);
+  const multi = await addFromPalette(page, 'PrimitiveStringMultiline');
+  assert.equal(await page.evaluate((n) => window.tessera.graph.getNodeById(n).widgets[0].options.multiline, multi), true);
+  const bool = await addFromPalette(page, 'PrimitiveBoolean');
+  const before = await apiInput(page, bool, 'value');
+  const at = await page.evaluate((n) => window.tessera.widgetOnPage(n, 'value'), bool);
+  await page.mouse.click(at.x, at.y);
+  assert.equal(await apiInput(page, bool, 'value'), !before);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('sockets connect only when the types match', async () => {
+  const page = await openEditor();
+  const load = await addFromPalette(page, 'LoadImage');
+  const save = await addFromPalette(page, 'SaveImage');
+  await connect(page, load, 'MASK', save, 'images');
+  assert.equal(await apiInput(page, save, 'images'), undefined, 'MASK must not feed IMAGE');
+  await connect(page, load, 'IMAGE', save, 'images');
+  assert.deepEqual(await apiInput(page, save, 'images'), [String(load), 0]);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the sample workflow built in the editor runs: live node states and the output image', async () => {
+  const page = await openEditor();
+  const ids = await buildRoundtrip(page, 'editor-e2e');
+  const sample = sampleWorkflow('image-roundtrip.json');
+  const expected = { 1: sample['1'], 2: sample['2'], 3: sample['3'], 4: sample['4'] };
+  expected['4'] = { ...expected['4'], inputs: { ...expected['4'].inputs, filename_prefix: 'editor-e2e' } };
+  assert.deepEqual(withoutMeta(await page.evaluate(() => window.tessera.api())), withoutMeta(expected));
+  assert.deepEqual(Object.values(ids), [1, 2, 3, 4]);
+
+  // Every WebSocket message the page receives, to check what the canvas showed came from the server.
+  await page.evaluate(() => {
+    window.seen = [];
+    const handle = window.tessera.tracker.handle.bind(window.tessera.tracker);
+    window.tessera.tracker.handle = (m) => (window.seen.push(m.type + ':' + (m.data?.node ?? '')), handle(m));
+  });
+  await page.click('#queue');
+  const img = page.locator('#images img.result').first();
+  await img.waitFor({ timeout: 180000 });
+  await waitFor('the result image to load', () => img.evaluate((i) => i.complete && i.naturalWidth > 0), 30000);
+  assert.equal(await img.evaluate((i) => i.naturalWidth), 256);
+  assert.equal(await img.evaluate((i) => i.naturalHeight), 192);
+  await waitFor('the run to finish', () => page.evaluate(() => document.body.dataset.run === 'success'), 30000);
+  const seen = await page.evaluate(() => window.seen);
+  for (const id of ['1', '2', '3', '4']) assert.ok(seen.includes('executing:' + id) || seen.some((s) => s.startsWith('execution_cached')), `executing ${id}: ${seen}`);
+  assert.ok(seen.includes('executed:4'), seen.join(' '));
+  const states = await page.evaluate(() => window.tessera.graph._nodes.map((n) => n.run?.state));
+  assert.deepEqual(states, ['done', 'done', 'done', 'done']);
+  // The canvas shows the image on the Save Image node too.
+  assert.equal(await page.evaluate((n) => window.tessera.graph.getNodeById(n).imgs.length, ids.save), 1);
+
+  // The file behind the image: a 256x192 PNG in the output folder's listing of /view.
+  const src = await img.getAttribute('src');
+  assert.match(src, /^view\?filename=editor-e2e_\d+_\.png&subfolder=&type=output$/);
+  const png = Buffer.from(await (await fetch(new URL(src, BASE))).arrayBuffer());
+  assert.deepEqual(pngSize(png), { width: 256, height: 192 });
+  writeFileSync(join(ARTIFACTS, 'editor-e2e.png'), png);
+  await page.screenshot({ path: join(ARTIFACTS, 'editor-after-run.png') });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a PNG the server wrote, dropped on the page, brings back its workflow', async () => {
+  const png = readFileSync(join(ARTIFACTS, 'editor-e2e.png'));
+  const page = await openEditor();
+  assert.equal(await page.evaluate(() => window.tessera.graph._nodes.length), 0);
+  await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'editor-e2e.png', { type: 'image/png' }));
+    document.querySelector('#graph').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, png.toString('base64'));
+  await waitFor('the dropped workflow', () => page.evaluate(() => window.tessera.graph._nodes.length === 4), 10000);
+  const sample = sampleWorkflow('image-roundtrip.json');
+  const api = withoutMeta(await page.evaluate(() => window.tessera.api()));
+  assert.deepEqual(api['3'], withoutMeta(sample)['3']);
+  assert.equal(api['4'].inputs.filename_prefix, 'editor-e2e');
+  // The editor stored its own litegraph JSON in the PNG, so the layout came back as well.
+  const msg = await page.locator('#messages li').first().textContent();
+  assert.match(msg, /loaded editor-e2e\.png \(workflow\)/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('save as litegraph JSON and API JSON, and load both back', async () => {
+  const page = await openEditor();
+  await buildRoundtrip(page, 'saved');
+  const api = await page.evaluate(() => window.tessera.api());
+  const [uiDownload] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const ui = JSON.parse(readFileSync(await uiDownload.path(), 'utf8'));
+  assert.equal(uiDownload.suggestedFilename(), 'workflow.json');
+  assert.equal(ui.nodes.length, 4);
+  assert.equal(ui.links.length, 3);
+  const [apiDownload] = await Promise.all([page.waitForEvent('download'), page.click('#save-api')]);
+  assert.deepEqual(JSON.parse(readFileSync(await apiDownload.path(), 'utf8')), api);
+
+  for (const [name, file] of [['workflow.json', await uiDownload.path()], ['workflow_api.json', await apiDownload.path()]]) {
+    await page.click('#clear');
+    assert.equal(await page.evaluate(() => window.tessera.graph._nodes.length), 0);
+    await page.setInputFiles('#file', { name, mimeType: 'application/json', buffer: readFileSync(file) });
+    await waitFor(`${name} loaded`, () => page.evaluate(() => window.tessera.graph._nodes.length === 4), 10000);
+    assert.deepEqual(withoutMeta(await page.evaluate(() => window.tessera.api())), withoutMeta(api), name);
+  }
+  // The sample's own API file (with its Preview Image node) loads too.
+  await page.setInputFiles('#file', { name: 'image-roundtrip.json', mimeType: 'application/json', buffer: readFileSync(join(process.env.TESSERA_REPO ?? '..', 'sample-workflows/image-roundtrip.json')) });
+  await waitFor('the sample loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 5), 10000);
+  assert.deepEqual(withoutMeta(await page.evaluate(() => window.tessera.api())), withoutMeta(sampleWorkflow('image-roundtrip.json')));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a workflow the server refuses shows its errors by node and input', async () => {
+  const page = await openEditor();
+  const save = await addFromPalette(page, 'SaveImage');
+  await page.click('#queue');
+  const error = page.locator('#messages li.error', { hasText: `node ${save} (Save Image)` });
+  await error.first().waitFor({ timeout: 30000 });
+  assert.match(await error.first().textContent(), /images/);
+  assert.equal(await page.evaluate((n) => window.tessera.graph.getNodeById(n).run?.state, save), 'error');
+  // A file that is no workflow is refused with its name.
+  await page.setInputFiles('#file', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+  await page.locator('#messages li.error', { hasText: 'notes.json: neither litegraph workflow JSON' }).waitFor({ timeout: 5000 });
+  assert.deepEqual(pageErrors, []);
+});
