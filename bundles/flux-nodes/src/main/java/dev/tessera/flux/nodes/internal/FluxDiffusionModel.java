@@ -35,6 +35,8 @@ public final class FluxDiffusionModel implements DiffusionModel {
 
     /** The conditioning extra FluxGuidance sets (ComfyUI's key). */
     public static final String GUIDANCE = "guidance";
+    /** The conditioning extra ReferenceLatent fills: a list of VAE-space latents [1, C, h, w] (ComfyUI's key). */
+    public static final String REFERENCE_LATENTS = "reference_latents";
     /** ComfyUI's Flux default when a conditioning carries no guidance. */
     public static final double DEFAULT_GUIDANCE = 3.5;
 
@@ -120,6 +122,7 @@ public final class FluxDiffusionModel implements DiffusionModel {
         }
         FluxTransformer2DModel transformer = base.checkpoint.transformer();
         KontextPatch kontext = kontext();
+        LatentFormat format = latentFormat();
         base.refs.incrementAndGet();
         if (kontext != null) {
             kontext.acquire();
@@ -128,9 +131,9 @@ public final class FluxDiffusionModel implements DiffusionModel {
             @Override
             public NDArray predict(NDArray input, ModelStep step) {
                 return TensorScope.keep(() -> {
-                    NDArray cond = side(transformer, kontext, positive, input, step);
+                    NDArray cond = side(transformer, kontext, format, positive, input, step);
                     NDArray out = cfg == 1.0 ? cond
-                            : side(transformer, kontext, negative, input, step).mul((float) (1 - cfg))
+                            : side(transformer, kontext, format, negative, input, step).mul((float) (1 - cfg))
                                     .add(cond.mul((float) cfg));
                     return out.toType(input.getDataType(), false);
                 });
@@ -147,8 +150,8 @@ public final class FluxDiffusionModel implements DiffusionModel {
     }
 
     /** The strength-weighted mean over the entries of one side. */
-    private static NDArray side(FluxTransformer2DModel transformer, KontextPatch kontext, Conditioning conditioning,
-            NDArray latent, ModelStep step) {
+    private static NDArray side(FluxTransformer2DModel transformer, KontextPatch kontext, LatentFormat format,
+            Conditioning conditioning, NDArray latent, ModelStep step) {
         Shape shape = latent.getShape();
         long batch = shape.get(0);
         NDManager manager = latent.getManager();
@@ -164,14 +167,64 @@ public final class FluxDiffusionModel implements DiffusionModel {
             double guidance = entry.extras().get(GUIDANCE) instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE;
             FluxInput input = new FluxInput(tokens, text, pooled, manager.create(new float[] {(float) step.sigma()}),
                     imgIds, txtIds, manager.create(new float[] {(float) guidance}));
-            NDArray out = kontext == null ? transformer.forward(input)
-                    : Kontext.forward(transformer, input, perBatch(kontext.contextTokens(), batch),
-                            kontext.contextIds(), kontext.masks(), kontext.mode());
+            NDArray out;
+            if (entry.extras().get(REFERENCE_LATENTS) instanceof List<?> references && !references.isEmpty()) {
+                if (kontext != null) {
+                    throw new IllegalArgumentException("reference latents (ReferenceLatent) and a Kontext patch on"
+                            + " the same model: give the context one way");
+                }
+                NDArray[] context = referenceTokens(references, format, manager);
+                out = Kontext.forward(transformer, input, perBatch(context[0], batch), context[1],
+                        dev.tessera.models.dit.BlockMasks.none(), dev.tessera.models.dit.AttentionMode.AUTO);
+            } else if (kontext != null) {
+                out = Kontext.forward(transformer, input, perBatch(kontext.contextTokens(), batch),
+                        kontext.contextIds(), kontext.masks(), kontext.mode());
+            } else {
+                out = transformer.forward(input);
+            }
             NDArray weighted = out.toType(DataType.FLOAT32, false).mul((float) entry.strength());
             sum = sum == null ? weighted : sum.add(weighted);
             total += entry.strength();
         }
         return LatentPacking.unpack(sum.div((float) total), shape.get(2), shape.get(3));
+    }
+
+    /**
+     * Reference latents (VAE space) as context tokens [1, M, 4C] and ids [M, 3], placed as ComfyUI's default
+     * ("offset") method places them: index 1; each reference goes beside the ones before it, below them when that
+     * keeps the placed area squarer (rows offset by the height so far), else to their right.
+     */
+    private static NDArray[] referenceTokens(List<?> references, LatentFormat format, NDManager manager) {
+        NDArray tokens = null;
+        NDArray ids = null;
+        long h = 0;
+        long w = 0;
+        for (int i = 0; i < references.size(); i++) {
+            if (!(references.get(i) instanceof NDArray ref) || ref.getShape().dimension() != 4
+                    || ref.getShape().get(0) != 1 || ref.getShape().get(1) != format.channels()
+                    || ref.getShape().get(2) % 2 != 0 || ref.getShape().get(3) % 2 != 0) {
+                throw new IllegalArgumentException("reference latent " + i + ": expected a FLUX latent [1, "
+                        + format.channels() + ", even height, even width], got "
+                        + (references.get(i) instanceof NDArray a ? a.getShape() : references.get(i)));
+            }
+            long rh = ref.getShape().get(2);
+            long rw = ref.getShape().get(3);
+            long hOffset = 0;
+            long wOffset = 0;
+            if (rh + h > rw + w) {
+                wOffset = w;
+            } else {
+                hOffset = h;
+            }
+            h = Math.max(h, rh + hOffset);
+            w = Math.max(w, rw + wOffset);
+            NDArray packed = LatentPacking.pack(format.toModel(ref.toType(DataType.FLOAT32, false)));
+            NDArray grid = Kontext.gridIds(manager, Kontext.CONTEXT_INDEX, (int) rh / 2, (int) rw / 2,
+                    (int) ((hOffset + 1) / 2), (int) ((wOffset + 1) / 2));
+            tokens = tokens == null ? packed : tokens.concat(packed, 1);
+            ids = ids == null ? grid : ids.concat(grid, 0);
+        }
+        return new NDArray[] {tokens, ids};
     }
 
     private static NDArray perBatch(NDArray x, long batch) {

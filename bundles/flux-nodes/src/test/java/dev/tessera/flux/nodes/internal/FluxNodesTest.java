@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import dev.tessera.flux.nodes.api.KontextPatch;
 import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
+import dev.tessera.flux.nodes.internal.nodes.ReferenceLatentNode;
+import dev.tessera.model.api.Latent;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.model.api.BoundDenoiser;
@@ -213,6 +215,59 @@ class FluxNodesTest {
                 assertTrue(error < 1e-5, "relative L2 " + error);
                 assertTrue(relative(sampled, start) > 0.1, "sampling must move the latent");
             }
+        }
+    }
+
+    /**
+     * ReferenceLatent's references become context tokens (model space, packed) with index 1, placed as ComfyUI's
+     * offset method does: the first at (0, 0); a second, smaller one below it (rows offset by the first's height).
+     * The same tokens and ids given through a KontextPatch compute the same prediction.
+     */
+    @Test
+    void referenceLatentsAreKontextContextTokens() {
+        NDManager latents = tensors.newManager("latents");
+        latents.getEngine().setRandomSeed(5);
+        Latent first = Latent.owning(latents, latents.randomNormal(new ai.djl.ndarray.types.Shape(1, 4, 8, 8)), null,
+                null);
+        NDManager latents2 = tensors.newManager("latents2");
+        Latent second = Latent.owning(latents2, latents2.randomNormal(new ai.djl.ndarray.types.Shape(1, 4, 4, 4)),
+                null, null);
+        ReferenceLatentNode node = new ReferenceLatentNode(tensors);
+        try (DiffusionModel model = load(); Conditioning plain = conditioning(3.5);
+                Conditioning one = (Conditioning) node.execute(new MapInputs().with("conditioning", plain)
+                        .with("latent", first), context).value(0);
+                Conditioning two = (Conditioning) node.execute(new MapInputs().with("conditioning", one)
+                        .with("latent", second), context).value(0);
+                NDManager run = tensors.newManager("run")) {
+            first.close();
+            second.close();
+            NDArray latent = LatentPacking.unpack(c.get("hidden_states"), 8, 8);
+            ModelStep step = new ModelStep(0, 1, 700, 0.7);
+            NDArray viaReferences;
+            try (BoundDenoiser d = model.guided(two, null, 1.0, run)) {
+                viaReferences = d.predict(latent, step);
+            }
+            List<?> refs = (List<?>) two.entries().get(0).extras().get(FluxDiffusionModel.REFERENCE_LATENTS);
+            assertEquals(2, refs.size());
+            LatentFormat format = model.latentFormat();
+            NDManager owner = tensors.newManager("patch");
+            NDArray tokens = LatentPacking.pack(format.toModel((NDArray) refs.get(0)))
+                    .concat(LatentPacking.pack(format.toModel((NDArray) refs.get(1))), 1);
+            NDArray ids = dev.tessera.models.dit.Kontext.gridIds(owner, 1, 4, 4, 0, 0)
+                    .concat(dev.tessera.models.dit.Kontext.gridIds(owner, 1, 2, 2, 4, 0), 0);
+            KontextPatch patch = KontextPatch.owning(owner, tokens, ids, BlockMasks.none(), AttentionMode.AUTO,
+                    "same references");
+            try (DiffusionModel patched = model.withPatch(patch); BoundDenoiser d = patched.guided(plain, null, 1.0,
+                    run)) {
+                patch.release();
+                NDArray viaPatch = d.predict(latent, step);
+                assertTrue(relative(viaReferences, viaPatch) < 1e-6, "" + relative(viaReferences, viaPatch));
+            }
+            NDArray without;
+            try (BoundDenoiser d = model.guided(plain, null, 1.0, run)) {
+                without = d.predict(latent, step);
+            }
+            assertTrue(relative(viaReferences, without) > 1e-3, "references must change the prediction");
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.tessera.flux.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tessera.flux.nodes.internal.ConditioningCopy;
 import dev.tessera.flux.nodes.internal.FluxDiffusionModel;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
@@ -12,8 +12,6 @@ import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.tensor.TensorRuntime;
-import java.util.ArrayList;
-import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -52,22 +50,10 @@ public final class FluxGuidanceNode implements NodeType {
         double guidance = inputs.getFloat("guidance");
         NDManager owner = tensors.newManager("FluxGuidance " + context.nodeId());
         try {
-            List<Conditioning.Entry> entries = new ArrayList<>();
-            for (Conditioning.Entry entry : conditioning.entries()) {
-                NDArray embeddings = entry.embeddings().duplicate();
-                NDArray pooled = entry.pooled() == null ? null : entry.pooled().duplicate();
-                embeddings.attach(owner);
-                if (pooled != null) {
-                    pooled.attach(owner);
-                }
-                // Tensors among the extras are copied too: owning() moves them into the new manager.
-                java.util.Map<String, Object> extras = new java.util.LinkedHashMap<>();
-                entry.extras().forEach((key, value) -> extras.put(key,
-                        value instanceof NDArray array ? array.duplicate() : value));
+            return NodeResult.of(ConditioningCopy.of(conditioning, owner, extras -> {
                 extras.put(FluxDiffusionModel.GUIDANCE, guidance);
-                entries.add(new Conditioning.Entry(embeddings, pooled, extras));
-            }
-            return NodeResult.of(Conditioning.owning(owner, entries));
+                return extras;
+            }));
         } catch (RuntimeException e) {
             owner.close();
             throw e;

@@ -1,0 +1,56 @@
+package dev.tessera.flux.nodes.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tessera.model.api.Conditioning;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A conditioning copied into a new manager, with each entry's extras changed: nodes that add to a conditioning
+ * never share tensors with their input (which the host may close). Tensors among the extras, also inside lists
+ * (FLUX's reference latents), are copied too.
+ */
+public final class ConditioningCopy {
+
+    private ConditioningCopy() {
+    }
+
+    /** The copy, owning {@code owner}; {@code change} edits each entry's (already copied) extras. */
+    public static Conditioning of(Conditioning input, NDManager owner,
+            UnaryOperator<Map<String, Object>> change) {
+        List<Conditioning.Entry> entries = new ArrayList<>();
+        for (Conditioning.Entry entry : input.entries()) {
+            NDArray embeddings = copy(entry.embeddings(), owner);
+            NDArray pooled = entry.pooled() == null ? null : copy(entry.pooled(), owner);
+            Map<String, Object> extras = new LinkedHashMap<>();
+            entry.extras().forEach((key, value) -> extras.put(key, copyValue(value, owner)));
+            entries.add(new Conditioning.Entry(embeddings, pooled, change.apply(extras)));
+        }
+        return Conditioning.owning(owner, entries);
+    }
+
+    /** {@code x} duplicated onto {@code owner}. */
+    public static NDArray copy(NDArray x, NDManager owner) {
+        NDArray copy = x.duplicate();
+        copy.attach(owner);
+        return copy;
+    }
+
+    private static Object copyValue(Object value, NDManager owner) {
+        if (value instanceof NDArray array) {
+            return copy(array, owner);
+        }
+        if (value instanceof List<?> list && list.stream().anyMatch(NDArray.class::isInstance)) {
+            List<Object> copied = new ArrayList<>();
+            for (Object item : list) {
+                copied.add(copyValue(item, owner));
+            }
+            return List.copyOf(copied);
+        }
+        return value;
+    }
+}
