@@ -176,8 +176,8 @@ public final class CheckpointCache {
 
     private Key key(String kind, Path file, Path arch, Path tokenizer) {
         Path real = realPath(file);
-        BasicFileAttributes attributes = attributes(real);
-        return new Key(kind, real, attributes.size(), attributes.lastModifiedTime().toMillis(),
+        long[] sizeAndTime = sizeAndTime(real);
+        return new Key(kind, real, sizeAndTime[0], sizeAndTime[1],
                 arch == null ? null : contentHash(arch), tokenizer == null ? null : realPath(tokenizer),
                 tensors.device(), tensors.computeType());
     }
@@ -207,6 +207,28 @@ public final class CheckpointCache {
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A file's size and modification time; for a diffusers folder, the sum of its files' sizes and the latest of
+     * their times (a folder's own time does not change when a file inside is rewritten).
+     */
+    private static long[] sizeAndTime(Path path) {
+        if (!Files.isDirectory(path)) {
+            BasicFileAttributes a = attributes(path);
+            return new long[] {a.size(), a.lastModifiedTime().toMillis()};
+        }
+        long[] total = {0, 0};
+        try (var walk = Files.walk(path)) {
+            walk.filter(Files::isRegularFile).forEach(f -> {
+                BasicFileAttributes a = attributes(f);
+                total[0] += a.size();
+                total[1] = Math.max(total[1], a.lastModifiedTime().toMillis());
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot be read: " + e.getMessage(), e);
+        }
+        return total;
     }
 
     private static BasicFileAttributes attributes(Path path) {

@@ -45,6 +45,19 @@ public final class Sd15Family implements ConformanceFamily {
 
     private static final String SINGLE_FILE = "[single-file]";
 
+    /** Which layouts each case runs on: false = the diffusers folder, true = the single file. */
+    private final boolean[] layouts;
+
+    /** Both layouts, as the runner uses it. */
+    public Sd15Family() {
+        this(new boolean[] {false, true});
+    }
+
+    /** Only the given layouts (tests of slow paths, e.g. float16 on the CPU, run one). */
+    Sd15Family(boolean... layouts) {
+        this.layouts = layouts.clone();
+    }
+
     @Override
     public String name() {
         return "sd15";
@@ -62,7 +75,7 @@ public final class Sd15Family implements ConformanceFamily {
         String name = caseFile.getFileName().toString().replaceFirst("\\.safetensors$", "");
         List<Comparison> comparisons = new ArrayList<>();
         try (SafetensorsFile file = SafetensorsFile.open(caseFile)) {
-            for (boolean singleFile : new boolean[] {false, true}) {
+            for (boolean singleFile : layouts) {
                 Shared<SdCheckpoint> shared = new Shared<>(open(context, singleFile), s -> s.value().close());
                 try (Shared.Lease<SdCheckpoint> lease = shared.lease();
                         NDManager manager = context.manager().newSubManager()) {

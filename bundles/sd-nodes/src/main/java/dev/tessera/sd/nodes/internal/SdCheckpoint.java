@@ -89,8 +89,9 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         try {
             return TextTokenizer.fromFirstFolder(folders);
         } catch (TokenizerException e) {
-            throw new ModelLoadException(file + ": its text encoder needs a CLIP tokenizer, which single-file"
-                    + " checkpoints do not carry: " + e.getMessage() + ". Put the tokenizer/ folder of an SD1.x diffusers"
+            throw new ModelLoadException(file + ": its text encoder needs a CLIP tokenizer"
+                    + (java.nio.file.Files.isDirectory(file) ? "" : ", which single-file checkpoints do not carry")
+                    + ": " + e.getMessage() + ". Put the tokenizer/ folder of an SD1.x diffusers"
                     + " model (tokenizer.json, or vocab.json and merges.txt) in the first of these folders.", e);
         }
     }

@@ -8,6 +8,7 @@ import dev.tessera.sd.nodes.internal.CheckpointCache;
 import dev.tessera.tokenizers.TokenizerException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** What the checkpoint loader nodes share: load through the cache, report failures on the file's input. */
 final class Loading {
@@ -15,9 +16,14 @@ final class Loading {
     private Loading() {}
 
     static NodeResult checkpoint(CheckpointCache cache, Folders folders, Path file, Path arch, String input) {
+        return checkpoint(cache, file, arch, ModelFiles.tokenizerFolders(folders, file), input);
+    }
+
+    /** {@code file} (a single file or a diffusers folder) with its CLIP tokenizer from the first of these folders. */
+    static NodeResult checkpoint(CheckpointCache cache, Path file, Path arch, List<Path> tokenizerFolders,
+            String input) {
         try {
-            CheckpointCache.CheckpointHandles handles = cache.openCheckpoint(file, arch,
-                    ModelFiles.tokenizerFolders(folders, file));
+            CheckpointCache.CheckpointHandles handles = cache.openCheckpoint(file, arch, tokenizerFolders);
             return NodeResult.of(handles.model(), handles.clip(), handles.vae());
         } catch (ModelLoadException | TokenizerException | UncheckedIOException e) {
             throw new NodeException("invalid_input", input, e.getMessage(), e);

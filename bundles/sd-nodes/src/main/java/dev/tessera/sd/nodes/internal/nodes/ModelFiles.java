@@ -19,6 +19,9 @@ final class ModelFiles {
     static final String CHECKPOINTS = "checkpoints";
     static final String VAE = "vae";
     static final String CONFIGS = "configs";
+    static final String DIFFUSERS = "diffusers";
+    /** What marks a diffusers pipeline folder, as ComfyUI's DiffusersLoader looks for it. */
+    static final String MODEL_INDEX = "model_index.json";
     static final List<String> SAFETENSORS = List.of(".safetensors");
     static final List<String> ARCH_FILES = List.of(".arch.json");
     /** Beside {@code name.safetensors}, a folder {@code name.tokenizer/} holds that checkpoint's own tokenizer. */
@@ -29,6 +32,56 @@ final class ModelFiles {
     /** A COMBO of the files of {@code kind} ending in one of {@code extensions}. */
     static InputSpec combo(String input, Folders folders, String kind, List<String> extensions) {
         return InputSpec.combo(input, () -> folders.listModelFiles(kind, extensions), null);
+    }
+
+    /**
+     * A COMBO of the diffusers pipeline folders (those holding a {@code model_index.json}) under the {@code kind}
+     * folder, by their relative paths; read again whenever asked, as the file COMBOs.
+     */
+    static InputSpec folderCombo(String input, Folders folders, String kind) {
+        // The host matches extensions (".json"), not whole names: filter the name here.
+        return InputSpec.combo(input, () -> folders.listModelFiles(kind, List.of(".json")).stream()
+                .filter(f -> f.equals(MODEL_INDEX) || f.endsWith("/" + MODEL_INDEX))
+                .map(f -> f.equals(MODEL_INDEX) ? "." : f.substring(0, f.length() - MODEL_INDEX.length() - 1))
+                .toList(), null);
+    }
+
+    /**
+     * The diffusers folder chosen in {@code input} (checked by its {@code model_index.json} through the host's
+     * resolution, which refuses names leading outside the models folder), or a NodeException naming the input.
+     */
+    static Path resolveFolder(Folders folders, String kind, String input, String name) {
+        String index = ".".equals(name) ? MODEL_INDEX : name + "/" + MODEL_INDEX;
+        try {
+            return folders.resolveModelFile(kind, index).getParent();
+        } catch (NodeException e) {
+            throw NodeException.invalidInput(input, "'" + name + "' is not a diffusers folder (a folder holding "
+                    + MODEL_INDEX + ") in " + folders.modelFolder(kind) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Where the CLIP tokenizer of diffusers folder {@code folder} is looked for: its own {@code tokenizer/}, then
+     * {@code <models>/tokenizers/clip_l/}.
+     */
+    static List<Path> diffusersTokenizerFolders(Folders folders, Path folder) {
+        return List.of(folder.resolve("tokenizer"), folders.models().resolve("tokenizers").resolve("clip_l"));
+    }
+
+    /** A change key for every safetensors and JSON file under {@code folder} (a diffusers pipeline). */
+    static String folderFingerprint(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return folder + "|missing";
+        }
+        try (var walk = Files.walk(folder)) {
+            StringBuilder key = new StringBuilder();
+            walk.filter(Files::isRegularFile).map(Path::toString).filter(n -> n.endsWith(".safetensors")
+                    || n.endsWith(".json") || n.endsWith(".txt")).sorted()
+                    .forEach(n -> key.append(fingerprint(Path.of(n))).append(';'));
+            return key.toString();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return folder + "|unreadable";
+        }
     }
 
     /** The file chosen in {@code input}, or a NodeException naming the input. */

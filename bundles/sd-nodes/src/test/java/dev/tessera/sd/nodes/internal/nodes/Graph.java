@@ -23,6 +23,7 @@ final class Graph implements AutoCloseable {
         host = new TestEngine(home, models);
         host.register(new CheckpointLoaderSimpleNode(host.folders(), cache));
         host.register(new CheckpointLoaderWithArchNode(host.folders(), cache));
+        host.register(new DiffusersLoaderNode(host.folders(), cache));
         host.register(new VAELoaderNode(host.folders(), cache));
         host.register(new CLIPTextEncodeNode(runtime));
         host.register(new CLIPSetLastLayerNode());

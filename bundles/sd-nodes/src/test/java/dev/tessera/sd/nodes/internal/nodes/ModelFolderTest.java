@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.model.api.Conditioning;
@@ -67,31 +64,12 @@ class ModelFolderTest {
         }
     }
 
-    /** The pack's CLIP-style tokenizer.json written as a slow tokenizer's vocab.json and merges.txt. */
-    private static void writeVocabAndMerges(Path tokenizerJson, Path folder) throws Exception {
-        JsonObject model = JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject()
-                .getAsJsonObject("model");
-        Files.createDirectories(folder);
-        Files.writeString(folder.resolve("vocab.json"), model.getAsJsonObject("vocab").toString());
-        StringBuilder merges = new StringBuilder("#version: 0.2\n");
-        for (JsonElement merge : model.getAsJsonArray("merges")) {
-            if (merge.isJsonArray()) {
-                merges.append(merge.getAsJsonArray().get(0).getAsString()).append(' ')
-                        .append(merge.getAsJsonArray().get(1).getAsString());
-            } else {
-                merges.append(merge.getAsString());
-            }
-            merges.append('\n');
-        }
-        Files.writeString(folder.resolve("merges.txt"), merges);
-    }
-
     @Test
     void vocabAndMergesInTokenizersClipLEncodeAsTheCheckpointsOwnTokenizerJson() throws Exception {
         Path withJson = Fixtures.tinyModels(home.resolve("a"));
         Path withVocab = Fixtures.tinyModels(home.resolve("b"));
         Path own = withVocab.resolve("checkpoints/tiny-sd15.tokenizer");
-        writeVocabAndMerges(own.resolve("tokenizer.json"), withVocab.resolve("tokenizers/clip_l"));
+        Fixtures.writeVocabAndMerges(own.resolve("tokenizer.json"), withVocab.resolve("tokenizers/clip_l"));
         Files.delete(own.resolve("tokenizer.json"));
         Files.delete(own);
         String prompt = "a (red:1.2) apple on the left of a blue cup";
