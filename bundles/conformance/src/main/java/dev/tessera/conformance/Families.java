@@ -1,6 +1,7 @@
 package dev.tessera.conformance;
 
 import dev.tessera.conformance.internal.SchedulersFamily;
+import dev.tessera.conformance.internal.TokenizersFamily;
 import java.util.List;
 
 /**
@@ -13,6 +14,6 @@ public final class Families {
 
     /** One new instance of each built-in family. */
     public static List<ConformanceFamily> builtin() {
-        return List.of(new SchedulersFamily());
+        return List.of(new SchedulersFamily(), new TokenizersFamily());
     }
 }
