@@ -1,0 +1,140 @@
+package dev.tessera.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stable Diffusion 1.x through the exported tessera.jar as a user runs it, in its own JVM: the sample text-to-image
+ * workflow with the pack's tiny checkpoint, and the conformance command on the project's pack.
+ */
+class Sd15WorkflowIT {
+
+    static final Path REPO = TesseraFramework.repo();
+    static final Path JAR = TesseraFramework.appJar();
+    static final Path WORKFLOW = REPO.resolve("sample-workflows/sd15-txt2img.json");
+
+    @TempDir
+    Path work;
+
+    record Run(List<String> command, int code, String out, String err) {
+        @Override
+        public String toString() {
+            return String.join(" ", command) + " -> " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** java -jar tessera.jar with {@code args}, run in {@code work}, tessera.home redirected there too. */
+    private Run tessera(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Dtessera.home=" + work.resolve("home"));
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        // Generous: CI shares 2 cores; the run itself takes seconds on an idle machine.
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Run(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theSd15SampleWritesA64PixelPngWithItsPromptAndTheSameSeedGivesTheSamePixels() throws Exception {
+        Path models = REPO.resolve("sample-workflows/models");
+        Run run = tessera("run", WORKFLOW.toString(), "--models", models.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        assertFalse((run.out() + run.err()).contains("\tat "), "no stack trace: " + run);
+        assertTrue(run.err().contains("[5/7] KSampler #5"), run::toString);
+        assertTrue(run.err().contains("10/10"), "progress of all 10 steps: " + run);
+        List<String> saved = run.out().lines().filter(l -> l.contains("sd15-txt2img_")).toList();
+        assertEquals(List.of("out/sd15-txt2img_00001_.png"), saved, run::toString);
+
+        byte[] bytes = Files.readAllBytes(work.resolve(saved.get(0)));
+        PngFile png = PngFile.read(bytes);
+        assertEquals(64, png.width(), "EmptyLatentImage's width");
+        assertEquals(64, png.height(), "EmptyLatentImage's height");
+        assertEquals(JsonParser.parseString(Files.readString(WORKFLOW)),
+                JsonParser.parseString(png.text("prompt").orElseThrow()), "the prompt chunk is the workflow run");
+        assertTrue(png.text("prompt").orElseThrow().contains("a red apple on the left of a blue cup"));
+
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        // Random weights give noise, not a picture; a blank or single-colour image means the pipeline broke.
+        assertTrue(colours.size() > 100, "the image varies: " + colours.size() + " colours");
+
+        Run again = tessera("run", WORKFLOW.toString(), "--models", models.toString(), "--out", "out");
+        assertEquals(0, again.code(), again::toString);
+        BufferedImage second = ImageIO.read(work.resolve("out/sd15-txt2img_00002_.png").toFile());
+        assertEquals(64, second.getWidth());
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                assertEquals(image.getRGB(x, y), second.getRGB(x, y), "seed 42 gives the same pixel at " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void aMissingCheckpointFolderFailsValidationNamingTheNodeAndInput() throws Exception {
+        Run run = tessera("run", WORKFLOW.toString(), "--models", work.resolve("no-models").toString());
+        assertEquals(1, run.code(), run::toString);
+        assertTrue(run.err().contains("node 1 (CheckpointLoaderSimple) input 'ckpt_name'"), run::toString);
+        assertTrue(run.err().contains("tiny-sd15.safetensors"), run::toString);
+        assertFalse(run.err().contains("\tat "), run::toString);
+    }
+
+    @Test
+    void theConformanceCommandPassesTheSd15AndSchedulersCasesAndSkipsNothingItWasNotAskedFor() throws Exception {
+        Run run = tessera("conformance", REPO.resolve("testdata/conformance").toString(), "--only", "sd15",
+                "schedulers");
+        assertEquals(0, run.code(), run::toString);
+        List<String> lines = run.out().lines().toList();
+        List<String> cases = lines.stream().filter(l -> l.matches("^(PASS|FAIL|SKIP) .*")).toList();
+        for (String line : cases) {
+            assertTrue(line.startsWith("PASS sd15/") || line.startsWith("PASS schedulers/"), run::toString);
+        }
+        for (String pipeline : List.of("pipeline_ddim", "pipeline_euler", "pipeline_dpmpp_2m_karras")) {
+            assertTrue(cases.stream().anyMatch(l -> l.startsWith("PASS sd15/cases/" + pipeline + ".safetensors ")),
+                    pipeline + " runs and passes: " + run);
+        }
+        long sd15 = cases.stream().filter(l -> l.startsWith("PASS sd15/")).count();
+        long schedulers = cases.stream().filter(l -> l.startsWith("PASS schedulers/")).count();
+        assertEquals(6, sd15, run::toString);
+        assertEquals(countFiles(REPO.resolve("testdata/conformance/schedulers")), schedulers, run::toString);
+        assertEquals((sd15 + schedulers) + " passed, 0 failed, 0 skipped", lines.get(lines.size() - 1), run::toString);
+    }
+
+    private static long countFiles(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> !f.getFileName().toString().startsWith(".")).count();
+        }
+    }
+}
