@@ -236,6 +236,39 @@ test('save as litegraph JSON and API JSON, and load both back', async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+test('the SD1.5 sample loaded as API JSON runs with sampler progress shown on its node', async () => {
+  const page = await openEditor();
+  await page.setInputFiles('#file', { name: 'sd15-txt2img.json', mimeType: 'application/json', buffer: readFileSync(join(process.env.TESSERA_REPO ?? '..', 'sample-workflows/sd15-txt2img.json')) });
+  await waitFor('the sample loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 7), 10000);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await typeIntoWidget(page, 5, 'steps', 4);
+  assert.equal(await apiInput(page, 5, 'steps'), 4);
+  // What the KSampler node showed at each progress message.
+  await page.evaluate(() => {
+    window.shown = [];
+    const handle = window.tessera.tracker.handle.bind(window.tessera.tracker);
+    window.tessera.tracker.handle = (m) => {
+      const r = handle(m);
+      // After the editor has applied the message to the canvas.
+      if (m.type === 'progress') {
+        queueMicrotask(() => {
+          const run = window.tessera.graph.getNodeById(5).run;
+          window.shown.push([run?.state, run?.value, run?.max]);
+        });
+      }
+      return r;
+    };
+  });
+  await page.click('#queue');
+  await waitFor('the run to finish', () => page.evaluate(() => document.body.dataset.run === 'success' || document.body.dataset.run === 'error'), 240000);
+  assert.equal(await page.evaluate(() => document.body.dataset.run), 'success', await page.locator('#messages').textContent());
+  assert.deepEqual(await page.evaluate(() => window.shown), [['running', 1, 4], ['running', 2, 4], ['running', 3, 4], ['running', 4, 4]]);
+  const img = page.locator('#images img.result[data-node="7"]').first();
+  await waitFor('the result image to load', () => img.evaluate((i) => i.complete && i.naturalWidth > 0), 30000);
+  assert.deepEqual(await img.evaluate((i) => [i.naturalWidth, i.naturalHeight]), [64, 64]);
+  assert.deepEqual(pageErrors, []);
+});
+
 test("LoadImage's upload button puts a file into the input folder and selects it", async () => {
   const page = await openEditor();
   const load = await addFromPalette(page, 'LoadImage');

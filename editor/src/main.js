@@ -51,10 +51,13 @@ async function loadNodeTypes() {
 
 function renderPalette() {
   const filter = /** @type {HTMLInputElement} */ ($('palette-filter')).value.trim().toLowerCase();
+  // A refresh keeps the folders the user opened.
+  const opened = new Set([...document.querySelectorAll('#palette details[open]')].map((d) => d.dataset.category));
   const tree = categoryTree([...defs.values()].filter((d) =>
     !filter || d.displayName.toLowerCase().includes(filter) || d.type.toLowerCase().includes(filter)));
   const box = $('palette-tree');
   box.replaceChildren(...renderCategory(tree, Boolean(filter)));
+  for (const d of box.querySelectorAll('details')) if (opened.has(d.dataset.category)) d.open = true;
 }
 
 function renderCategory(cat, open) {
@@ -307,12 +310,14 @@ loadNodeTypes()
     say(`${defs.size} node types`);
   })
   .catch((e) => say(`could not read the node types: ${e.message}`, 'error'));
+let wasClosed = false;
 connectEvents(clientId, {
   onMessage,
   onPreview,
   onState: (open) => {
     $('connection').className = open ? 'online' : 'offline';
-    // Node types may have come or gone while the socket was down (a bundle installed or stopped).
-    if (open && defs.size) loadNodeTypes().catch((e) => say(e.message, 'error'));
+    // Node types may have come or gone while the socket was down (a bundle installed or stopped, a restart).
+    if (open && wasClosed) loadNodeTypes().catch((e) => say(e.message, 'error'));
+    if (!open) wasClosed = true;
   },
 });
