@@ -269,6 +269,25 @@ test('the SD1.5 sample loaded as API JSON runs with sampler progress shown on it
   assert.deepEqual(pageErrors, []);
 });
 
+test('Interrupt stops a running sampler and the editor says so', async () => {
+  const page = await openEditor();
+  const wf = sampleWorkflow('sd15-txt2img.json');
+  wf['5'].inputs.steps = 60;
+  wf['5'].inputs.seed = 99;
+  await page.setInputFiles('#file', { name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wf)) });
+  await waitFor('the workflow loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 7), 10000);
+  await page.click('#queue');
+  await waitFor('the sampler to report a step', () => page.evaluate(() => window.tessera.tracker.nodes.get('5')?.value >= 1), 240000);
+  await page.click('#interrupt');
+  await waitFor('the run to end', () => page.evaluate(() => window.tessera.tracker.finished), 60000);
+  assert.equal(await page.evaluate(() => document.body.dataset.run), 'interrupted');
+  const steps = await page.evaluate(() => window.tessera.tracker.nodes.get('5'));
+  assert.ok(steps.state === 'error' || steps.value < 60, JSON.stringify(steps));
+  await page.locator('#messages li.error', { hasText: 'interrupted' }).first().waitFor({ timeout: 5000 });
+  assert.deepEqual(await page.locator('#images img.result[data-node="7"]').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
 test("LoadImage's upload button puts a file into the input folder and selects it", async () => {
   const page = await openEditor();
   const load = await addFromPalette(page, 'LoadImage');
