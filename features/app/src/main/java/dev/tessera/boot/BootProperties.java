@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
  * {@code tessera.input.dir}, {@code tessera.models.dir}, {@code tessera.temp.dir} (absolute; an option wins over a
  * {@code -D} of the same property);</li>
  * <li>{@code run wf.json} without an input folder uses the {@code input/} folder next to the workflow when there is
- * one, so a workflow ships with its images;</li>
+ * one, so a workflow ships with its images, and likewise the {@code models/} folder next to it when the working
+ * directory has none;</li>
  * <li>{@code felix.fileinstall.dir} defaults to {@code plugins/} under {@code tessera.home} (the working directory
  * unless set);</li>
  * <li>{@code serve} turns Felix HTTP on ({@code org.apache.felix.http.enable}, off for every other command so they
@@ -33,6 +34,7 @@ final class BootProperties {
             "--models", "tessera.models.dir",
             "--temp", "tessera.temp.dir");
     static final String INPUT = "tessera.input.dir";
+    static final String MODELS = "tessera.models.dir";
     static final String HOME = "tessera.home";
     static final String PLUGINS = "felix.fileinstall.dir";
     static final String HTTP_ENABLE = "org.apache.felix.http.enable";
@@ -75,9 +77,13 @@ final class BootProperties {
                 else if (firstPositional == null) firstPositional = arg;
             }
         }
-        if ("run".equals(command) && firstPositional != null && !props.containsKey(INPUT) && existing.apply(INPUT) == null) {
-            Path beside = cwd.resolve(firstPositional).toAbsolutePath().normalize().resolveSibling("input");
-            if (Files.isDirectory(beside)) props.put(INPUT, beside.toString());
+        if ("run".equals(command) && firstPositional != null) {
+            Path workflow = cwd.resolve(firstPositional).toAbsolutePath().normalize();
+            besideWorkflow(props, existing, INPUT, workflow.resolveSibling("input"));
+            // The models folder of the working directory (or tessera.home) wins when it exists: users keep one.
+            String home = existing.apply(HOME);
+            Path homeModels = (home == null || home.isBlank() ? cwd : cwd.resolve(home)).resolve("models");
+            if (!Files.isDirectory(homeModels)) besideWorkflow(props, existing, MODELS, workflow.resolveSibling("models"));
         }
         if ("serve".equals(command)) {
             boolean portOk = port == null || isPort(port);
@@ -96,6 +102,13 @@ final class BootProperties {
             props.put(PLUGINS, base.resolve("plugins").toAbsolutePath().normalize().toString());
         }
         return props;
+    }
+
+    private static void besideWorkflow(Map<String, String> props, UnaryOperator<String> existing, String property,
+                                       Path folder) {
+        if (!props.containsKey(property) && existing.apply(property) == null && Files.isDirectory(folder)) {
+            props.put(property, folder.toString());
+        }
     }
 
     private static boolean isPort(String text) {

@@ -47,6 +47,18 @@ class BootPropertiesTest {
     }
 
     @Test
+    void runUsesTheModelsFolderNextToTheWorkflowUnlessTheWorkingDirectoryHasOne() throws IOException {
+        Files.createDirectories(cwd.resolve("samples/models"));
+        String beside = cwd.resolve("samples/models").toString();
+        assertEquals(beside, of(Map.of(), "run", "samples/wf.json").get("tessera.models.dir"));
+        assertEquals(null, of(Map.of(), "run", "elsewhere/wf.json").get("tessera.models.dir"), "no models/ beside it");
+        assertEquals(null, of(Map.of("tessera.models.dir", "/m"), "run", "samples/wf.json").get("tessera.models.dir"));
+        assertEquals(cwd.resolve("m").toString(), of(Map.of(), "run", "samples/wf.json", "--models", "m").get("tessera.models.dir"));
+        Files.createDirectories(cwd.resolve("models"));
+        assertEquals(null, of(Map.of(), "run", "samples/wf.json").get("tessera.models.dir"), "the user's own models/ wins");
+    }
+
+    @Test
     void pluginsFolderDefaultsUnderHome() {
         assertEquals(cwd.resolve("plugins").toString(), of(Map.of(), "nodes").get("felix.fileinstall.dir"));
         assertEquals(cwd.resolve("h/plugins").toString(), of(Map.of("tessera.home", "h"), "nodes").get("felix.fileinstall.dir"));
