@@ -5,6 +5,7 @@
  */
 import { LiteGraph, LGraphCanvas, LGraphNode } from '@comfyorg/litegraph';
 import { typesMatch } from './lib/nodedefs.js';
+import { widgetValues } from './lib/convert.js';
 
 const STATE_COLORS = { queued: '#555', running: '#2a7fff', done: '#2e9e4f', cached: '#6b6', error: '#d33' };
 
@@ -83,6 +84,12 @@ function nodeClass(def) {
       }
       const [w, h] = this.computeSize();
       this.size = [Math.max(w, 240), h];
+    }
+
+    /** Workflows saved by ComfyUI's editor carry a control value after each seed: drop it before litegraph maps values. */
+    configure(info) {
+      if (Array.isArray(info.widgets_values)) info = { ...info, widgets_values: widgetValues(def, info.widgets_values) };
+      super.configure(info);
     }
 
     onDrawForeground(ctx) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { apiToGraph, graphToApi, isApiPrompt, toGraph } from '../src/lib/convert.js';
+import { apiToGraph, graphToApi, isApiPrompt, toGraph, widgetValues } from '../src/lib/convert.js';
 import { parseObjectInfo } from '../src/lib/nodedefs.js';
 
 // Node definitions of the sample workflow's nodes, in /object_info's shape.
@@ -95,4 +95,21 @@ test('format detection', () => {
   const ui = { nodes: [], links: [] };
   assert.equal(toGraph(ui, defs, 'x.json'), ui);
   assert.throws(() => toGraph({ hello: 1 }, defs, 'x.json'), /x.json: neither litegraph workflow JSON/);
+});
+
+test("ComfyUI's control_after_generate value after a seed is dropped, other values are kept", () => {
+  const ksampler = parseObjectInfo({
+    KSampler: {
+      input: { required: { model: ['MODEL'], seed: ['INT', { default: 0 }], steps: ['INT', { default: 20 }], cfg: ['FLOAT', { default: 8 }], sampler_name: [['euler', 'ddim']], scheduler: [['normal', 'karras']], denoise: ['FLOAT', { default: 1 }] } },
+      input_order: { required: ['model', 'seed', 'steps', 'cfg', 'sampler_name', 'scheduler', 'denoise'] },
+      output: ['LATENT'],
+    },
+  }).get('KSampler');
+  // As ComfyUI's editor saves a KSampler.
+  assert.deepEqual(widgetValues(ksampler, [42, 'randomize', 10, 7.5, 'euler', 'normal', 1]), [42, 10, 7.5, 'euler', 'normal', 1]);
+  assert.deepEqual(widgetValues(ksampler, [42, 10, 7.5, 'euler', 'normal', 1]), [42, 10, 7.5, 'euler', 'normal', 1]);
+  assert.deepEqual(widgetValues(ksampler, { seed: 1 }), { seed: 1 });
+  const graph = { nodes: [{ id: 5, type: 'KSampler', inputs: [{ name: 'model', type: 'MODEL', link: null }], outputs: [], widgets_values: [42, 'fixed', 10, 7.5, 'ddim', 'karras', 0.5] }], links: [] };
+  assert.deepEqual(graphToApi(graph, ksampler ? new Map([['KSampler', ksampler]]) : defs)['5'].inputs,
+    { seed: 42, steps: 10, cfg: 7.5, sampler_name: 'ddim', scheduler: 'karras', denoise: 0.5 });
 });

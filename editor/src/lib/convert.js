@@ -26,6 +26,34 @@ const FRONTEND_ONLY = new Set(['Note', 'MarkdownNote']);
  * @typedef {Record<string, {class_type: string, inputs: Record<string, any>, _meta?: {title?: string}}>} ApiPrompt
  */
 
+/** The values of ComfyUI's `control_after_generate` widget, which its editor stores after a seed's value. */
+const SEED_CONTROLS = new Set(['fixed', 'increment', 'decrement', 'randomize']);
+
+/**
+ * A node's `widgets_values` with one value per widget input of `def`, in order: drops the extra
+ * `control_after_generate` value that ComfyUI's editor saves after an INT (seed) widget, where the list is longer
+ * than the node's widgets. An object of values by name is returned as it is.
+ * @param {NodeDef} def
+ * @param {any[] | Record<string, any> | undefined} values
+ */
+export function widgetValues(def, values) {
+  if (!Array.isArray(values)) return values ?? [];
+  const widgets = def.inputs.filter((i) => i.widget);
+  let extra = values.length - widgets.length;
+  if (extra <= 0) return values;
+  const out = [];
+  let at = 0;
+  for (const input of widgets) {
+    out.push(values[at++]);
+    const w = /** @type {import('./nodedefs.js').WidgetSpec} */ (input.widget);
+    if (extra > 0 && w.kind === 'number' && w.type === 'INT' && SEED_CONTROLS.has(values[at])) {
+      at++;
+      extra--;
+    }
+  }
+  return out;
+}
+
 /**
  * The API prompt of a workflow: what "Queue" posts to /prompt.
  * @param {UiGraph} graph
@@ -79,7 +107,7 @@ export function graphToApi(graph, defs) {
     if (!def) throw new Error(`node ${node.id} ('${node.title ?? node.type}'): the server has no node type '${node.type}'`);
     /** @type {Record<string, any>} */
     const inputs = {};
-    const values = node.widgets_values ?? [];
+    const values = widgetValues(def, node.widgets_values);
     let widgetIndex = 0;
     for (const input of def.inputs) {
       const slot = node.inputs?.find((s) => s.name === input.name);
