@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.flux.nodes.api.FluxModel;
 import dev.tessera.flux.nodes.api.KontextPatch;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link KontextPatch} the patch's context tokens follow the noise tokens under its per-block masks, and only the
  * noise tokens' prediction is returned. Handles share one loaded checkpoint, freed when the last handle is closed.
  */
-public final class FluxDiffusionModel implements DiffusionModel {
+public final class FluxDiffusionModel implements FluxModel {
 
     /** The conditioning extra FluxGuidance sets (ComfyUI's key). */
     public static final String GUIDANCE = "guidance";
@@ -58,6 +59,11 @@ public final class FluxDiffusionModel implements DiffusionModel {
     /** The loaded checkpoint behind this handle. */
     public FluxCheckpoint checkpoint() {
         return base.checkpoint;
+    }
+
+    @Override
+    public FluxTransformerConfig transformerConfig() {
+        return base.checkpoint.config();
     }
 
     @Override
