@@ -12,6 +12,12 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
 import dev.tessera.model.api.ModelPatch;
+import dev.tessera.model.api.ParameterView;
+import dev.tessera.model.api.WeightPatch;
+import dev.tessera.models.sd.ParameterSpecs;
+import dev.tessera.models.sd.PatchedWeights;
+import dev.tessera.models.sd.Weights;
+import ai.djl.ndarray.NDScope;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
@@ -91,12 +97,24 @@ public final class FluxDiffusionModel implements FluxModel {
         return patches;
     }
 
-    /** A handle with a {@link KontextPatch} (at most one per handle); other patch kinds are refused. */
+    /**
+     * A handle with one more patch: a {@link KontextPatch} (at most one per handle) or a {@link WeightPatch} (a LoRA
+     * through LoraLoaderModelOnly; several stack in order over the base weights).
+     */
     @Override
     public DiffusionModel withPatch(ModelPatch patch) {
+        if (patch instanceof WeightPatch) {
+            List<ModelPatch> more = new java.util.ArrayList<>(patches);
+            more.add(patch);
+            KontextPatch kontext = kontext();
+            if (kontext != null) {
+                kontext.acquire();
+            }
+            return new FluxDiffusionModel(base, more);
+        }
         if (!(patch instanceof KontextPatch kontext)) {
-            throw new IllegalArgumentException("FLUX MODEL handles take Kontext patches only so far (got "
-                    + patch.key() + ")");
+            throw new IllegalArgumentException("FLUX MODEL handles take Kontext and weight (LoRA) patches, not "
+                    + patch.key());
         }
         if (kontext() != null) {
             throw new IllegalArgumentException("this FLUX MODEL already carries a Kontext patch ("
@@ -105,6 +123,10 @@ public final class FluxDiffusionModel implements FluxModel {
         List<ModelPatch> more = new java.util.ArrayList<>(patches);
         more.add(kontext.acquire());
         return new FluxDiffusionModel(base, more);
+    }
+
+    private List<WeightPatch> weightPatches() {
+        return patches.stream().filter(WeightPatch.class::isInstance).map(WeightPatch.class::cast).toList();
     }
 
     private KontextPatch kontext() {
@@ -126,7 +148,7 @@ public final class FluxDiffusionModel implements FluxModel {
         if (cfg != 1.0) {
             check("negative", negative, config);
         }
-        FluxTransformer2DModel transformer = base.checkpoint.transformer();
+        FluxTransformer2DModel transformer = base.transformer(weightPatches());
         KontextPatch kontext = kontext();
         LatentFormat format = latentFormat();
         base.refs.incrementAndGet();
@@ -276,19 +298,110 @@ public final class FluxDiffusionModel implements FluxModel {
         }
     }
 
-    /** The checkpoint shared by handles and bound denoisers; closed by the last release. */
+    /**
+     * The checkpoint shared by handles and bound denoisers, and the transformers built over it with weight patches
+     * (one per distinct list of patch keys, holding only the replaced parameters; kept until the checkpoint goes);
+     * closed by the last release.
+     */
     private static final class Base {
         final FluxCheckpoint checkpoint;
         final AtomicInteger refs = new AtomicInteger();
+        private final java.util.Map<List<String>, FluxTransformer2DModel> variants = new java.util.HashMap<>();
+        private final List<NDManager> variantManagers = new java.util.ArrayList<>();
 
         Base(FluxCheckpoint checkpoint) {
             this.checkpoint = checkpoint;
         }
 
+        synchronized FluxTransformer2DModel transformer(List<WeightPatch> patches) {
+            FluxTransformer2DModel plain = checkpoint.transformer();
+            if (patches.isEmpty()) {
+                return plain;
+            }
+            List<String> key = patches.stream().map(ModelPatch::key).toList();
+            FluxTransformer2DModel variant = variants.get(key);
+            if (variant == null) {
+                variant = build(patches);
+                variants.put(key, variant);
+            }
+            return variant;
+        }
+
+        private FluxTransformer2DModel build(List<WeightPatch> patches) {
+            FluxTransformerConfig config = checkpoint.config();
+            DataType dtype = checkpoint.dataType();
+            Weights weights = checkpoint.weights();
+            java.util.Map<String, Shape> shapes = ParameterSpecs.of(w -> new FluxTransformer2DModel(config, w,
+                    DataType.FLOAT32));
+            NDManager manager = checkpoint.weights().manager().newSubManager();
+            try {
+                java.util.Map<String, NDArray> replaced = new java.util.HashMap<>();
+                for (WeightPatch patch : patches) {
+                    ParameterView view = new View(weights, shapes, replaced, dtype);
+                    for (java.util.Map.Entry<String, NDArray> e : patch.apply(view, manager).entrySet()) {
+                        Shape expected = shapes.get(e.getKey());
+                        if (expected == null || !expected.equals(e.getValue().getShape())) {
+                            throw new IllegalArgumentException("patch " + patch.key() + " gives '" + e.getKey()
+                                    + "' the shape " + e.getValue().getShape() + "; the FLUX transformer "
+                                    + (expected == null ? "has no such parameter" : "expects " + expected));
+                        }
+                        NDArray value = e.getValue().getDataType() == dtype ? e.getValue()
+                                : e.getValue().toType(dtype, false);
+                        value.attach(manager);
+                        // Kept with the variant: a computation scope open around the build must not free it.
+                        NDScope.unregister(value);
+                        replaced.put(e.getKey(), value);
+                    }
+                }
+                FluxTransformer2DModel model = new FluxTransformer2DModel(config, new PatchedWeights(weights,
+                        replaced), dtype);
+                variantManagers.add(manager);
+                return model;
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
+
         void release() {
             if (refs.decrementAndGet() == 0) {
+                synchronized (this) {
+                    variants.clear();
+                    variantManagers.forEach(NDManager::close);
+                    variantManagers.clear();
+                }
                 checkpoint.close();
             }
+        }
+    }
+
+    /** The transformer's parameters as the patches so far left them (component {@code transformer}). */
+    private record View(Weights base, java.util.Map<String, Shape> shapes, java.util.Map<String, NDArray> replaced,
+            DataType dataType) implements ParameterView {
+
+        @Override
+        public String component() {
+            return "transformer";
+        }
+
+        @Override
+        public java.util.Set<String> names() {
+            return shapes.keySet();
+        }
+
+        @Override
+        public Shape shape(String name) {
+            Shape shape = shapes.get(name);
+            if (shape == null) {
+                throw new IllegalArgumentException("the FLUX transformer has no parameter '" + name + "'");
+            }
+            return shape;
+        }
+
+        @Override
+        public NDArray get(String name) {
+            NDArray value = replaced.get(name);
+            return value != null ? value : base.get(name, shape(name));
         }
     }
 }
