@@ -43,7 +43,7 @@ public final class ContextGenKontext {
             Vae vae, int textTokens, BlockAssignment assignment, dev.tessera.models.dit.AttentionMode mode,
             NDManager manager, String key) {
         LatentFormat vaeFormat = vae.latentFormat();
-        if (vaeFormat.channels() != format.channels() || vaeFormat.downscale() * LatentPacking.PATCH
+        if (!format.compatibleWith(vaeFormat) || vaeFormat.downscale() * LatentPacking.PATCH
                 != TokenGrid.PATCH) {
             throw new IllegalArgumentException("the VAE makes " + vaeFormat.describe() + " latents, the model takes "
                     + format.describe() + " (FLUX: " + TokenGrid.PATCH + " px per token = downscale 8, 2x2 packing)");
