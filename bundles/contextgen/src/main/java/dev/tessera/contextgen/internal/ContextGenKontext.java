@@ -45,8 +45,10 @@ public final class ContextGenKontext {
         LatentFormat vaeFormat = vae.latentFormat();
         if (!format.compatibleWith(vaeFormat) || vaeFormat.downscale() * LatentPacking.PATCH
                 != TokenGrid.PATCH) {
-            throw new IllegalArgumentException("the VAE makes " + vaeFormat.describe() + " latents, the model takes "
-                    + format.describe() + " (FLUX: " + TokenGrid.PATCH + " px per token = downscale 8, 2x2 packing)");
+            throw new IllegalArgumentException("the VAE makes " + vaeFormat.describe() + " latents at "
+                    + vaeFormat.downscale() + "x downscale, the model takes " + format.describe() + " latents at "
+                    + TokenGrid.PATCH / LatentPacking.PATCH + "x (one token per " + TokenGrid.PATCH + " px after 2x2"
+                    + " packing): give ContextGenApply the model's own autoencoder (FLUX's ae)");
         }
         if (format.channels() * LatentPacking.PATCH * LatentPacking.PATCH != config.inChannels()) {
             throw new IllegalArgumentException("the model's latent format has " + format.channels()
