@@ -22,6 +22,8 @@ import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.WeightPatch;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.sampling.ModelStep;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.CpuRuntime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ class HandlesTest {
 
     @TempDir
     Path home;
-    private Fixtures.CpuRuntime runtime;
+    private CpuRuntime runtime;
     private CheckpointCache cache;
     private Path file;
     private List<Path> tokenizer;
@@ -46,10 +48,10 @@ class HandlesTest {
 
     @BeforeEach
     void setUp() {
-        Path models = Fixtures.tinyModels(home);
+        Path models = ConformancePack.tinySd15Models(home);
         file = models.resolve("checkpoints/tiny-sd15.safetensors");
         tokenizer = List.of(models.resolve("checkpoints/tiny-sd15.tokenizer"));
-        runtime = new Fixtures.CpuRuntime();
+        runtime = new CpuRuntime();
         cache = new CheckpointCache(runtime);
         m = runtime.newManager("test");
     }

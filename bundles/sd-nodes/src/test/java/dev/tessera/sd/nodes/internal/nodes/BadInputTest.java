@@ -23,12 +23,13 @@ import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.Vae;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
-import dev.tessera.sd.nodes.internal.Fixtures;
-import dev.tessera.sd.nodes.internal.Fixtures.Context;
-import dev.tessera.sd.nodes.internal.Fixtures.MapInputs;
-import dev.tessera.sd.nodes.internal.Fixtures.RunScope;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,9 +53,9 @@ class BadInputTest {
 
     @BeforeEach
     void setUp() {
-        models = Fixtures.tinyModels(home);
+        models = ConformancePack.tinySd15Models(home);
         graph = new Graph(home, models);
-        workflow = Graph.read(Fixtures.sampleWorkflows().resolve("sd15-txt2img.json"));
+        workflow = Graph.read(ConformancePack.sampleWorkflows().resolve("sd15-txt2img.json"));
     }
 
     @AfterEach
@@ -98,7 +99,7 @@ class BadInputTest {
         AtomicInteger calls = new AtomicInteger();
         try (Loaded loaded = load(); DiffusionModel counted = loaded.model.withPatch(counting(calls))) {
             NodeException e = assertThrows(NodeException.class, () -> sampler.execute(
-                    loaded.samplerInputs(counted).with("cfg", Double.NaN), new Context(new RunScope())));
+                    loaded.samplerInputs(counted).with("cfg", Double.NaN), new RecordingContext(new RunScope())));
             assertEquals("cfg", e.inputName());
             assertEquals(0, calls.get(), "the UNet never ran");
         }
@@ -106,7 +107,7 @@ class BadInputTest {
 
     @Test
     void aCheckpointThatIsNotSd1FailsAtTheLoaderNamingTheFileAndFamily() {
-        Fixtures.copy(Fixtures.pack().resolve("sdxl/single-file/tiny-sdxl-unet-te.safetensors"),
+        ConformancePack.copy(ConformancePack.dir().resolve("sdxl/single-file/tiny-sdxl-unet-te.safetensors"),
                 models.resolve("checkpoints/xl.safetensors"));
         RunResult result = graph.run(workflow.replace("tiny-sd15.safetensors", "xl.safetensors"));
         assertEquals(RunResult.Status.FAILED, result.status());
@@ -153,13 +154,13 @@ class BadInputTest {
             LatentFormat sd3 = new LatentFormat("sd3", 16, 8, 1.5305, 0.0609);
             Latent foreign = Latent.owning(m, m.zeros(new Shape(1, 16, 8, 8)), null, sd3);
             NodeException decode = assertThrows(NodeException.class, () -> new VAEDecodeNode(graph.runtime).execute(
-                    new MapInputs().with("samples", foreign).with("vae", loaded.vae), new Context(new RunScope())));
+                    new MapInputs().with("samples", foreign).with("vae", loaded.vae), new RecordingContext(new RunScope())));
             assertEquals("vae", decode.inputName());
             assertTrue(decode.getMessage().contains("this VAE decodes sd1 (4 channels) latents, the samples are sd3"
                     + " (16 channels) latents"), decode.getMessage());
 
             NodeException sample = assertThrows(NodeException.class, () -> new KSamplerNode(graph.runtime).execute(
-                    loaded.samplerInputs(loaded.model).with("latent_image", foreign), new Context(new RunScope())));
+                    loaded.samplerInputs(loaded.model).with("latent_image", foreign), new RecordingContext(new RunScope())));
             assertEquals("latent_image", sample.inputName());
             assertTrue(sample.getMessage().contains("cannot be sampled by a sd1 (4 channels) model"),
                     sample.getMessage());
@@ -214,12 +215,12 @@ class BadInputTest {
             }
         };
         try (Loaded loaded = load(); DiffusionModel broken = loaded.model.withPatch(nanFromStep3)) {
-            Context context = new Context(new RunScope());
+            RecordingContext context = new RecordingContext(new RunScope());
             NodeException e = assertThrows(NodeException.class, () -> new KSamplerNode(graph.runtime).execute(
                     loaded.samplerInputs(broken), context));
             assertEquals("execution_error", e.type());
             assertTrue(e.getMessage().contains("the latent is NaN after step 3 of 10"), e.getMessage());
-            assertEquals(2, context.progress.size(), "steps 1 and 2 completed and were reported");
+            assertEquals(2, context.progress().size(), "steps 1 and 2 completed and were reported");
         }
     }
 
@@ -229,7 +230,7 @@ class BadInputTest {
             Conditioning wide = Conditioning.owning(m, List.of(new Conditioning.Entry(
                     m.zeros(new Shape(1, 77, 768), DataType.FLOAT32), null)));
             NodeException e = assertThrows(NodeException.class, () -> new KSamplerNode(graph.runtime).execute(
-                    loaded.samplerInputs(loaded.model).with("negative", wide), new Context(new RunScope())));
+                    loaded.samplerInputs(loaded.model).with("negative", wide), new RecordingContext(new RunScope())));
             assertEquals("negative", e.inputName());
             assertTrue(e.getMessage().contains("negative conditioning is 768 wide"), e.getMessage());
         }
@@ -240,7 +241,7 @@ class BadInputTest {
         try (Loaded loaded = load()) {
             NodeException e = assertThrows(NodeException.class, () -> new CLIPSetLastLayerNode().execute(
                     new MapInputs().with("clip", loaded.clip).with("stop_at_clip_layer", -4L),
-                    new Context(new RunScope())));
+                    new RecordingContext(new RunScope())));
             assertEquals("stop_at_clip_layer", e.inputName());
             assertTrue(e.getMessage().contains("has 3 layers (-1 to -3)"), e.getMessage());
         }
@@ -271,7 +272,7 @@ class BadInputTest {
         final Conditioning negative;
         final Latent empty;
 
-        Loaded(CheckpointCache cache, Path models, Fixtures.CpuRuntime runtime) {
+        Loaded(CheckpointCache cache, Path models, CpuRuntime runtime) {
             Path file = models.resolve("checkpoints/tiny-sd15.safetensors");
             CheckpointCache.CheckpointHandles handles = cache.openCheckpoint(file, null,
                     List.of(models.resolve("checkpoints/tiny-sd15.tokenizer")));

@@ -8,7 +8,7 @@ import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.Widget;
-import dev.tessera.sd.nodes.internal.Fixtures;
+import dev.tessera.testing.ConformancePack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +31,7 @@ class DescriptorsTest {
 
     @BeforeEach
     void setUp() {
-        graph = new Graph(home, Fixtures.tinyModels(home));
+        graph = new Graph(home, ConformancePack.tinySd15Models(home));
     }
 
     @AfterEach
@@ -121,18 +121,18 @@ class DescriptorsTest {
         assertEquals(List.of("tiny-sd15.safetensors"), ckpt.currentOptions(), "arch and tokenizer files are not listed");
         assertEquals("tiny-sd15.safetensors", ckpt.currentDefault());
         Path more = home.resolve("models/checkpoints/sub/other.safetensors");
-        Fixtures.copy(home.resolve("models/checkpoints/tiny-sd15.safetensors"), more);
+        ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.safetensors"), more);
         assertEquals(List.of("sub/other.safetensors", "tiny-sd15.safetensors"), ckpt.currentOptions());
         Files.delete(more);
         assertEquals(List.of("tiny-sd15.safetensors"), ckpt.currentOptions());
 
         Widget.ComboWidget vae = (Widget.ComboWidget) widget(node("VAELoader"), "vae_name");
         assertEquals(List.of(), vae.currentOptions());
-        Fixtures.copy(home.resolve("models/checkpoints/tiny-sd15.safetensors"), home.resolve("models/vae/x.safetensors"));
+        ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.safetensors"), home.resolve("models/vae/x.safetensors"));
         assertEquals(List.of("x.safetensors"), vae.currentOptions());
         Widget.ComboWidget arch = (Widget.ComboWidget) widget(node("CheckpointLoaderWithArch"), "arch_name");
-        Fixtures.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.arch.json"));
-        Fixtures.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.yaml"));
+        ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.arch.json"));
+        ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.yaml"));
         assertEquals(List.of("t.arch.json"), arch.currentOptions());
     }
 }

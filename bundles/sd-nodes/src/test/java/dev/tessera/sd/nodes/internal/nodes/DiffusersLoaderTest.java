@@ -12,9 +12,10 @@ import dev.tessera.graph.engine.RunResult;
 import dev.tessera.image.DecodedImage;
 import dev.tessera.image.ImageDecoder;
 import dev.tessera.sd.nodes.internal.Fixtures;
-import dev.tessera.sd.nodes.internal.Fixtures.Context;
-import dev.tessera.sd.nodes.internal.Fixtures.MapInputs;
-import dev.tessera.sd.nodes.internal.Fixtures.RunScope;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,7 @@ class DiffusersLoaderTest {
 
     @BeforeEach
     void setUp() {
-        models = Fixtures.tinyModels(home);
+        models = ConformancePack.tinySd15Models(home);
         Fixtures.tinyDiffusers(models, "tiny-sd15");
         graph = new Graph(home, models);
     }
@@ -57,10 +58,10 @@ class DiffusersLoaderTest {
                         .collect(Collectors.joining(", ")));
         Widget.ComboWidget combo = (Widget.ComboWidget) d.input("model_path").orElseThrow().widget();
         assertEquals(List.of("tiny-sd15"), combo.currentOptions());
-        Fixtures.copy(models.resolve("diffusers/tiny-sd15/unet/config.json"),
+        ConformancePack.copy(models.resolve("diffusers/tiny-sd15/unet/config.json"),
                 models.resolve("diffusers/not-a-pipeline/unet/config.json"));
         assertEquals(List.of("tiny-sd15"), combo.currentOptions(), "no model_index.json: not listed");
-        Fixtures.copy(models.resolve("diffusers/tiny-sd15/model_index.json"),
+        ConformancePack.copy(models.resolve("diffusers/tiny-sd15/model_index.json"),
                 models.resolve("diffusers/sub/other/model_index.json"));
         assertEquals(List.of("sub/other", "tiny-sd15"), combo.currentOptions());
         Files.delete(models.resolve("diffusers/sub/other/model_index.json"));
@@ -69,7 +70,7 @@ class DiffusersLoaderTest {
 
     @Test
     void theDiffusersFolderMakesTheSameImageAsTheSingleFileOfTheSameWeights() throws Exception {
-        String workflow = Graph.read(Fixtures.sampleWorkflows().resolve("sd15-txt2img.json"));
+        String workflow = Graph.read(ConformancePack.sampleWorkflows().resolve("sd15-txt2img.json"));
         RunResult single = graph.run(workflow);
         assertEquals(RunResult.Status.SUCCESS, single.status(), String.valueOf(single.error()));
         String diffusers = workflow.replace("\"class_type\": \"CheckpointLoaderSimple\",\n    \"inputs\":"
@@ -94,7 +95,7 @@ class DiffusersLoaderTest {
     void aFolderThatIsNotAPipelineAndAMissingTokenizerAreNamed() throws Exception {
         DiffusersLoaderNode node = new DiffusersLoaderNode(graph.host.folders(), graph.cache);
         NodeException none = assertThrows(NodeException.class, () -> node.execute(
-                new MapInputs().with("model_path", "nope"), new Context(new RunScope())));
+                new MapInputs().with("model_path", "nope"), new RecordingContext(new RunScope())));
         assertEquals("model_path", none.inputName());
         assertTrue(none.getMessage().contains("'nope' is not a diffusers folder"), none.getMessage());
 
@@ -102,7 +103,7 @@ class DiffusersLoaderTest {
         Files.delete(tokenizer.resolve("vocab.json"));
         Files.delete(tokenizer.resolve("merges.txt"));
         NodeException missing = assertThrows(NodeException.class, () -> node.execute(
-                new MapInputs().with("model_path", "tiny-sd15"), new Context(new RunScope())));
+                new MapInputs().with("model_path", "tiny-sd15"), new RecordingContext(new RunScope())));
         assertEquals("model_path", missing.inputName());
         assertTrue(missing.getMessage().contains("tiny-sd15/tokenizer")
                 && missing.getMessage().contains("tokenizers/clip_l (no such folder)"), missing.getMessage());

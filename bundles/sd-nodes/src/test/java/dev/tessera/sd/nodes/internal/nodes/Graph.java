@@ -6,7 +6,7 @@ import dev.tessera.graph.engine.WorkflowEngine;
 import dev.tessera.graph.engine.internal.TestEngine;
 import dev.tessera.image.internal.nodes.SaveImageNode;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
-import dev.tessera.sd.nodes.internal.Fixtures.CpuRuntime;
+import dev.tessera.testing.CpuRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

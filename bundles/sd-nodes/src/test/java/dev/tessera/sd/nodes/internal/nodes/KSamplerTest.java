@@ -15,10 +15,10 @@ import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Schedule;
 import dev.tessera.sd.nodes.internal.ComfySampling;
-import dev.tessera.sd.nodes.internal.Fixtures;
-import dev.tessera.sd.nodes.internal.Fixtures.Context;
-import dev.tessera.sd.nodes.internal.Fixtures.MapInputs;
-import dev.tessera.sd.nodes.internal.Fixtures.RunScope;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +37,7 @@ class KSamplerTest {
 
     @BeforeEach
     void setUp() {
-        Path models = Fixtures.tinyModels(home);
+        Path models = ConformancePack.tinySd15Models(home);
         graph = new Graph(home, models);
         loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
         scope = new RunScope();
@@ -51,13 +51,13 @@ class KSamplerTest {
     }
 
     private Latent simple(MapInputs inputs) {
-        return (Latent) new KSamplerNode(graph.runtime).execute(inputs, new Context(scope)).value(0);
+        return (Latent) new KSamplerNode(graph.runtime).execute(inputs, new RecordingContext(scope)).value(0);
     }
 
     private Latent advanced(MapInputs base, String addNoise, long start, long end, String leftover, Latent from) {
         MapInputs in = base.with("add_noise", addNoise).with("noise_seed", 42L).with("start_at_step", start)
                 .with("end_at_step", end).with("return_with_leftover_noise", leftover).with("latent_image", from);
-        return (Latent) new KSamplerAdvancedNode(graph.runtime).execute(in, new Context(scope)).value(0);
+        return (Latent) new KSamplerAdvancedNode(graph.runtime).execute(in, new RecordingContext(scope)).value(0);
     }
 
     @Test
@@ -119,16 +119,16 @@ class KSamplerTest {
 
     @Test
     void progressIsReportedEveryStepAndAnInterruptStopsTheRun() {
-        Context context = new Context(scope);
+        RecordingContext context = new RecordingContext(scope);
         new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model).with("steps", 4L), context);
-        assertEquals(4, context.progress.size());
+        assertEquals(4, context.progress().size());
         for (int i = 0; i < 4; i++) {
-            assertArrayEquals(new long[] {i + 1, 4}, context.progress.get(i));
+            assertArrayEquals(new long[] {i + 1, 4}, context.progress().get(i));
         }
-        Context stopping = new Context(scope, 3);
+        RecordingContext stopping = new RecordingContext(scope).interruptedAfter(3);
         assertThrows(InterruptedExecutionException.class,
                 () -> new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model), stopping));
-        assertEquals(3, stopping.progress.size(), "stopped after the third step");
+        assertEquals(3, stopping.progress().size(), "stopped after the third step");
     }
 
     @Test

@@ -13,9 +13,10 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.Vae;
 import dev.tessera.sd.nodes.internal.Fixtures;
-import dev.tessera.sd.nodes.internal.Fixtures.Context;
-import dev.tessera.sd.nodes.internal.Fixtures.MapInputs;
-import dev.tessera.sd.nodes.internal.Fixtures.RunScope;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import dev.tessera.tokenizers.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,12 +51,12 @@ class ModelFolderTest {
 
     private static Loaded loadSimple(Graph graph, String name) {
         return Loaded.of(new CheckpointLoaderSimpleNode(graph.host.folders(), graph.cache).execute(
-                new MapInputs().with("ckpt_name", name), new Context(new RunScope())));
+                new MapInputs().with("ckpt_name", name), new RecordingContext(new RunScope())));
     }
 
     private static float[] encode(Graph graph, TextEncoder clip, String text) {
         NodeResult r = new CLIPTextEncodeNode(graph.runtime).execute(new MapInputs().with("clip", clip)
-                .with("text", text), new Context(new RunScope()));
+                .with("text", text), new RecordingContext(new RunScope()));
         try (Conditioning c = (Conditioning) r.value(0)) {
             Shape shape = c.entries().get(0).embeddings().getShape();
             assertEquals(1, shape.get(0));
@@ -66,8 +67,8 @@ class ModelFolderTest {
 
     @Test
     void vocabAndMergesInTokenizersClipLEncodeAsTheCheckpointsOwnTokenizerJson() throws Exception {
-        Path withJson = Fixtures.tinyModels(home.resolve("a"));
-        Path withVocab = Fixtures.tinyModels(home.resolve("b"));
+        Path withJson = ConformancePack.tinySd15Models(home.resolve("a"));
+        Path withVocab = ConformancePack.tinySd15Models(home.resolve("b"));
         Path own = withVocab.resolve("checkpoints/tiny-sd15.tokenizer");
         Fixtures.writeVocabAndMerges(own.resolve("tokenizer.json"), withVocab.resolve("tokenizers/clip_l"));
         Files.delete(own.resolve("tokenizer.json"));
@@ -84,7 +85,7 @@ class ModelFolderTest {
 
     @Test
     void aLongPromptFillsSeveralWindowsAndAWeightInTheSecondWindowReachesItsRowsOnly() {
-        Path models = Fixtures.tinyModels(home);
+        Path models = ConformancePack.tinySd15Models(home);
         // ~100 tokens of the tiny tokenizer, then the word the test weighs, well inside the second window.
         String sentence = "a red apple on the left of a blue cup, ";
         String body = sentence;
@@ -138,9 +139,9 @@ class ModelFolderTest {
 
     @Test
     void theArchitectureLoaderTakesItsFileFromConfigsAndAWrongOneNamesTheParameterAndShapes() throws Exception {
-        Path models = Fixtures.tinyModels(home);
+        Path models = ConformancePack.tinySd15Models(home);
         Path arch = models.resolve("checkpoints/tiny-sd15.arch.json");
-        Fixtures.copy(arch, models.resolve("configs/tiny.arch.json"));
+        ConformancePack.copy(arch, models.resolve("configs/tiny.arch.json"));
         String wrong = Files.readString(arch).replace("\"model_channels\": 16", "\"model_channels\": 32");
         Files.createDirectories(models.resolve("configs"));
         Files.writeString(models.resolve("configs/wrong.arch.json"), wrong);
@@ -153,18 +154,18 @@ class ModelFolderTest {
 
             CheckpointLoaderWithArchNode node = new CheckpointLoaderWithArchNode(graph.host.folders(), graph.cache);
             try (Loaded loaded = Loaded.of(node.execute(new MapInputs().with("arch_name", "tiny.arch.json")
-                    .with("ckpt_name", "tiny-sd15.safetensors"), new Context(new RunScope())))) {
+                    .with("ckpt_name", "tiny-sd15.safetensors"), new RecordingContext(new RunScope())))) {
                 assertEquals(77 * 32, encode(graph, loaded.clip(), "apple").length, "a 32-wide text encoder");
             }
             NodeException e = assertThrows(NodeException.class, () -> node.execute(new MapInputs()
                     .with("arch_name", "wrong.arch.json").with("ckpt_name", "tiny-sd15.safetensors"),
-                    new Context(new RunScope())));
+                    new RecordingContext(new RunScope())));
             assertEquals("ckpt_name", e.inputName());
             assertTrue(e.getMessage().contains("tiny-sd15.safetensors") && e.getMessage().contains("has shape")
                     && e.getMessage().contains("expected"), e.getMessage());
             NodeException missing = assertThrows(NodeException.class, () -> node.execute(new MapInputs()
                     .with("arch_name", "none.arch.json").with("ckpt_name", "tiny-sd15.safetensors"),
-                    new Context(new RunScope())));
+                    new RecordingContext(new RunScope())));
             assertEquals("arch_name", missing.inputName());
         }
     }

@@ -10,7 +10,7 @@ import dev.tessera.graph.api.ImageRef;
 import dev.tessera.graph.engine.RunResult;
 import dev.tessera.image.DecodedImage;
 import dev.tessera.image.ImageDecoder;
-import dev.tessera.sd.nodes.internal.Fixtures;
+import dev.tessera.testing.ConformancePack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +29,8 @@ class Txt2ImgGraphTest {
 
     @BeforeEach
     void setUp() {
-        graph = new Graph(home, Fixtures.sampleWorkflows().resolve("models"));
-        workflow = Graph.read(Fixtures.sampleWorkflows().resolve("sd15-txt2img.json"));
+        graph = new Graph(home, ConformancePack.sampleWorkflows().resolve("models"));
+        workflow = Graph.read(ConformancePack.sampleWorkflows().resolve("sd15-txt2img.json"));
     }
 
     @AfterEach
@@ -50,7 +50,7 @@ class Txt2ImgGraphTest {
         assertEquals(64, saved.width());
         assertEquals(64, saved.height());
 
-        Path checkpoints = Fixtures.sampleWorkflows().resolve("models/checkpoints");
+        Path checkpoints = ConformancePack.sampleWorkflows().resolve("models/checkpoints");
         try (NDManager m = NDManager.newBaseManager()) {
             NDList expected = IndependentTxt2Img.run(checkpoints.resolve("tiny-sd15.safetensors"),
                     checkpoints.resolve("tiny-sd15.tokenizer/tokenizer.json"), "a red apple on the left of a blue cup",
@@ -85,7 +85,7 @@ class Txt2ImgGraphTest {
     void theTwoPassSampleMakesTheSameImageAsOneSampler() throws Exception {
         RunResult one = graph.run(workflow);
         assertEquals(RunResult.Status.SUCCESS, one.status(), String.valueOf(one.error()));
-        RunResult two = graph.run(Graph.read(Fixtures.sampleWorkflows().resolve("sd15-two-pass.json")));
+        RunResult two = graph.run(Graph.read(ConformancePack.sampleWorkflows().resolve("sd15-two-pass.json")));
         assertEquals(RunResult.Status.SUCCESS, two.status(), String.valueOf(two.error()));
         assertTrue(two.executed().containsAll(List.of("5", "8", "6", "7")), two.executed().toString());
         DecodedImage a = saved(one);
@@ -121,8 +121,8 @@ class Txt2ImgGraphTest {
 
     @Test
     void twoLoaderNodesOfOneCheckpointShareOneLoadAndClearingTheCacheFreesIt() throws Exception {
-        Path models = Fixtures.tinyModels(home);
-        Fixtures.copy(models.resolve("checkpoints/tiny-sd15.arch.json"), models.resolve("configs/tiny.arch.json"));
+        Path models = ConformancePack.tinySd15Models(home);
+        ConformancePack.copy(models.resolve("checkpoints/tiny-sd15.arch.json"), models.resolve("configs/tiny.arch.json"));
         try (Graph two = new Graph(home, models)) {
             String json = workflow.replace("\"model\": [\"1\", 0]", "\"model\": [\"8\", 0]")
                     .replaceFirst("\\{\\s*\"1\":", """

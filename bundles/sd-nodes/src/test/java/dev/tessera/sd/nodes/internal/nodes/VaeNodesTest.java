@@ -11,10 +11,10 @@ import dev.tessera.graph.api.NodeException;
 import dev.tessera.image.ImageBatch;
 import dev.tessera.model.api.Latent;
 import dev.tessera.model.api.LatentFormat;
-import dev.tessera.sd.nodes.internal.Fixtures;
-import dev.tessera.sd.nodes.internal.Fixtures.Context;
-import dev.tessera.sd.nodes.internal.Fixtures.MapInputs;
-import dev.tessera.sd.nodes.internal.Fixtures.RunScope;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +33,7 @@ class VaeNodesTest {
 
     @BeforeEach
     void setUp() {
-        Path models = Fixtures.tinyModels(home);
+        Path models = ConformancePack.tinySd15Models(home);
         graph = new Graph(home, models);
         loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
         scope = new RunScope();
@@ -53,14 +53,14 @@ class VaeNodesTest {
         NDArray pixels = m.randomUniform(0f, 1f, new Shape(1, 70, 67, 3));
         ImageBatch image = ImageBatch.owning(graph.runtime.newManager("image"), pixels);
         Latent latent = (Latent) new VAEEncodeNode(graph.runtime).execute(
-                new MapInputs().with("pixels", image).with("vae", loaded.vae), new Context(scope)).value(0);
+                new MapInputs().with("pixels", image).with("vae", loaded.vae), new RecordingContext(scope)).value(0);
         assertEquals(new Shape(1, 4, 8, 8), latent.samples().getShape());
         assertEquals(LatentFormat.SD1.family(), latent.format().orElseThrow().family());
         NDArray expected = loaded.vae.encode(pixels.get(":, 3:67, 1:65, :"), m);
         assertArrayEquals(expected.toFloatArray(), latent.samples().toFloatArray(), 1e-6f);
 
         ImageBatch decoded = (ImageBatch) new VAEDecodeNode(graph.runtime).execute(
-                new MapInputs().with("samples", latent).with("vae", loaded.vae), new Context(scope)).value(0);
+                new MapInputs().with("samples", latent).with("vae", loaded.vae), new RecordingContext(scope)).value(0);
         assertEquals(64, decoded.width());
         assertEquals(64, decoded.height());
         assertArrayEquals(loaded.vae.decode(latent.samples(), m).toFloatArray(), decoded.pixels().toFloatArray());
@@ -73,7 +73,7 @@ class VaeNodesTest {
     void anImageSmallerThanOneLatentCellIsRefused() {
         ImageBatch tiny = ImageBatch.owning(graph.runtime.newManager("tiny"), m.zeros(new Shape(1, 7, 64, 3)));
         NodeException e = assertThrows(NodeException.class, () -> new VAEEncodeNode(graph.runtime).execute(
-                new MapInputs().with("pixels", tiny).with("vae", loaded.vae), new Context(scope)));
+                new MapInputs().with("pixels", tiny).with("vae", loaded.vae), new RecordingContext(scope)));
         assertEquals("pixels", e.inputName());
         tiny.close();
     }
