@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;
+import dev.tessera.testing.ConformancePack;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class Tiny {
     private Tiny() {}
 
     public static StableDiffusionCheckpoint checkpoint(NDManager manager) {
-        return StableDiffusionCheckpoint.openDiffusers(Pack.root().resolve("sd15/diffusers"), Device.cpu(),
+        return StableDiffusionCheckpoint.openDiffusers(ConformancePack.dir().resolve("sd15/diffusers"), Device.cpu(),
                 DataType.FLOAT32, manager.newSubManager());
     }
 

@@ -13,7 +13,7 @@ import dev.tessera.conformance.CaseOutcome;
 import dev.tessera.conformance.Comparison;
 import dev.tessera.conformance.Families;
 import dev.tessera.conformance.PackContext;
-import dev.tessera.miglora.Pack;
+import dev.tessera.testing.ConformancePack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +29,7 @@ class MigloraConformanceTest {
         List<String> lines = new ArrayList<>();
         ConformanceReport report;
         try (NDManager manager = NDManager.newBaseManager()) {
-            report = new ConformanceRunner(families).run(Pack.root(), Set.of("miglora"), manager, DataType.FLOAT32,
+            report = new ConformanceRunner(families).run(ConformancePack.dir(), Set.of("miglora"), manager, DataType.FLOAT32,
                     lines::add);
         }
         lines.forEach(System.out::println);
@@ -46,8 +46,8 @@ class MigloraConformanceTest {
     @Test
     void float16IsAParameterAndStaysClose() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            CaseOutcome outcome = new MigloraFamily().run(new PackContext(Pack.root(), manager, DataType.FLOAT16),
-                    Pack.root().resolve("miglora/cases/released_forward.safetensors"));
+            CaseOutcome outcome = new MigloraFamily().run(new PackContext(ConformancePack.dir(), manager, DataType.FLOAT16),
+                    ConformancePack.dir().resolve("miglora/cases/released_forward.safetensors"));
             for (Comparison c : outcome.comparisons()) {
                 // float16 keeps 11 significant bits; errors accumulate over the network.
                 assertTrue(c.error() < 1e-2, c.describe());

@@ -6,13 +6,13 @@ import dev.tessera.graph.engine.WorkflowEngine;
 import dev.tessera.graph.engine.internal.TestEngine;
 import dev.tessera.image.internal.nodes.SaveImageNode;
 import dev.tessera.layout.internal.nodes.LayoutFromTokensNode;
-import dev.tessera.miglora.internal.nodes.Fixtures.CpuRuntime;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
 import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode;
 import dev.tessera.sd.nodes.internal.nodes.EmptyLatentImageNode;
 import dev.tessera.sd.nodes.internal.nodes.KSamplerNode;
 import dev.tessera.sd.nodes.internal.nodes.VAEDecodeNode;
+import dev.tessera.testing.CpuRuntime;
 import java.nio.file.Path;
 
 /** The real engine with the SD nodes, LayoutFromTokens, SaveImage and this bundle's nodes, as SCR wires them. */

@@ -24,6 +24,10 @@ import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.sampling.ModelStep;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +47,8 @@ class MigGraphTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        graph = new MigGraph(home, Pack.sampleWorkflows().resolve("models"));
-        workflow = Files.readString(Pack.sampleWorkflows().resolve("miglora-sd15.json"));
+        graph = new MigGraph(home, ConformancePack.sampleWorkflows().resolve("models"));
+        workflow = Files.readString(ConformancePack.sampleWorkflows().resolve("miglora-sd15.json"));
     }
 
     @AfterEach
@@ -89,22 +93,22 @@ class MigGraphTest {
 
     @Test
     void theLayoutActsOnExactlyTheFirstSevenOfTenSteps() {
-        try (Fixtures.RunScope scope = new Fixtures.RunScope(); NDManager m = graph.runtime.newManager("test")) {
-            Fixtures.Context context = new Fixtures.Context(scope);
-            dev.tessera.graph.api.NodeResult loaded = graph.checkpointLoader.execute(new Fixtures.MapInputs()
+        try (RunScope scope = new RunScope(); NDManager m = graph.runtime.newManager("test")) {
+            RecordingContext context = new RecordingContext(scope);
+            dev.tessera.graph.api.NodeResult loaded = graph.checkpointLoader.execute(new MapInputs()
                     .with("ckpt_name", "tiny-sd15.safetensors"), context);
             DiffusionModel base = (DiffusionModel) loaded.value(0);
             TextEncoder clip = (TextEncoder) loaded.value(1);
-            DiffusionModel lora = (DiffusionModel) graph.loader.execute(new Fixtures.MapInputs().with("model", base)
+            DiffusionModel lora = (DiffusionModel) graph.loader.execute(new MapInputs().with("model", base)
                     .with("mask_encoder_name", "tiny-mask-encoder-released.safetensors")
                     .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context).value(0);
             Layout layout = Layout.of("a red apple and a blue cup", List.of(
                     Instance.of("a red apple", new Box(0.05, 0.3, 0.45, 0.75)),
                     Instance.of("a blue cup", new Box(0.55, 0.35, 0.95, 0.8))));
-            Conditioning positive = (Conditioning) graph.encode.execute(new Fixtures.MapInputs().with("clip", clip)
+            Conditioning positive = (Conditioning) graph.encode.execute(new MapInputs().with("clip", clip)
                     .with("layout", layout), context).value(0);
             Conditioning negative = clip.encode("blurry", m.newSubManager());
-            DiffusionModel mig = (DiffusionModel) graph.apply.execute(new Fixtures.MapInputs().with("model", lora)
+            DiffusionModel mig = (DiffusionModel) graph.apply.execute(new MapInputs().with("model", lora)
                     .with("conditioning", positive).with("fusion", "mask").with("beta", 0.7), context).value(0);
             assertTrue(mig.patches().get(mig.patches().size() - 1) instanceof MigHook);
 
@@ -135,42 +139,42 @@ class MigGraphTest {
         Files.createDirectories(models.resolve("miglora"));
         Files.writeString(models.resolve("miglora/broken.safetensors"), "not a safetensors file");
         Files.writeString(models.resolve("miglora/model_1.ckpt"), "pickle");
-        try (MigGraph own = new MigGraph(home, models); Fixtures.RunScope scope = new Fixtures.RunScope()) {
-            Fixtures.Context context = new Fixtures.Context(scope);
-            Fixtures.copy(Pack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.safetensors"),
+        try (MigGraph own = new MigGraph(home, models); RunScope scope = new RunScope()) {
+            RecordingContext context = new RecordingContext(scope);
+            ConformancePack.copy(ConformancePack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.safetensors"),
                     models.resolve("checkpoints/tiny-sd15.safetensors"));
-            Fixtures.copy(Pack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.arch.json"),
+            ConformancePack.copy(ConformancePack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.arch.json"),
                     models.resolve("checkpoints/tiny-sd15.arch.json"));
-            Fixtures.copy(Pack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.tokenizer/tokenizer.json"),
+            ConformancePack.copy(ConformancePack.sampleWorkflows().resolve("models/checkpoints/tiny-sd15.tokenizer/tokenizer.json"),
                     models.resolve("checkpoints/tiny-sd15.tokenizer/tokenizer.json"));
-            Fixtures.copy(Pack.sampleWorkflows().resolve("models/loras/tiny-sd15-peft.safetensors"),
+            ConformancePack.copy(ConformancePack.sampleWorkflows().resolve("models/loras/tiny-sd15-peft.safetensors"),
                     models.resolve("loras/tiny-sd15-peft.safetensors"));
-            dev.tessera.graph.api.NodeResult loaded = own.checkpointLoader.execute(new Fixtures.MapInputs()
+            dev.tessera.graph.api.NodeResult loaded = own.checkpointLoader.execute(new MapInputs()
                     .with("ckpt_name", "tiny-sd15.safetensors"), context);
             DiffusionModel base = (DiffusionModel) loaded.value(0);
             TextEncoder clip = (TextEncoder) loaded.value(1);
 
-            NodeException broken = assertThrows(NodeException.class, () -> own.loader.execute(new Fixtures.MapInputs()
+            NodeException broken = assertThrows(NodeException.class, () -> own.loader.execute(new MapInputs()
                     .with("model", base).with("mask_encoder_name", "broken.safetensors")
                     .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context));
             assertEquals("mask_encoder_name", broken.inputName());
             assertTrue(broken.getMessage().contains("broken.safetensors"), broken.getMessage());
 
-            NodeException pickle = assertThrows(NodeException.class, () -> own.loader.execute(new Fixtures.MapInputs()
+            NodeException pickle = assertThrows(NodeException.class, () -> own.loader.execute(new MapInputs()
                     .with("model", base).with("mask_encoder_name", "model_1.ckpt")
                     .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context));
             assertTrue(pickle.getMessage().contains("pickle"), pickle.getMessage());
 
-            NodeException missing = assertThrows(NodeException.class, () -> own.loader.execute(new Fixtures.MapInputs()
+            NodeException missing = assertThrows(NodeException.class, () -> own.loader.execute(new MapInputs()
                     .with("model", base).with("mask_encoder_name", "nowhere.safetensors")
                     .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context));
             assertEquals("mask_encoder_name", missing.inputName());
 
             Layout layout = Layout.of("two things", List.of(Instance.of("a thing", new Box(0, 0, 0.5, 0.5))));
-            Conditioning mig = (Conditioning) own.encode.execute(new Fixtures.MapInputs().with("clip", clip)
+            Conditioning mig = (Conditioning) own.encode.execute(new MapInputs().with("clip", clip)
                     .with("layout", layout), context).value(0);
             assertEquals(1, mig.entries().size());
-            NodeException noLoader = assertThrows(NodeException.class, () -> own.apply.execute(new Fixtures.MapInputs()
+            NodeException noLoader = assertThrows(NodeException.class, () -> own.apply.execute(new MapInputs()
                     .with("model", base).with("conditioning", mig).with("fusion", "avg").with("beta", 0.7), context));
             assertEquals("model", noLoader.inputName());
             assertTrue(noLoader.getMessage().contains("MIGLoRALoader"), noLoader.getMessage());
@@ -180,25 +184,25 @@ class MigGraphTest {
 
                 {
                     Files.copy(Pack.releasedEncoder(), models.resolve("miglora/enc.safetensors"));
-                    DiffusionModel lora = (DiffusionModel) own.loader.execute(new Fixtures.MapInputs()
+                    DiffusionModel lora = (DiffusionModel) own.loader.execute(new MapInputs()
                             .with("model", base).with("mask_encoder_name", "enc.safetensors")
                             .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context)
                             .value(0);
                     NodeException notMig = assertThrows(NodeException.class, () -> own.apply.execute(
-                            new Fixtures.MapInputs().with("model", lora).with("conditioning", plain)
+                            new MapInputs().with("model", lora).with("conditioning", plain)
                                     .with("fusion", "avg").with("beta", 0.7), context));
                     assertEquals("conditioning", notMig.inputName());
                     assertTrue(notMig.getMessage().contains("MIGEncode"), notMig.getMessage());
                     NodeException fusion = assertThrows(NodeException.class, () -> own.apply.execute(
-                            new Fixtures.MapInputs().with("model", lora).with("conditioning", mig)
+                            new MapInputs().with("model", lora).with("conditioning", mig)
                                     .with("fusion", "max").with("beta", 0.7), context));
                     assertEquals("fusion", fusion.inputName());
-                    assertEquals(1, own.apply.validate(new Fixtures.MapInputs().with("beta", 1.5)).size());
-                    DiffusionModel applied = (DiffusionModel) own.apply.execute(new Fixtures.MapInputs()
+                    assertEquals(1, own.apply.validate(new MapInputs().with("beta", 1.5)).size());
+                    DiffusionModel applied = (DiffusionModel) own.apply.execute(new MapInputs()
                             .with("model", lora).with("conditioning", mig).with("fusion", "avg").with("beta", 0.7),
                             context).value(0);
                     NodeException twice = assertThrows(NodeException.class, () -> own.apply.execute(
-                            new Fixtures.MapInputs().with("model", applied).with("conditioning", mig)
+                            new MapInputs().with("model", applied).with("conditioning", mig)
                                     .with("fusion", "avg").with("beta", 0.7), context));
                     assertTrue(twice.getMessage().contains("already"), twice.getMessage());
                     applied.close();
