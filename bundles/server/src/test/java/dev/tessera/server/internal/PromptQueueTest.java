@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonObject;
-import dev.tessera.graph.engine.internal.RealEngine;
+import dev.tessera.graph.engine.internal.TestEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ class PromptQueueTest {
 
     @TempDir
     Path home;
-    RealEngine engine;
+    TestEngine engine;
     ClientHub hub;
     PromptQueue queue;
     Semaphore gate;
@@ -33,7 +33,7 @@ class PromptQueueTest {
 
     @BeforeEach
     void setUp() {
-        engine = new RealEngine(home);
+        engine = new TestEngine(home);
         gate = new Semaphore(0);
         engine.register(TestNodes.intSource());
         show = engine.register(TestNodes.showInt());

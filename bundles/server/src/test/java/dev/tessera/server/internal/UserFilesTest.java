@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.graph.engine.internal.RealEngine;
+import dev.tessera.graph.engine.internal.TestEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +21,11 @@ class UserFilesTest {
     Path home;
     Path outside;
     UserFiles files;
-    RealEngine engine;
+    TestEngine engine;
 
     @BeforeEach
     void setUp() throws IOException {
-        engine = new RealEngine(home.resolve("tessera"));
+        engine = new TestEngine(home.resolve("tessera"));
         files = new UserFiles(engine.folders());
         outside = Files.createDirectories(home.resolve("secret"));
         Files.writeString(outside.resolve("passwords.txt"), "hunter2");

@@ -1,6 +1,6 @@
 package dev.tessera.server.internal.http;
 
-import dev.tessera.graph.engine.internal.RealEngine;
+import dev.tessera.graph.engine.internal.TestEngine;
 import dev.tessera.server.internal.ClientHub;
 import dev.tessera.server.internal.PromptQueue;
 import dev.tessera.server.internal.ServerConfig;
@@ -28,7 +28,7 @@ import org.w3c.dom.NodeList;
  */
 final class TestServer implements AutoCloseable {
 
-    final RealEngine engine;
+    final TestEngine engine;
     final ClientHub hub = new ClientHub();
     final PromptQueue queue;
     final ServerConfig config;
@@ -38,7 +38,7 @@ final class TestServer implements AutoCloseable {
     final Path site;
 
     TestServer(Path home, ServerConfig config) throws Exception {
-        this.engine = new RealEngine(home);
+        this.engine = new TestEngine(home);
         this.config = config;
         this.site = Files.createDirectories(home.resolve("site"));
         this.queue = PromptQueue.start(engine.engine(), hub, config.historySize(), System::currentTimeMillis);
