@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
-import java.nio.file.Files;
+import dev.tessera.testing.ConformancePack;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,10 +25,7 @@ public final class Pack {
     }
 
     public static Path root() {
-        String dir = System.getProperty("tessera.conformance.dir");
-        assertTrue(dir != null && Files.isDirectory(Path.of(dir)),
-                "system property tessera.conformance.dir must name the conformance pack, was " + dir);
-        return Path.of(dir);
+        return ConformancePack.dir();
     }
 
     public static Path kohya() {

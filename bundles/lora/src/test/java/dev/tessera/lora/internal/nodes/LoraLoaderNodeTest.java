@@ -28,6 +28,11 @@ import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.Weights;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;
+import dev.tessera.testing.CpuRuntime;
+import dev.tessera.testing.DirFolders;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,25 +48,25 @@ class LoraLoaderNodeTest {
 
     @TempDir
     Path root;
-    private NodeFixtures.ModelFolders folders;
-    private NodeFixtures.CpuRuntime runtime;
-    private NodeFixtures.RunScope scope;
-    private NodeFixtures.Context context;
+    private DirFolders folders;
+    private CpuRuntime runtime;
+    private RunScope scope;
+    private RecordingContext context;
     private LoraLoaderNode loader;
     private LoraLoaderModelOnlyNode modelOnly;
     private NodeFixtures.Bundled bundled;
 
     @BeforeEach
     void setUp() throws IOException {
-        folders = new NodeFixtures.ModelFolders(root);
+        folders = new DirFolders(root);
         Path loras = Files.createDirectories(folders.modelFolder("loras"));
         Files.copy(Pack.kohya(), loras.resolve("tiny-kohya.safetensors"));
         Files.createDirectories(loras.resolve("styles"));
         Files.copy(Pack.peft(), loras.resolve("styles/tiny-peft.safetensors"));
         Files.writeString(loras.resolve("readme.txt"), "not a LoRA");
-        runtime = new NodeFixtures.CpuRuntime();
-        scope = new NodeFixtures.RunScope();
-        context = new NodeFixtures.Context(scope);
+        runtime = new CpuRuntime();
+        scope = new RunScope();
+        context = new RecordingContext(scope);
         bundled = new NodeFixtures.Bundled();
         loader = new LoraLoaderNode(folders, runtime, bundled);
         modelOnly = new LoraLoaderModelOnlyNode(folders, runtime, bundled);
@@ -97,20 +102,20 @@ class LoraLoaderNodeTest {
                 names.currentOptions(), "listed once, after the folder's files");
 
         NodeFixtures.Model model = new NodeFixtures.Model(LatentFormat.SD1, List.of());
-        NodeResult result = modelOnly.execute(new NodeFixtures.MapInputs().with("model", model)
+        NodeResult result = modelOnly.execute(new MapInputs().with("model", model)
                 .with("lora_name", "my_style").with("strength_model", 1.0), context);
         assertEquals(offered, ((LoraWeightPatch) ((NodeFixtures.Model) result.value(0)).patches().get(0)).file());
-        result = modelOnly.execute(new NodeFixtures.MapInputs().with("model", model)
+        result = modelOnly.execute(new MapInputs().with("model", model)
                 .with("lora_name", "tiny-kohya.safetensors").with("strength_model", 1.0), context);
         assertEquals(folders.modelFolder("loras").resolve("tiny-kohya.safetensors"),
                 ((LoraWeightPatch) ((NodeFixtures.Model) result.value(0)).patches().get(0)).file(),
                 "a folder file of the same name wins");
-        assertTrue(modelOnly.changeKey(new NodeFixtures.MapInputs().with("lora_name", "my_style")).toString()
+        assertTrue(modelOnly.changeKey(new MapInputs().with("lora_name", "my_style")).toString()
                 .startsWith(offered.toString()), "the change key fingerprints the offered file");
 
         bundled.drop("my_style");
         assertEquals(List.of("styles/tiny-peft.safetensors", "tiny-kohya.safetensors"), names.currentOptions());
-        NodeException gone = assertThrows(NodeException.class, () -> modelOnly.execute(new NodeFixtures.MapInputs()
+        NodeException gone = assertThrows(NodeException.class, () -> modelOnly.execute(new MapInputs()
                 .with("model", model).with("lora_name", "my_style").with("strength_model", 1.0), context));
         assertEquals("lora_name", gone.inputName());
         assertTrue(gone.getMessage().contains("'my_style'") && gone.getMessage().contains("no active LoRA bundle offers"),
@@ -154,7 +159,7 @@ class LoraLoaderNodeTest {
     @Test
     void modelOnlyPatchesTheModelWithTheGivenStrength() {
         NodeFixtures.Model model = new NodeFixtures.Model(LatentFormat.SD1, List.of());
-        NodeResult result = modelOnly.execute(new NodeFixtures.MapInputs().with("model", model)
+        NodeResult result = modelOnly.execute(new MapInputs().with("model", model)
                 .with("lora_name", "styles/tiny-peft.safetensors").with("strength_model", -0.5), context);
         LoraWeightPatch patch = (LoraWeightPatch) ((NodeFixtures.Model) result.value(0)).patches().get(0);
         assertEquals(LoraSide.MODEL, patch.side());
@@ -201,7 +206,7 @@ class LoraLoaderNodeTest {
 
     @Test
     void nonFiniteStrengthsAreRefusedAtValidationAndExecution() {
-        List<InputProblem> problems = loader.validate(new NodeFixtures.MapInputs()
+        List<InputProblem> problems = loader.validate(new MapInputs()
                 .with("lora_name", "tiny-kohya.safetensors").with("strength_model", Double.NaN)
                 .with("strength_clip", 1.0));
         assertEquals(1, problems.size());
@@ -214,16 +219,16 @@ class LoraLoaderNodeTest {
 
     @Test
     void aReplacedFileChangesTheChangeKey() throws IOException {
-        NodeFixtures.MapInputs widgets = new NodeFixtures.MapInputs().with("lora_name", "tiny-kohya.safetensors");
+        MapInputs widgets = new MapInputs().with("lora_name", "tiny-kohya.safetensors");
         Object before = loader.changeKey(widgets);
         Files.copy(Pack.peft(), folders.modelFolder("loras").resolve("tiny-kohya.safetensors"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertNotEquals(before, loader.changeKey(widgets));
     }
 
-    private static NodeFixtures.MapInputs inputs(NodeFixtures.Model model, NodeFixtures.Clip clip, String name,
+    private static MapInputs inputs(NodeFixtures.Model model, NodeFixtures.Clip clip, String name,
             double strengthModel, double strengthClip) {
-        return new NodeFixtures.MapInputs().with("model", model).with("clip", clip).with("lora_name", name)
+        return new MapInputs().with("model", model).with("clip", clip).with("lora_name", name)
                 .with("strength_model", strengthModel).with("strength_clip", strengthClip);
     }
 

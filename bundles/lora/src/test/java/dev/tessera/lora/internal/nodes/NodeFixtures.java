@@ -1,14 +1,6 @@
 package dev.tessera.lora.internal.nodes;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import dev.tessera.graph.api.ExecutionContext;
-import dev.tessera.graph.api.Folders;
-import dev.tessera.graph.api.NodeException;
-import dev.tessera.graph.api.NodeInputs;
-import dev.tessera.graph.api.Preview;
-import dev.tessera.graph.api.ResourceScope;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
@@ -18,66 +10,21 @@ import dev.tessera.model.api.TextEncoder;
 import dev.tessera.lora.internal.LoraCatalog;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;
-import dev.tessera.tensor.TensorRuntime;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
- * The host side of a node execution for tests: a models folder, a CPU runtime, a run scope, a context, map inputs,
- * and MODEL/CLIP handles that keep a patch list as the real handles do (sampling and encoding are the SD nodes'
- * business and are not exercised here).
+ * What the LoRA node tests need beyond node-testing's host services: the names LoRA bundles offer, and MODEL/CLIP
+ * handles that keep a patch list as the real handles do. The real handles live in sd-nodes, which this bundle does
+ * not depend on; sampling and encoding are the SD nodes' business and are not exercised here.
  */
 final class NodeFixtures {
 
     private NodeFixtures() {
-    }
-
-    /** A models root whose {@code loras} folder is listed and resolved with the host's rules. */
-    record ModelFolders(Path root) implements Folders {
-        @Override public Path output() { return root.resolve("output"); }
-        @Override public Path input() { return root.resolve("input"); }
-        @Override public Path temp() { return root.resolve("temp"); }
-        @Override public Path models() { return root.resolve("models"); }
-
-        @Override
-        public List<String> listModelFiles(String kind, List<String> extensions) {
-            Path folder = modelFolder(kind);
-            if (!Files.isDirectory(folder)) {
-                return List.of();
-            }
-            try (Stream<Path> files = Files.walk(folder)) {
-                return files.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString().replace('\\', '/'))
-                        .filter(n -> extensions.stream().anyMatch(n::endsWith)).sorted().toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public Path resolveModelFile(String kind, String name) {
-            if (name.contains("..") || Path.of(name).isAbsolute()) {
-                throw NodeException.invalidInput(kind, "'" + name + "' leads outside the " + kind + " folder");
-            }
-            Path file = modelFolder(kind).resolve(name);
-            if (!Files.isRegularFile(file)) {
-                throw NodeException.invalidInput(kind, "no file '" + name + "' in " + modelFolder(kind));
-            }
-            return file;
-        }
     }
 
     /**
@@ -105,88 +52,6 @@ final class NodeFixtures {
         @Override
         public synchronized Optional<Path> find(String name) {
             return Optional.ofNullable(offered.get(name));
-        }
-    }
-
-    /** CPU float32; every manager descends from one base manager. */
-    static final class CpuRuntime implements TensorRuntime, AutoCloseable {
-        private final NDManager base = NDManager.newBaseManager(Device.cpu());
-
-        @Override public Device device() { return Device.cpu(); }
-        @Override public DataType computeType() { return DataType.FLOAT32; }
-        @Override public NDManager newManager(String name) { return base.newSubManager(); }
-        @Override public NDManager runManager(ResourceScope scope) {
-            return scope.shared(CpuRuntime.class, base::newSubManager);
-        }
-        @Override public <T> T call(Callable<T> work) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        NDManager base() { return base; }
-        @Override public void close() { base.close(); }
-    }
-
-    static final class RunScope implements ResourceScope, AutoCloseable {
-        private final Deque<AutoCloseable> attached = new ArrayDeque<>();
-        private final Map<Object, AutoCloseable> shared = new HashMap<>();
-
-        @Override
-        public synchronized <T extends AutoCloseable> T attach(T resource) {
-            attached.push(resource);
-            return resource;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public synchronized <T extends AutoCloseable> T shared(Object key, Supplier<T> factory) {
-            return (T) shared.computeIfAbsent(key, k -> attach(factory.get()));
-        }
-
-        @Override
-        public synchronized void close() throws Exception {
-            while (!attached.isEmpty()) {
-                attached.pop().close();
-            }
-            shared.clear();
-        }
-    }
-
-    record Context(RunScope scope) implements ExecutionContext {
-        @Override public String nodeId() { return "12"; }
-        @Override public String promptId() { return "test"; }
-        @Override public void progress(long value, long max) { }
-        @Override public void progress(long value, long max, Preview preview) { }
-        @Override public boolean isInterrupted() { return false; }
-        @Override public Optional<String> workflowJson() { return Optional.empty(); }
-        @Override public Map<String, String> extraPngInfo() { return Map.of(); }
-    }
-
-    static final class MapInputs implements NodeInputs {
-        private final Map<String, Object> values = new LinkedHashMap<>();
-
-        MapInputs with(String name, Object value) {
-            values.put(name, value);
-            return this;
-        }
-
-        @Override public Set<String> names() { return values.keySet(); }
-        @Override public boolean has(String name) { return values.containsKey(name); }
-
-        @Override
-        public <T> T get(String name, Class<T> type) {
-            if (!values.containsKey(name)) {
-                throw new NodeException("required_input_missing", name, "missing " + name);
-            }
-            Object v = values.get(name);
-            if (!type.isInstance(v)) {
-                throw new NodeException("return_type_mismatch", name, name + " is not a " + type);
-            }
-            return type.cast(v);
         }
     }
 
