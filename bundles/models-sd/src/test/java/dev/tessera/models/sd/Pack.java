@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
-import java.nio.file.Files;
+import dev.tessera.testing.ConformancePack;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,10 +28,7 @@ final class Pack {
     }
 
     static Path root() {
-        String dir = System.getProperty("tessera.conformance.dir");
-        assertTrue(dir != null && Files.isDirectory(Path.of(dir)),
-                "system property tessera.conformance.dir must name the conformance pack, was " + dir);
-        return Path.of(dir);
+        return ConformancePack.dir();
     }
 
     static Path sd15() {

@@ -12,10 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** A JSON object read from a file, with typed getters whose errors name the file and the key. */
-final class JsonConfig {
+/**
+ * A JSON object read from a file (a diffusers config.json, an architecture file, a shard index), with typed getters
+ * whose errors name the file and the key. Public for the loaders of other model bundles (models-dit) that read the
+ * same kinds of files.
+ */
+public final class JsonConfig {
 
     private final String where;
     private final JsonObject json;
@@ -25,7 +32,7 @@ final class JsonConfig {
         this.json = json;
     }
 
-    static JsonConfig read(Path file) {
+    public static JsonConfig read(Path file) {
         try {
             JsonElement parsed = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
             if (!parsed.isJsonObject()) {
@@ -39,16 +46,16 @@ final class JsonConfig {
         }
     }
 
-    String where() {
+    public String where() {
         return where;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return json.has(key) && !json.get(key).isJsonNull();
     }
 
     /** The nested object {@code key}, or null if absent. */
-    JsonConfig section(String key) {
+    public JsonConfig section(String key) {
         if (!has(key)) {
             return null;
         }
@@ -58,18 +65,18 @@ final class JsonConfig {
         return new JsonConfig(where + " [" + key + "]", json.getAsJsonObject(key));
     }
 
-    int integer(String key) {
+    public int integer(String key) {
         if (!has(key)) {
             throw error(key, "missing");
         }
         return asInt(key, json.get(key));
     }
 
-    int integer(String key, int fallback) {
+    public int integer(String key, int fallback) {
         return has(key) ? asInt(key, json.get(key)) : fallback;
     }
 
-    float number(String key, float fallback) {
+    public float number(String key, float fallback) {
         if (!has(key)) {
             return fallback;
         }
@@ -80,7 +87,7 @@ final class JsonConfig {
         }
     }
 
-    boolean bool(String key, boolean fallback) {
+    public boolean bool(String key, boolean fallback) {
         if (!has(key)) {
             return fallback;
         }
@@ -91,7 +98,7 @@ final class JsonConfig {
         return value.getAsBoolean();
     }
 
-    String string(String key, String fallback) {
+    public String string(String key, String fallback) {
         if (!has(key)) {
             return fallback;
         }
@@ -103,7 +110,7 @@ final class JsonConfig {
     }
 
     /** An integer list; a single integer stands for {@code count} copies of itself. */
-    List<Integer> integers(String key, int count) {
+    public List<Integer> integers(String key, int count) {
         if (!has(key)) {
             throw error(key, "missing");
         }
@@ -118,14 +125,14 @@ final class JsonConfig {
         return Collections.nCopies(count, asInt(key, value));
     }
 
-    List<Integer> integers(String key) {
+    public List<Integer> integers(String key) {
         if (!has(key) || !json.get(key).isJsonArray()) {
             throw error(key, has(key) ? "expected a list of integers" : "missing");
         }
         return integers(key, 0);
     }
 
-    List<String> strings(String key) {
+    public List<String> strings(String key) {
         if (!has(key) || !json.get(key).isJsonArray()) {
             throw error(key, has(key) ? "expected a list of strings" : "missing");
         }
@@ -141,7 +148,7 @@ final class JsonConfig {
     }
 
     /** Refuses a feature this implementation lacks: {@code key} must be absent, null or {@code allowed}. */
-    void requireUnset(String key, Object allowed, String feature) {
+    public void requireUnset(String key, Object allowed, String feature) {
         if (!has(key)) {
             return;
         }
@@ -157,7 +164,7 @@ final class JsonConfig {
         throw error(key, value + " is not supported (" + feature + ")");
     }
 
-    ModelLoadException error(String key, String problem) {
+    public ModelLoadException error(String key, String problem) {
         return new ModelLoadException(where + ": key '" + key + "': " + problem);
     }
 
@@ -171,5 +178,36 @@ final class JsonConfig {
         } catch (UnsupportedOperationException | NumberFormatException | IllegalStateException e) {
             throw error(key, "expected an integer, found " + value);
         }
+    }
+
+    public double real(String key, double fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        try {
+            return json.get(key).getAsDouble();
+        } catch (RuntimeException e) {
+            throw error(key, "expected a number, found " + json.get(key));
+        }
+    }
+
+    /** The names of the keys present. */
+    public Set<String> keys() {
+        return json.keySet();
+    }
+
+    /** The string-to-string object {@code key} (a shard index's weight_map). */
+    public Map<String, String> stringMap(String key) {
+        if (!has(key) || !json.get(key).isJsonObject()) {
+            throw error(key, has(key) ? "expected an object of strings" : "missing");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : json.getAsJsonObject(key).entrySet()) {
+            if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                throw error(key, "entry '" + e.getKey() + "' is not a string");
+            }
+            map.put(e.getKey(), e.getValue().getAsString());
+        }
+        return map;
     }
 }
