@@ -1,10 +1,15 @@
 package dev.tessera.testing;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The conformance pack the build points tests at (system property {@code tessera.conformance.dir}, set by the root
@@ -41,6 +46,17 @@ public final class ConformancePack {
         copy(dir().resolve("tokenizers/clip-style/tokenizer.json"),
                 checkpoints.resolve("tiny-sd15.tokenizer/tokenizer.json"));
         return root.resolve("models");
+    }
+
+    /** Every tensor of the safetensors file {@code file}, in file order, loaded onto {@code manager}. */
+    public static Map<String, NDArray> tensors(Path file, NDManager manager) {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            for (String name : st.names()) {
+                tensors.put(name, st.load(name, manager));
+            }
+        }
+        return tensors;
     }
 
     public static void copy(Path from, Path to) {
