@@ -10,6 +10,7 @@ import dev.tessera.models.sd.ComputeTypes;
 import dev.tessera.models.sd.DeviceWeights;
 import dev.tessera.models.sd.ModelLoadException;
 import dev.tessera.models.sd.ParameterSpecs;
+import dev.tessera.models.sd.loading.JsonConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
