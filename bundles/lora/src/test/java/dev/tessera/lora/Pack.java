@@ -1,8 +1,5 @@
 package dev.tessera.lora;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
+import dev.tessera.testing.Closeness;
 import dev.tessera.testing.ConformancePack;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,13 +47,7 @@ public final class Pack {
 
     /** Every tensor of {@code relative} (a safetensors file in the pack), loaded onto {@code manager}. */
     public static Map<String, NDArray> tensors(String relative, NDManager manager) {
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        try (SafetensorsFile file = SafetensorsFile.open(root().resolve(relative))) {
-            for (String name : file.names()) {
-                tensors.put(name, file.load(name, manager));
-            }
-        }
-        return tensors;
+        return ConformancePack.tensors(root().resolve(relative), manager);
     }
 
     /** Name to shape of every tensor of {@code relative}, from its header. */
@@ -71,22 +63,11 @@ public final class Pack {
 
     /** {@code ||actual - expected|| / ||expected||}, computed in float64. */
     public static double relativeError(NDArray actual, NDArray expected) {
-        assertEquals(expected.getShape(), actual.getShape(), "shape");
-        double[] a = actual.toType(DataType.FLOAT64, true).toDoubleArray();
-        double[] e = expected.toType(DataType.FLOAT64, true).toDoubleArray();
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff += (a[i] - e[i]) * (a[i] - e[i]);
-            norm += e[i] * e[i];
-        }
-        return Math.sqrt(diff / norm);
+        return Closeness.relativeError(actual, expected);
     }
 
     /** Asserts the relative error is within {@code tolerance} and prints it. */
     public static void assertClose(String what, NDArray actual, NDArray expected, double tolerance) {
-        double error = relativeError(actual, expected);
-        System.out.printf("%-60s relative L2 error %.3e (tolerance %.0e)%n", what, error, tolerance);
-        assertTrue(error <= tolerance, what + ": relative L2 error " + error + " exceeds " + tolerance);
+        Closeness.assertClose(what, actual, expected, tolerance);
     }
 }
