@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.tessera.cli.Command;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;
-import dev.tessera.graph.api.ResourceScope;
 import dev.tessera.lora.Pack;
 import dev.tessera.lora.bundle.LoraBundles;
-import dev.tessera.tensor.TensorRuntime;
+import dev.tessera.testing.CpuRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,28 +27,14 @@ class LoraBundleCommandTest {
 
     @TempDir
     Path dir;
-    private final NDManager base = NDManager.newBaseManager(Device.cpu());
+    private final CpuRuntime runtime = new CpuRuntime();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final LoraBundleCommand command = new LoraBundleCommand(new TensorRuntime() {
-        @Override public Device device() { return Device.cpu(); }
-        @Override public DataType computeType() { return DataType.FLOAT32; }
-        @Override public NDManager newManager(String name) { return base.newSubManager(); }
-        @Override public NDManager runManager(ResourceScope scope) { throw new UnsupportedOperationException(); }
-        @Override public <T> T call(Callable<T> work) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    });
+    private final LoraBundleCommand command = new LoraBundleCommand(runtime);
 
     @AfterEach
     void tearDown() {
-        base.close();
+        runtime.close();
     }
 
     private int run(String... args) throws UsageException {
