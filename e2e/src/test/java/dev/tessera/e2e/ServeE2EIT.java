@@ -1,5 +1,6 @@
 package dev.tessera.e2e;
 
+import dev.tessera.testing.NodeTestRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ class ServeE2EIT {
                 "TESSERA_OUT", server.out.toString(),
                 "TESSERA_CHROMIUM", System.getProperty("tessera.chromium", "/usr/bin/chromium"),
                 "TESSERA_ARTIFACTS", server.home.toString());
-        return NodeTestRun.run(HERE, HERE.resolve("js/reporter.mjs"), List.of(file), env, 600);
+        return NodeTestRun.run(HERE, List.of(file), env, 600);
     }
 
     /** The editor: palette, connecting, queueing, progress, result image, save/load, PNG drop. */

@@ -1,5 +1,6 @@
 package dev.tessera.editor;
 
+import dev.tessera.testing.NodeTestRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -12,6 +13,6 @@ class EditorScriptsTest {
     @TestFactory
     Stream<DynamicTest> scriptTests() throws Exception {
         Path dir = Path.of("").toAbsolutePath();
-        return NodeTestRun.run(dir, dir.resolve("test/reporter.mjs"), List.of("test/"), 120);
+        return NodeTestRun.run(dir, List.of("test/"), 120);
     }
 }

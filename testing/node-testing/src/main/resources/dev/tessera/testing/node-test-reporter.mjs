@@ -1,5 +1,5 @@
-// A node:test reporter printing one JSON line per top-level test, which the Maven build's JUnit side turns into
-// one JUnit test each (so every script test is counted in the surefire/failsafe reports).
+// A node:test reporter printing one JSON line per top-level test, which NodeTestRun (node-testing) turns into one
+// JUnit test each (so every script test is counted in the surefire/failsafe reports).
 export default async function* lines(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
