@@ -15,8 +15,15 @@ public final class Closeness {
         if (!expected.getShape().equals(actual.getShape())) {
             throw new AssertionError("shape: expected " + expected.getShape() + " but was " + actual.getShape());
         }
-        double[] a = actual.toType(DataType.FLOAT64, true).toDoubleArray();
-        double[] e = expected.toType(DataType.FLOAT64, true).toDoubleArray();
+        return relativeError(actual.toType(DataType.FLOAT64, true).toDoubleArray(),
+                expected.toType(DataType.FLOAT64, true).toDoubleArray());
+    }
+
+    /** The same over values already read out (same length). */
+    public static double relativeError(double[] a, double[] e) {
+        if (a.length != e.length) {
+            throw new AssertionError("length: expected " + e.length + " but was " + a.length);
+        }
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < e.length; i++) {

@@ -40,6 +40,15 @@ public final class NodeTestRun {
     public static Stream<DynamicTest> run(Path dir, List<String> targets, Map<String, String> env,
             long timeoutSeconds) throws Exception {
         Path reporter = reporter();
+        try {
+            return run(dir, reporter, targets, env, timeoutSeconds);
+        } finally {
+            Files.deleteIfExists(reporter);
+        }
+    }
+
+    private static Stream<DynamicTest> run(Path dir, Path reporter, List<String> targets, Map<String, String> env,
+            long timeoutSeconds) throws Exception {
         List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=" + reporter));
         command.addAll(targets);
         Path log = Files.createTempFile("node-test", ".log");
@@ -68,7 +77,6 @@ public final class NodeTestRun {
             fail("node --test " + targets + " exited " + p.exitValue() + " though every test passed:\n" + tail(log));
         }
         Files.deleteIfExists(log);
-        Files.deleteIfExists(reporter);
         return results.stream().map(r -> DynamicTest.dynamicTest(Path.of(r.file()).getFileName() + ": " + r.name(),
                 () -> {
                     Assumptions.assumeFalse(r.skipped(), "skipped by the script");

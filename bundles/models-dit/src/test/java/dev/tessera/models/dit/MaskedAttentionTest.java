@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.testing.Closeness;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -212,13 +213,7 @@ class MaskedAttentionTest {
     }
 
     private static double relative(double[] a, double[] e) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < e.length; i++) {
-            diff += (a[i] - e[i]) * (a[i] - e[i]);
-            norm += e[i] * e[i];
-        }
-        return Math.sqrt(diff / norm);
+        return Closeness.relativeError(a, e);
     }
 
 }
