@@ -1,12 +1,15 @@
 package dev.tessera.sampling;
 
+import dev.tessera.sampling.internal.ComfyUiFlowSchedules;
 import dev.tessera.sampling.internal.ComfyUiSchedules;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
- * ComfyUI's {@code scheduler} names for discrete (SD1.x/SDXL) models, computed as ComfyUI computes them in sigma
- * space, with ComfyUI's integer model timesteps. Use {@link Schedules} for diffusers' schedules.
+ * ComfyUI's {@code scheduler} names, computed as ComfyUI computes them in sigma space: for discrete (SD1.x/SDXL)
+ * models over their training {@link NoiseSchedule} with ComfyUI's integer model timesteps, for rectified-flow models
+ * (FLUX, SD3) over their {@link FlowShift}. Use {@link Schedules} for diffusers' schedules.
  */
 public final class ComfySchedules {
 
@@ -36,17 +39,44 @@ public final class ComfySchedules {
     }
 
     /**
+     * The schedule ComfyUI calls {@code scheduler} for a flow model with time shift {@code shift}.
+     *
+     * @throws IllegalArgumentException naming the accepted values when {@code scheduler} is unknown
+     */
+    public static Schedule named(String scheduler, FlowShift shift, int steps) {
+        String name = scheduler == null ? "" : scheduler.toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "normal" -> ComfyUiFlowSchedules.normal(shift, steps, false);
+            case "sgm_uniform" -> ComfyUiFlowSchedules.normal(shift, steps, true);
+            case "karras" -> ComfyUiFlowSchedules.karras(shift, steps);
+            case "exponential" -> ComfyUiFlowSchedules.exponential(shift, steps);
+            case "simple" -> ComfyUiFlowSchedules.simple(shift, steps);
+            case "ddim_uniform" -> ComfyUiFlowSchedules.ddimUniform(shift, steps);
+            default -> throw new IllegalArgumentException(
+                    "scheduler '" + scheduler + "' is not one of " + String.join(", ", NAMES));
+        };
+    }
+
+    /**
      * ComfyUI's {@code denoise}: a schedule of {@code floor(steps / denoise)} steps of which the last
      * {@code steps} run, so image-to-image keeps the step count the user asked for.
      */
     public static Schedule named(String scheduler, NoiseSchedule training, int steps, double denoise) {
+        return withDenoise(total -> named(scheduler, training, total), steps, denoise);
+    }
+
+    /** {@link #named(String, FlowShift, int)} with ComfyUI's {@code denoise}, as for discrete models. */
+    public static Schedule named(String scheduler, FlowShift shift, int steps, double denoise) {
+        return withDenoise(total -> named(scheduler, shift, total), steps, denoise);
+    }
+
+    private static Schedule withDenoise(IntFunction<Schedule> schedule, int steps, double denoise) {
         if (!(denoise > 0 && denoise <= 1)) {
             throw new IllegalArgumentException("denoise must lie in (0, 1], got " + denoise);
         }
         if (denoise == 1) {
-            return named(scheduler, training, steps);
+            return schedule.apply(steps);
         }
-        int total = (int) (steps / denoise);
-        return named(scheduler, training, total).lastSteps(steps);
+        return schedule.apply((int) (steps / denoise)).lastSteps(steps);
     }
 }

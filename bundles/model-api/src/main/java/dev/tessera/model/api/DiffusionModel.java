@@ -1,6 +1,7 @@
 package dev.tessera.model.api;
 
 import ai.djl.ndarray.NDManager;
+import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;
 import java.util.List;
@@ -19,8 +20,23 @@ public interface DiffusionModel extends AutoCloseable {
     /** What the network predicts. */
     Prediction prediction();
 
-    /** The training noise schedule sampler schedules are derived from (discrete-time models). */
+    /**
+     * The training noise schedule sampler schedules are derived from (discrete-time models).
+     *
+     * @throws UnsupportedOperationException for flow models ({@link Prediction#FLOW}), see {@link #flowShift}
+     */
     NoiseSchedule noiseSchedule();
+
+    /**
+     * For flow models ({@link Prediction#FLOW}): the time shift sampler schedules use for a latent of
+     * {@code height x width} cells (FLUX's depends on the image token count, SD3's is fixed).
+     *
+     * @throws UnsupportedOperationException for discrete-time models, see {@link #noiseSchedule}
+     */
+    default FlowShift flowShift(long height, long width) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is a discrete-time model; its"
+                + " schedules come from noiseSchedule()");
+    }
 
     /** The patches of this handle, in the order they apply. */
     List<ModelPatch> patches();

@@ -23,6 +23,7 @@ import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.models.dit.Kontext;
 import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;
@@ -85,11 +86,23 @@ public final class FluxDiffusionModel implements FluxModel {
         return Prediction.FLOW;
     }
 
-    /** FLUX has no discrete-time training schedule: its samplers use flow-match sigmas (shifted by resolution). */
+    /** FLUX has no discrete-time training schedule: its samplers use flow-match sigmas, see {@link #flowShift}. */
     @Override
     public NoiseSchedule noiseSchedule() {
         throw new UnsupportedOperationException("FLUX is a flow-matching model without a discrete noise schedule;"
-                + " sample it with flow-match sigmas (Schedules.flowMatchDynamic with Schedules.fluxMu)");
+                + " its schedules come from flowShift()");
+    }
+
+    /**
+     * FLUX's resolution-dependent shift: mu from the number of packed 2x2 tokens of the noise latent (context
+     * tokens of a Kontext patch do not count, as in diffusers' Kontext pipeline).
+     */
+    @Override
+    public FlowShift flowShift(long height, long width) {
+        if (height < 2 || width < 2) {
+            throw new IllegalArgumentException("a FLUX latent needs at least 2x2 cells, got " + height + "x" + width);
+        }
+        return FlowShift.fluxForTokens((int) ((height / 2) * (width / 2)));
     }
 
     @Override

@@ -31,6 +31,7 @@ import dev.tessera.sampling.Schedule;
 import dev.tessera.sampling.Schedules;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
+import dev.tessera.testing.Closeness;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.CpuRuntime;
 import dev.tessera.testing.DirFolders;
@@ -115,7 +116,7 @@ class FluxNodesTest {
             try (BoundDenoiser denoiser = model.guided(positive, null, 1.0, run)) {
                 NDArray out = denoiser.predict(latent, new ModelStep(0, 1, 700, 0.7));
                 NDArray expected = LatentPacking.unpack(c.get("out"), 8, 8);
-                double error = relative(out, expected);
+                double error = Closeness.relativeError(out, expected);
                 System.out.printf("FLUX MODEL denoiser vs diffusers out: relative L2 %.2e%n", error);
                 assertTrue(error < 1e-4, "relative L2 " + error);
                 assertEquals(DataType.FLOAT32, out.getDataType());
@@ -141,9 +142,9 @@ class FluxNodesTest {
             try (BoundDenoiser d = model.guided(g35, g1, 2.5, run)) {
                 mixed = d.predict(latent, step);
             }
-            assertTrue(relative(a, b) > 1e-3, "the embedded guidance must change the prediction");
+            assertTrue(Closeness.relativeError(a, b) > 1e-3, "the embedded guidance must change the prediction");
             NDArray expected = b.add(a.sub(b).mul(2.5f));
-            assertTrue(relative(mixed, expected) < 1e-5, "uncond + cfg (cond - uncond)");
+            assertTrue(Closeness.relativeError(mixed, expected) < 1e-5, "uncond + cfg (cond - uncond)");
         }
     }
 
@@ -174,7 +175,7 @@ class FluxNodesTest {
                 NDArray latent = LatentPacking.unpack(k.get("hidden_states").get(new NDIndex(":, 0:16")), 8, 8);
                 NDArray out = denoiser.predict(latent, new ModelStep(0, 1, 700, 0.7));
                 NDArray expected = LatentPacking.unpack(k.get("out_mask_per_block").get(new NDIndex(":, 0:16")), 8, 8);
-                double error = relative(out, expected);
+                double error = Closeness.relativeError(out, expected);
                 System.out.printf("FLUX MODEL + Kontext patch vs out_mask_per_block[:, :16]: relative L2 %.2e%n",
                         error);
                 assertTrue(error < 1e-4, "relative L2 " + error);
@@ -209,13 +210,77 @@ class FluxNodesTest {
                     x = x.add(v.mul((float) (sigmas[i + 1] - sigmas[i])));
                 }
                 assertEquals(0.0, sigmas[sigmas.length - 1]);
-                double error = relative(sampled, x);
+                double error = Closeness.relativeError(sampled, x);
                 System.out.printf("flow-match Euler (4 steps, mu %.3f) vs plain update: relative L2 %.2e%n",
                         Schedules.fluxMu(16), error);
                 assertTrue(error < 1e-5, "relative L2 " + error);
-                assertTrue(relative(sampled, start) > 0.1, "sampling must move the latent");
+                assertTrue(Closeness.relativeError(sampled, start) > 0.1, "sampling must move the latent");
             }
         }
+    }
+
+    /**
+     * KSampler's flow path on the FLUX handle: ComfyUI's simple scheduler with FLUX's shift for the latent's token
+     * count, noise mixed in as sigma * n + (1 - sigma) * x, and Euler; against diffusers' FLUX pipeline schedule
+     * (flowMatchDynamic with mu from the token count) and the Euler update written out here, in model space.
+     */
+    @Test
+    void kSamplerRunsFluxOnTheFluxPipelinesSchedule() {
+        NDManager latents = tensors.newManager("latents");
+        Latent empty = Latent.owning(latents, latents.zeros(new ai.djl.ndarray.types.Shape(1, 4, 8, 8)), null, null);
+        try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5);
+                NDManager run = tensors.newManager("run")) {
+            MapInputs inputs = new MapInputs().with("model", model).with("seed", 7L).with("steps", 4L)
+                    .with("cfg", 1.0).with("sampler_name", "euler").with("scheduler", "simple")
+                    .with("positive", positive).with("negative", positive).with("latent_image", empty)
+                    .with("denoise", 1.0);
+            Latent sampled = (Latent) new dev.tessera.sd.nodes.internal.nodes.KSamplerNode(tensors)
+                    .execute(inputs, context).value(0);
+            assertEquals(model.latentFormat(), sampled.format().orElseThrow());
+            // 8x8 latent cells are 4x4 = 16 FLUX tokens.
+            Schedule schedule = Schedules.flowMatchDynamic(4, Schedules.fluxMu(16), 1000);
+            NDArray x = NoiseSource.seeded(7).next(run, empty.samples().getShape(), DataType.FLOAT32);
+            try (BoundDenoiser denoiser = model.guided(positive, null, 1.0, run)) {
+                for (int i = 0; i < schedule.steps(); i++) {
+                    NDArray v = denoiser.predict(x, new ModelStep(i, schedule.steps(), schedule.timestep(i),
+                            schedule.sigma(i)));
+                    x = x.add(v.mul((float) (schedule.sigma(i + 1) - schedule.sigma(i))));
+                }
+            }
+            NDArray expected = model.latentFormat().toVae(x);
+            double error = Closeness.relativeError(sampled.samples(), expected);
+            System.out.printf("KSampler on FLUX (euler, simple, 4 steps) vs FLUX pipeline schedule + Euler:"
+                    + " relative L2 %.2e%n", error);
+            assertTrue(error < 1e-5, "relative L2 " + error);
+            sampled.close();
+        } finally {
+            empty.close();
+        }
+    }
+
+    /** A 16-channel EmptySD3LatentImage latent on the tiny 4-channel FLUX: KSampler names the latent input. */
+    @Test
+    void emptySd3LatentIsSixteenChannelsAndAForeignLatentIsRefused() {
+        Latent latent = (Latent) new dev.tessera.flux.nodes.internal.nodes.EmptySD3LatentImageNode(tensors)
+                .execute(new MapInputs().with("width", 64L).with("height", 48L).with("batch_size", 2L), context)
+                .value(0);
+        try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5)) {
+            assertEquals(new ai.djl.ndarray.types.Shape(2, 16, 6, 8), latent.samples().getShape());
+            MapInputs inputs = new MapInputs().with("model", model).with("seed", 7L).with("steps", 2L)
+                    .with("cfg", 1.0).with("sampler_name", "euler").with("scheduler", "simple")
+                    .with("positive", positive).with("negative", positive).with("latent_image", latent)
+                    .with("denoise", 1.0);
+            NodeException e = assertThrows(NodeException.class,
+                    () -> new dev.tessera.sd.nodes.internal.nodes.KSamplerNode(tensors).execute(inputs, context));
+            assertEquals("latent_image", e.inputName());
+            assertTrue(e.getMessage().contains("16"), e.getMessage());
+        } finally {
+            latent.close();
+        }
+        NodeException odd = assertThrows(NodeException.class,
+                () -> new dev.tessera.flux.nodes.internal.nodes.EmptySD3LatentImageNode(tensors).execute(
+                        new MapInputs().with("width", 72L).with("height", 64L).with("batch_size", 1L), context));
+        assertTrue(odd.getMessage().contains("use 64 or 80"), odd.getMessage());
     }
 
     /**
@@ -261,13 +326,13 @@ class FluxNodesTest {
                     run)) {
                 patch.release();
                 NDArray viaPatch = d.predict(latent, step);
-                assertTrue(relative(viaReferences, viaPatch) < 1e-6, "" + relative(viaReferences, viaPatch));
+                assertTrue(Closeness.relativeError(viaReferences, viaPatch) < 1e-6, "" + Closeness.relativeError(viaReferences, viaPatch));
             }
             NDArray without;
             try (BoundDenoiser d = model.guided(plain, null, 1.0, run)) {
                 without = d.predict(latent, step);
             }
-            assertTrue(relative(viaReferences, without) > 1e-3, "references must change the prediction");
+            assertTrue(Closeness.relativeError(viaReferences, without) > 1e-3, "references must change the prediction");
         }
     }
 
@@ -294,17 +359,5 @@ class FluxNodesTest {
                         + " takes 32"), e.getMessage());
             }
         }
-    }
-
-    private static double relative(NDArray actual, NDArray expected) {
-        double[] a = actual.toType(DataType.FLOAT64, true).toDoubleArray();
-        double[] e = expected.toType(DataType.FLOAT64, true).toDoubleArray();
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < e.length; i++) {
-            diff += (a[i] - e[i]) * (a[i] - e[i]);
-            norm += e[i] * e[i];
-        }
-        return Math.sqrt(diff / norm);
     }
 }

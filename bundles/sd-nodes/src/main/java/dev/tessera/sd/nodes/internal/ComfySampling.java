@@ -10,6 +10,7 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSource;
+import dev.tessera.sampling.Prediction;
 import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
@@ -20,7 +21,8 @@ import java.util.Arrays;
  * ComfyUI's {@code common_ksampler} as plain Java over a MODEL handle: the schedule named {@code scheduler} for
  * {@code steps} (and {@code denoise}), cut to {@code [startStep, lastStep]}; the latent moved into the model's
  * space; seeded noise added at the first sigma ({@code sqrt(1 + sigma^2)} times when the schedule starts at the
- * model's largest sigma, ComfyUI's {@code max_denoise}); the sampler over the guided model; the result moved back
+ * model's largest sigma, ComfyUI's {@code max_denoise}; {@code sigma * noise + (1 - sigma) * latent} for flow models);
+ * the sampler over the guided model; the result moved back
  * to the VAE's space. Latents are float32 on the model's device whatever dtype the model computes in.
  */
 public final class ComfySampling {
@@ -57,15 +59,23 @@ public final class ComfySampling {
     }
 
     /**
-     * The steps that will run, or null when none will (denoise 0, or a start at or after the end): ComfyUI's
-     * {@code calculate_sigmas} and the cuts of {@code KSampler.sample}.
+     * The steps that will run for a latent of {@code latentShape} ({@code [B, C, h, w]}), or null when none will
+     * (denoise 0, or a start at or after the end): ComfyUI's {@code calculate_sigmas} and the cuts of
+     * {@code KSampler.sample}. Flow models (FLUX) take their sigmas from their time shift for the latent's size,
+     * as ComfyUI's ModelSamplingFlux node sets it.
      */
-    public static Schedule schedule(Request request) {
+    public static Schedule schedule(Request request, Shape latentShape) {
         if (request.denoise() <= 0) {
             return null;
         }
-        Schedule full = ComfySchedules.named(request.scheduler(), request.model().noiseSchedule(), request.steps(),
-                request.denoise());
+        DiffusionModel model = request.model();
+        Schedule full = model.prediction() == Prediction.FLOW
+                ? ComfySchedules.named(request.scheduler(),
+                        model.flowShift(latentShape.get(latentShape.dimension() - 2),
+                                latentShape.get(latentShape.dimension() - 1)),
+                        request.steps(), request.denoise())
+                : ComfySchedules.named(request.scheduler(), model.noiseSchedule(), request.steps(),
+                        request.denoise());
         double[] sigmas = full.sigmas();
         double[] timesteps = full.timesteps();
         boolean inflated = full.inflatedInitialNoise();
@@ -98,7 +108,7 @@ public final class ComfySampling {
      */
     public static NDArray sample(Request request, NDArray latent, NDManager manager, StepCallback callback) {
         Sampler sampler = sampler(request);
-        Schedule schedule = schedule(request);
+        Schedule schedule = schedule(request, latent.getShape());
         if (schedule == null) {
             return latent.toType(DataType.FLOAT32, true).toDevice(manager.getDevice(), false);
         }

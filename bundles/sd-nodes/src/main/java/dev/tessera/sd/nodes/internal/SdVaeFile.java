@@ -10,7 +10,10 @@ import dev.tessera.models.sd.ModelLoadException;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import java.nio.file.Path;
 
-/** A standalone SD1.x VAE file (ComfyUI's {@code models/vae}), shared by the VAE handles over it. */
+/**
+ * A standalone VAE file (ComfyUI's {@code models/vae}): an SD1.x VAE, or FLUX's autoencoder ({@code ae.safetensors}:
+ * no quant convolutions, a shift factor); shared by the VAE handles over it.
+ */
 final class SdVaeFile implements VaeSource, AutoCloseable {
 
     private final String name;
@@ -29,23 +32,37 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
     /**
      * Opens {@code path}, with {@code arch} (nullable) as its architecture file.
      *
-     * @throws ModelLoadException naming the file when it is not an SD1.x VAE (e.g. a 16-channel SD3 or FLUX VAE)
+     * @throws ModelLoadException naming the file when it is neither an SD1.x nor a FLUX VAE (e.g. SD3's)
      */
     static SdVaeFile open(Path path, Path arch, Device device, DataType dtype, NDManager manager) {
         StableDiffusionCheckpoint opened = StableDiffusionCheckpoint.openVaeFile(path, arch, device, dtype, manager);
         try {
             AutoencoderKLConfig config = opened.vaeConfig();
-            if (config.latentChannels() != LatentFormat.SD1.channels() || config.downscale() != LatentFormat.SD1.downscale()) {
-                throw new ModelLoadException(path + ": a VAE with " + config.latentChannels() + " latent channels and "
-                        + config.downscale() + "x downscale (" + (config.latentChannels() == 16 ? "an SD3 or FLUX VAE"
-                        : "not an SD1.x VAE") + "); VAELoader loads SD1.x VAEs (4 channels, 8x)");
-            }
-            return new SdVaeFile(path.getFileName().toString(), manager, opened,
-                    LatentFormat.SD1.withScalingFactor(config.scalingFactor()));
+            return new SdVaeFile(path.getFileName().toString(), manager, opened, format(path, config));
         } catch (RuntimeException e) {
             opened.close();
             throw e;
         }
+    }
+
+    /**
+     * The latent family of a VAE: FLUX's when it shifts its latents (FLUX's ae has no quant convolutions and a
+     * shift factor, read from the keys or the architecture file), SD1.x's for 4 channels at 8x.
+     */
+    static LatentFormat format(Path path, AutoencoderKLConfig config) {
+        if (config.shiftFactor() != 0f && !config.useQuantConv()) {
+            return new LatentFormat(LatentFormat.FLUX.family(), config.latentChannels(), config.downscale(),
+                    config.scalingFactor(), config.shiftFactor());
+        }
+        if (config.latentChannels() == LatentFormat.SD1.channels()
+                && config.downscale() == LatentFormat.SD1.downscale()) {
+            return LatentFormat.SD1.withScalingFactor(config.scalingFactor());
+        }
+        throw new ModelLoadException(path + ": a VAE with " + config.latentChannels() + " latent channels, "
+                + config.downscale() + "x downscale, " + (config.useQuantConv() ? "" : "no ")
+                + "quant convolutions and shift factor " + config.shiftFactor() + (config.latentChannels() == 16
+                        ? " (an SD3 VAE?)" : "") + "; VAELoader loads SD1.x VAEs (4 channels, 8x) and FLUX's"
+                + " autoencoder (16 channels, no quant convolutions, shift factor 0.1159)");
     }
 
     @Override

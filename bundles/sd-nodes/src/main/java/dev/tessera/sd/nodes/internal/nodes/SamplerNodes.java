@@ -134,7 +134,7 @@ final class SamplerNodes {
         }
         try {
             ComfySampling.sampler(request);
-            ComfySampling.schedule(request);
+            ComfySampling.schedule(request, latent.samples().getShape());
         } catch (IllegalArgumentException e) {
             throw Failures.invalid(e, NAMED, "model");
         }

@@ -16,7 +16,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** ComfyUI's VAELoader ("Load VAE"): an SD1.x VAE file from the {@code vae} folder ({@code <name>.arch.json} beside it is read when present). */
+/**
+ * ComfyUI's VAELoader ("Load VAE"): an SD1.x VAE or FLUX's autoencoder from the {@code vae} folder
+ * ({@code <name>.arch.json} beside it is read when present).
+ */
 @Component(service = NodeType.class)
 public final class VAELoaderNode implements NodeType {
 

@@ -177,7 +177,8 @@ class BadInputTest {
                     tensors.put(name.substring("first_stage_model.".length()), file.load(name, m));
                 }
             }
-            // The tensors whose shape follows the latent channels, widened to 16 as SD3 and FLUX VAEs have them.
+            // The tensors whose shape follows the latent channels, widened to 16 as SD3's VAE has them (quant convs
+            // and no shift factor: neither SD1.x's nor FLUX's).
             long ch = tensors.get("decoder.conv_in.weight").getShape().get(0);
             long out = tensors.get("encoder.conv_out.weight").getShape().get(1);
             tensors.put("encoder.conv_out.weight", m.zeros(new Shape(32, out, 3, 3)));
@@ -189,18 +190,19 @@ class BadInputTest {
             tensors.put("decoder.conv_in.weight", m.zeros(new Shape(ch, 16, 3, 3)));
             Files.createDirectories(models.resolve("vae"));
             // The tiny VAE's norm groups are not SD1.x's 32: an architecture file beside it says so.
-            Files.writeString(models.resolve("vae/flux-like.arch.json"), Graph.read(models.resolve(
+            Files.writeString(models.resolve("vae/sd3-like.arch.json"), Graph.read(models.resolve(
                     "checkpoints/tiny-sd15.arch.json")).replace("\"z_channels\": 4", "\"z_channels\": 16"));
-            SafetensorsWriter.write(models.resolve("vae/flux-like.safetensors"), tensors, Map.of());
+            SafetensorsWriter.write(models.resolve("vae/sd3-like.safetensors"), tensors, Map.of());
         }
         String vaeWorkflow = workflow.replace("\"steps\": 10", "\"steps\": 1").replace("\"vae\": [\"1\", 2]", "\"vae\": [\"9\", 0]").replaceFirst("\\{",
-                "{\"9\": {\"class_type\": \"VAELoader\", \"inputs\": {\"vae_name\": \"flux-like.safetensors\"}},");
+                "{\"9\": {\"class_type\": \"VAELoader\", \"inputs\": {\"vae_name\": \"sd3-like.safetensors\"}},");
         RunResult result = graph.run(vaeWorkflow);
         assertEquals(RunResult.Status.FAILED, result.status());
         assertEquals("9", result.error().nodeId());
         assertEquals("vae_name", result.error().inputName());
         assertTrue(result.error().message().contains("a VAE with 16 latent channels")
-                && result.error().message().contains("an SD3 or FLUX VAE"), result.error().message());
+                && result.error().message().contains("(an SD3 VAE?)")
+                && result.error().message().contains("FLUX's autoencoder"), result.error().message());
     }
 
     @Test

@@ -80,13 +80,15 @@ class KSamplerTest {
         }
     }
 
+    private static final ai.djl.ndarray.types.Shape SD_LATENT = new ai.djl.ndarray.types.Shape(1, 4, 8, 8);
+
     @Test
     void theScheduleIsCutAsComfyUiCutsItsSigmas() {
         NoiseSchedule training = NoiseSchedule.stableDiffusion();
         Schedule full = ComfySchedules.named("normal", training, 10);
         ComfySampling.Request cut = new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler", "normal",
                 loaded.positive, loaded.negative, 1.0, 3, 7, true);
-        Schedule s = ComfySampling.schedule(cut);
+        Schedule s = ComfySampling.schedule(cut, SD_LATENT);
         // sigmas[:8] with the last set to 0, then [3:]
         double[] sigmas = Arrays.copyOf(full.sigmas(), 8);
         sigmas[7] = 0;
@@ -95,12 +97,12 @@ class KSamplerTest {
         assertTrue(!s.inflatedInitialNoise());
         ComfySampling.Request leftover = new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler", "normal",
                 loaded.positive, loaded.negative, 1.0, 0, 7, false);
-        assertEquals(full.sigma(7), ComfySampling.schedule(leftover).sigma(7));
-        assertTrue(ComfySampling.schedule(leftover).inflatedInitialNoise());
+        assertEquals(full.sigma(7), ComfySampling.schedule(leftover, SD_LATENT).sigma(7));
+        assertTrue(ComfySampling.schedule(leftover, SD_LATENT).inflatedInitialNoise());
         assertNull(ComfySampling.schedule(new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler",
-                "normal", loaded.positive, loaded.negative, 1.0, 7, 7, true)), "start at the end: nothing runs");
+                "normal", loaded.positive, loaded.negative, 1.0, 7, 7, true), SD_LATENT), "start at the end: nothing runs");
         assertNull(ComfySampling.schedule(ComfySampling.Request.simple(loaded.model, 0, 10, 7.5, "euler", "normal",
-                loaded.positive, loaded.negative, 0.0)), "denoise 0: nothing runs");
+                loaded.positive, loaded.negative, 0.0), SD_LATENT), "denoise 0: nothing runs");
     }
 
     @Test
