@@ -8,14 +8,11 @@ import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,41 +30,16 @@ class Sd15WorkflowIT {
     @TempDir
     Path work;
 
-    record Run(List<String> command, int code, String out, String err) {
-        @Override
-        public String toString() {
-            return String.join(" ", command) + " -> " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    /** java -jar tessera.jar with {@code args}, run in {@code work}, tessera.home redirected there too. */
-    private Run tessera(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Dtessera.home=" + work.resolve("home"));
-        command.add("-jar");
-        command.add(JAR.toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
-        p.getOutputStream().close();
-        // Generous: CI shares 2 cores; the run itself takes seconds on an idle machine.
-        if (!p.waitFor(20, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+    private JarRun tessera(String... args) throws IOException, InterruptedException {
+        return JarRun.tessera(work, args);
     }
 
     @Test
     void theSd15SampleWritesA64PixelPngWithItsPromptAndTheSameSeedGivesTheSamePixels() throws Exception {
         Path models = REPO.resolve("sample-workflows/models");
-        Run run = tessera("run", WORKFLOW.toString(), "--models", models.toString(), "--out", "out");
+        JarRun run = tessera("run", WORKFLOW.toString(), "--models", models.toString(), "--out", "out");
         assertEquals(0, run.code(), run::toString);
-        assertFalse((run.out() + run.err()).contains("\tat "), "no stack trace: " + run);
+        run.assertNoStackTrace();
         assertTrue(run.err().contains("[5/7] KSampler #5"), run::toString);
         assertTrue(run.err().contains("10/10"), "progress of all 10 steps: " + run);
         List<String> saved = run.out().lines().filter(l -> l.contains("sd15-txt2img_")).toList();
@@ -91,7 +63,7 @@ class Sd15WorkflowIT {
         // Random weights give noise, not a picture; a blank or single-colour image means the pipeline broke.
         assertTrue(colours.size() > 100, "the image varies: " + colours.size() + " colours");
 
-        Run again = tessera("run", WORKFLOW.toString(), "--models", models.toString(), "--out", "out");
+        JarRun again = tessera("run", WORKFLOW.toString(), "--models", models.toString(), "--out", "out");
         assertEquals(0, again.code(), again::toString);
         BufferedImage second = ImageIO.read(work.resolve("out/sd15-txt2img_00002_.png").toFile());
         assertEquals(64, second.getWidth());
@@ -104,7 +76,7 @@ class Sd15WorkflowIT {
 
     @Test
     void aMissingCheckpointFolderFailsValidationNamingTheNodeAndInput() throws Exception {
-        Run run = tessera("run", WORKFLOW.toString(), "--models", work.resolve("no-models").toString());
+        JarRun run = tessera("run", WORKFLOW.toString(), "--models", work.resolve("no-models").toString());
         assertEquals(1, run.code(), run::toString);
         assertTrue(run.err().contains("node 1 (CheckpointLoaderSimple) input 'ckpt_name'"), run::toString);
         assertTrue(run.err().contains("tiny-sd15.safetensors"), run::toString);
@@ -113,7 +85,7 @@ class Sd15WorkflowIT {
 
     @Test
     void theConformanceCommandPassesTheSd15AndSchedulersCasesAndSkipsNothingItWasNotAskedFor() throws Exception {
-        Run run = tessera("conformance", REPO.resolve("testdata/conformance").toString(), "--only", "sd15",
+        JarRun run = tessera("conformance", REPO.resolve("testdata/conformance").toString(), "--only", "sd15",
                 "schedulers");
         assertEquals(0, run.code(), run::toString);
         List<String> lines = run.out().lines().toList();

@@ -50,10 +50,16 @@ public final class Samplers {
      * The sampler ComfyUI calls {@code samplerName}. UniPC runs at order 2 (diffusers' default);
      * {@code uni_pc} is variant bh1 and {@code uni_pc_bh2} variant bh2, as in ComfyUI.
      *
-     * @throws IllegalArgumentException naming the accepted values when the name is unknown
+     * @throws IllegalArgumentException naming the accepted values when the name is unknown, or saying so when the
+     *     sampler does not run flow models
      */
     public static Sampler named(String samplerName, Prediction prediction) {
         String name = samplerName == null ? "" : samplerName.toLowerCase(Locale.ROOT);
+        if (prediction == Prediction.FLOW && NAMES.contains(name) && !name.equals("euler")) {
+            // The others are written in diffusion (variance-preserving or ancestral) terms.
+            throw new IllegalArgumentException("sampler_name '" + samplerName + "' samples diffusion models; flow"
+                    + " models (FLUX, SD3) sample with euler here");
+        }
         return switch (name) {
             case "euler" -> euler(prediction);
             case "euler_ancestral" -> eulerAncestral(prediction);

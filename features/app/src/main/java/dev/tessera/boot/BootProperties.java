@@ -80,10 +80,11 @@ final class BootProperties {
         if ("run".equals(command) && firstPositional != null) {
             Path workflow = cwd.resolve(firstPositional).toAbsolutePath().normalize();
             besideWorkflow(props, existing, INPUT, workflow.resolveSibling("input"));
-            // The models folder of the working directory (or tessera.home) wins when it exists: users keep one.
+            // The models folder of the working directory (or tessera.home) wins when it holds anything: users keep
+            // one. An empty one (the host makes its folders on a first run) does not hide the workflow's models.
             String home = existing.apply(HOME);
             Path homeModels = (home == null || home.isBlank() ? cwd : cwd.resolve(home)).resolve("models");
-            if (!Files.isDirectory(homeModels)) besideWorkflow(props, existing, MODELS, workflow.resolveSibling("models"));
+            if (isEmptyOrMissing(homeModels)) besideWorkflow(props, existing, MODELS, workflow.resolveSibling("models"));
         }
         if ("serve".equals(command)) {
             boolean portOk = port == null || isPort(port);
@@ -108,6 +109,15 @@ final class BootProperties {
                                        Path folder) {
         if (!props.containsKey(property) && existing.apply(property) == null && Files.isDirectory(folder)) {
             props.put(property, folder.toString());
+        }
+    }
+
+    private static boolean isEmptyOrMissing(Path folder) {
+        if (!Files.isDirectory(folder)) return true;
+        try (var entries = Files.list(folder)) {
+            return entries.findAny().isEmpty();
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -55,6 +55,9 @@ class BootPropertiesTest {
         assertEquals(null, of(Map.of("tessera.models.dir", "/m"), "run", "samples/wf.json").get("tessera.models.dir"));
         assertEquals(cwd.resolve("m").toString(), of(Map.of(), "run", "samples/wf.json", "--models", "m").get("tessera.models.dir"));
         Files.createDirectories(cwd.resolve("models"));
+        assertEquals(beside, of(Map.of(), "run", "samples/wf.json").get("tessera.models.dir"),
+                "an empty models/ (made by a first run elsewhere) does not hide the workflow's");
+        Files.createDirectories(cwd.resolve("models/checkpoints"));
         assertEquals(null, of(Map.of(), "run", "samples/wf.json").get("tessera.models.dir"), "the user's own models/ wins");
     }
 

@@ -44,13 +44,17 @@ final class ProblemLines {
     }
 
     /**
-     * The message without a leading "node 2 (ImageScale) input 'width' " when it repeats what the line already
-     * starts with (the engine's messages name their subject so they read well on their own).
+     * The message without a leading "node 2 (ImageScale) input 'width' " (or "...: ", as the engine prefixes a
+     * node's own validation messages) when it repeats what the line already starts with (the engine's messages
+     * name their subject so they read well on their own).
      */
     static String withoutSubject(String message, String nodeId, String classType, String inputName) {
         if (nodeId == null || message == null) return message;
-        String subject = subject(nodeId, classType, inputName) + " ";
-        return message.startsWith(subject) && message.length() > subject.length() ? message.substring(subject.length()) : message;
+        String subject = subject(nodeId, classType, inputName);
+        for (String lead : new String[] {subject + ": ", subject + " "}) {
+            if (message.startsWith(lead) && message.length() > lead.length()) return message.substring(lead.length());
+        }
+        return message;
     }
 
     private static String subject(String nodeId, String classType, String inputName) {

@@ -28,6 +28,11 @@ class ProblemLinesTest {
                 "node 6 has type 'NoSuchNode', which no installed bundle provides", null, null);
         assertEquals("node 6 (NoSuchNode): unknown_node_type: node 6 has type 'NoSuchNode', which no installed bundle provides",
                 ProblemLines.of(other));
+        // A node's own validate() problems come prefixed by the engine with "node 4 (LoadImage) input 'image': ".
+        var own = new ValidationProblem("4", "image", "LoadImage", "invalid_input",
+                "node 4 (LoadImage) input 'image': Invalid image file: a.png (no such file in /in)", "image", Map.of());
+        assertEquals("node 4 (LoadImage) input 'image': invalid_input: Invalid image file: a.png (no such file in /in)",
+                ProblemLines.of(own));
     }
 
     @Test

@@ -140,8 +140,11 @@ public final class ContextGenLayoutNode implements NodeType {
         long v = inputs.getInt(name);
         int side = v > 0 ? Math.toIntExact(v) : hint;
         if (side <= 0 || side > MAX_RESOLUTION || side % TokenGrid.PATCH != 0) {
-            throw NodeException.invalidInput(name, "is " + side + (v == 0 ? " (from the layout, since " + name
-                    + " is 0)" : "") + "; expected a multiple of 16 up to " + MAX_RESOLUTION);
+            int below = Math.max(TokenGrid.PATCH, side / TokenGrid.PATCH * TokenGrid.PATCH);
+            throw NodeException.invalidInput(name, "the image " + name + " is " + side + (v == 0
+                    ? " (the layout's, since " + name + " is 0)" : "") + "; expected a multiple of 16 up to "
+                    + MAX_RESOLUTION + " (FLUX packs 2x2 latent cells of 8 pixels into one token), e.g. " + below
+                    + " or " + (below + TokenGrid.PATCH));
         }
         return side;
     }

@@ -1,0 +1,48 @@
+package dev.tessera.itests;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One {@code java -jar tessera.jar ...} run as a user runs it, in its own JVM, with its exit code and output. */
+record JarRun(List<String> command, int code, String out, String err) {
+
+    /**
+     * Runs the exported jar with {@code args} in {@code work}, with {@code tessera.home} redirected to
+     * {@code work/home}. Generous time limit: CI shares 2 cores; the runs themselves take seconds on an idle machine.
+     */
+    static JarRun tessera(Path work, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Dtessera.home=" + work.resolve("home"));
+        command.add("-jar");
+        command.add(TesseraFramework.appJar().toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new JarRun(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    void assertNoStackTrace() {
+        assertFalse((out + err).contains("\tat "), "no stack trace: " + this);
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", command) + " -> " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}
