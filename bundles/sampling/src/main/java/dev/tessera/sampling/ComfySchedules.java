@@ -15,7 +15,7 @@ public final class ComfySchedules {
 
     /** The scheduler names {@link #named} accepts. */
     public static final List<String> NAMES =
-            List.of("normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform");
+            List.of("normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform", "beta");
 
     private ComfySchedules() {}
 
@@ -33,6 +33,7 @@ public final class ComfySchedules {
             case "exponential" -> ComfyUiSchedules.exponential(training, steps);
             case "simple" -> ComfyUiSchedules.simple(training, steps);
             case "ddim_uniform" -> ComfyUiSchedules.ddimUniform(training, steps);
+            case "beta" -> ComfyUiSchedules.beta(training, steps);
             default -> throw new IllegalArgumentException(
                     "scheduler '" + scheduler + "' is not one of " + String.join(", ", NAMES));
         };
@@ -52,6 +53,7 @@ public final class ComfySchedules {
             case "exponential" -> ComfyUiFlowSchedules.exponential(shift, steps);
             case "simple" -> ComfyUiFlowSchedules.simple(shift, steps);
             case "ddim_uniform" -> ComfyUiFlowSchedules.ddimUniform(shift, steps);
+            case "beta" -> ComfyUiFlowSchedules.beta(shift, steps);
             default -> throw new IllegalArgumentException(
                     "scheduler '" + scheduler + "' is not one of " + String.join(", ", NAMES));
         };

@@ -96,7 +96,7 @@ class ComfyFlowSchedulesTest {
         }
         assertThrows(IllegalArgumentException.class, () -> ComfySchedules.named("simple", shift, 4, 1.5));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> ComfySchedules.named("beta", shift, 4));
+                () -> ComfySchedules.named("kl_optimal", shift, 4));
         assertTrue(unknown.getMessage().contains("simple"), unknown.getMessage());
     }
 

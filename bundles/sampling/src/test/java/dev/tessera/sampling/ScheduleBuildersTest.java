@@ -100,7 +100,7 @@ class ScheduleBuildersTest {
             assertEquals(ratio, exponential.sigma(i + 1) / exponential.sigma(i), 1e-5, "log-uniform at " + i);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ComfySchedules.named("beta", sd, 10));
+                () -> ComfySchedules.named("kl_optimal", sd, 10));
         assertTrue(e.getMessage().contains("ddim_uniform"), e.getMessage());
     }
 

@@ -54,6 +54,16 @@ public final class ComfyUiFlowSchedules {
         return build(sigmas);
     }
 
+    public static Schedule beta(FlowShift shift, int steps) {
+        checkSteps(steps);
+        int[] picks = ComfyUiSchedules.betaPicks(shift.tableSize() - 1, steps);
+        double[] sigmas = new double[picks.length];
+        for (int i = 0; i < picks.length; i++) {
+            sigmas[i] = shift.tableSigma(picks[i]);
+        }
+        return build(sigmas);
+    }
+
     public static Schedule ddimUniform(FlowShift shift, int steps) {
         checkSteps(steps);
         int n = shift.tableSize();

@@ -52,6 +52,35 @@ public final class ComfyUiSchedules {
         return build(training, sigmas);
     }
 
+    /** ComfyUI's {@code beta}: training sigmas at the beta(0.6, 0.6) quantiles of the steps, repeats dropped. */
+    public static Schedule beta(NoiseSchedule training, int steps) {
+        checkSteps(steps);
+        int[] picks = betaPicks(training.numTrainTimesteps() - 1, steps);
+        double[] sigmas = new double[picks.length];
+        for (int i = 0; i < picks.length; i++) {
+            sigmas[i] = training.sigma(picks[i]);
+        }
+        return build(training, sigmas);
+    }
+
+    /**
+     * The table indices ComfyUI's {@code beta_scheduler} picks from a table of {@code last + 1} sigmas:
+     * {@code rint(beta.ppf(1 - i / steps, 0.6, 0.6) * last)} for {@code i = 0..steps-1}, consecutive repeats dropped.
+     */
+    static int[] betaPicks(int last, int steps) {
+        int[] picks = new int[steps];
+        int count = 0;
+        double previous = -1;
+        for (int i = 0; i < steps; i++) {
+            double t = Math.rint(BetaDistribution.ppf(1 - i / (double) steps, 0.6, 0.6) * last);
+            if (t != previous) {
+                picks[count++] = (int) t;
+            }
+            previous = t;
+        }
+        return java.util.Arrays.copyOf(picks, count);
+    }
+
     /**
      * ComfyUI's {@code ddim_uniform}: every {@code N / steps}-th training sigma from timestep 1 up; when
      * {@code N / steps} is not a whole number this yields more than {@code steps} steps, as in ComfyUI.

@@ -95,10 +95,16 @@ public final class FluxDiffusionModel implements FluxModel {
 
     /**
      * FLUX's resolution-dependent shift: mu from the number of packed 2x2 tokens of the noise latent (context
-     * tokens of a Kontext patch do not count, as in diffusers' Kontext pipeline).
+     * tokens of a Kontext patch do not count, as in diffusers' Kontext pipeline), unless a {@link FlowShiftPatch}
+     * (ModelSamplingFlux) fixes it.
      */
     @Override
     public FlowShift flowShift(long height, long width) {
+        for (int i = patches.size() - 1; i >= 0; i--) {
+            if (patches.get(i) instanceof FlowShiftPatch fixed) {
+                return fixed.shift();
+            }
+        }
         if (height < 2 || width < 2) {
             throw new IllegalArgumentException("a FLUX latent needs at least 2x2 cells, got " + height + "x" + width);
         }
@@ -111,12 +117,13 @@ public final class FluxDiffusionModel implements FluxModel {
     }
 
     /**
-     * A handle with one more patch: a {@link KontextPatch} (at most one per handle) or a {@link WeightPatch} (a LoRA
-     * through LoraLoaderModelOnly; several stack in order over the base weights).
+     * A handle with one more patch: a {@link KontextPatch} (at most one per handle), a {@link WeightPatch} (a LoRA
+     * through LoraLoaderModelOnly; several stack in order over the base weights) or a {@link FlowShiftPatch}
+     * (ModelSamplingFlux; the last one counts).
      */
     @Override
     public DiffusionModel withPatch(ModelPatch patch) {
-        if (patch instanceof WeightPatch) {
+        if (patch instanceof WeightPatch || patch instanceof FlowShiftPatch) {
             List<ModelPatch> more = new java.util.ArrayList<>(patches);
             more.add(patch);
             KontextPatch kontext = kontext();

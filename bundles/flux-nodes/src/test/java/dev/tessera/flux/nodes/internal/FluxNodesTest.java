@@ -258,6 +258,45 @@ class FluxNodesTest {
         }
     }
 
+    /**
+     * ModelSamplingFlux fixes the shift: at the latent's own size (64 px: 16 tokens) KSampler gives what it gives
+     * without the node; at 1024 px (mu = max_shift) the schedule and the result change.
+     */
+    @Test
+    void modelSamplingFluxFixesTheShiftKSamplerUses() {
+        NDManager latents = tensors.newManager("latents");
+        Latent empty = Latent.owning(latents, latents.zeros(new ai.djl.ndarray.types.Shape(1, 4, 8, 8)), null, null);
+        var node = new dev.tessera.flux.nodes.internal.nodes.ModelSamplingFluxNode();
+        try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5);
+                DiffusionModel same = (DiffusionModel) node.execute(new MapInputs().with("model", model)
+                        .with("max_shift", 1.15).with("base_shift", 0.5).with("width", 64L).with("height", 64L),
+                        context).value(0);
+                DiffusionModel large = (DiffusionModel) node.execute(new MapInputs().with("model", model)
+                        .with("max_shift", 1.15).with("base_shift", 0.5).with("width", 1024L).with("height", 1024L),
+                        context).value(0)) {
+            assertEquals(model.flowShift(8, 8).shift(), same.flowShift(8, 8).shift(), 1e-12);
+            assertEquals(1.15, large.flowShift(8, 8).shift(), 1e-12, "1024 px is 4096 tokens: max_shift");
+            assertEquals(1.15, large.flowShift(2, 2).shift(), 1e-12, "fixed, whatever the latent");
+            float[] plain = sample(model, positive, empty);
+            assertTrue(java.util.Arrays.equals(plain, sample(same, positive, empty)), "same shift, same result");
+            float[] shifted = sample(large, positive, empty);
+            assertTrue(!java.util.Arrays.equals(plain, shifted), "another shift, another result");
+        } finally {
+            empty.close();
+        }
+    }
+
+    private float[] sample(DiffusionModel model, Conditioning positive, Latent latent) {
+        MapInputs inputs = new MapInputs().with("model", model).with("seed", 3L).with("steps", 3L)
+                .with("cfg", 1.0).with("sampler_name", "euler").with("scheduler", "simple")
+                .with("positive", positive).with("negative", positive).with("latent_image", latent)
+                .with("denoise", 1.0);
+        try (Latent out = (Latent) new dev.tessera.sd.nodes.internal.nodes.KSamplerNode(tensors)
+                .execute(inputs, context).value(0)) {
+            return out.samples().toFloatArray();
+        }
+    }
+
     /** A 16-channel EmptySD3LatentImage latent on the tiny 4-channel FLUX: KSampler names the latent input. */
     @Test
     void emptySd3LatentIsSixteenChannelsAndAForeignLatentIsRefused() {
