@@ -1,0 +1,112 @@
+package dev.tessera.contextgen.internal.nodes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tessera.flux.nodes.internal.nodes.DualCLIPLoaderNode;
+import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
+import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
+import dev.tessera.graph.engine.RunOptions;
+import dev.tessera.graph.engine.RunResult;
+import dev.tessera.graph.engine.internal.TestEngine;
+import dev.tessera.image.internal.nodes.LoadImageNode;
+import dev.tessera.image.internal.nodes.SaveImageNode;
+import dev.tessera.layout.internal.nodes.LayoutFromJsonNode;
+import dev.tessera.sd.nodes.internal.CheckpointCache;
+import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
+import dev.tessera.sd.nodes.internal.nodes.KSamplerNode;
+import dev.tessera.sd.nodes.internal.nodes.VAEDecodeNode;
+import dev.tessera.sd.nodes.internal.nodes.VAEEncodeNode;
+import dev.tessera.sd.nodes.internal.nodes.VAELoaderNode;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.CpuRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sample-workflows/contextgen-flux-kontext.json} in the real engine with every node it uses, as the app wires
+ * them: it runs, a new seed re-runs only the sampler and what follows it, and repeated runs leave no tensors behind
+ * (the engine's cache closes what it replaces).
+ */
+class SampleWorkflowTest {
+
+    @TempDir
+    Path home;
+    private CpuRuntime runtime;
+    private TestEngine host;
+    private String sample;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path samples = ConformancePack.sampleWorkflows();
+        sample = Files.readString(samples.resolve("contextgen-flux-kontext.json"));
+        Files.createDirectories(home.resolve("input"));
+        for (String name : List.of("contextgen-ref-a.png", "contextgen-ref-b.png")) {
+            Files.copy(samples.resolve("input").resolve(name), home.resolve("input").resolve(name));
+        }
+        runtime = new CpuRuntime();
+        host = new TestEngine(home, samples.resolve("models"));
+        CheckpointCache cache = new CheckpointCache(runtime);
+        host.register(new UNETLoaderNode(host.folders(), runtime));
+        host.register(new DualCLIPLoaderNode(host.folders(), runtime));
+        host.register(new VAELoaderNode(host.folders(), cache));
+        host.register(new LoadImageNode(host.folders(), runtime));
+        host.register(new ReferenceImageNode());
+        host.register(new LayoutFromJsonNode());
+        host.register(new ContextGenLayoutNode(host.folders()));
+        host.register(new CLIPTextEncodeNode(runtime));
+        host.register(new FluxGuidanceNode(runtime));
+        host.register(new ContextGenApplyNode(runtime));
+        host.register(new ComposeLayoutImageNode(runtime));
+        host.register(new VAEEncodeNode(runtime));
+        host.register(new KSamplerNode(runtime));
+        host.register(new VAEDecodeNode(runtime));
+        host.register(new SaveImageNode(host.folders()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        host.close();
+        runtime.close();
+    }
+
+    private RunResult run(long seed) {
+        String json = sample.replace("\"seed\": 7,", "\"seed\": " + seed + ",");
+        RunResult result = host.engine().run(host.engine().parse(json, "sample"), RunOptions.defaults(), e -> { });
+        assertEquals(RunResult.Status.SUCCESS, result.status(), () -> String.valueOf(result.failure()));
+        return result;
+    }
+
+    @Test
+    void theSampleRunsAndANewSeedRerunsOnlyTheSamplerAndWhatFollowsWithoutGrowing() throws Exception {
+        assertTrue(sample.contains("\"seed\": 7,"), "the sample's seed");
+        RunResult first = run(7);
+        assertEquals(17, first.executed().size(), first.executed().toString());
+        RunResult second = run(8);
+        assertEquals(List.of("15", "16", "17"), second.executed().stream().sorted().toList(),
+                "KSampler, VAEDecode, SaveImage");
+        int live = runtime.liveArrays();
+        for (long seed = 9; seed < 12; seed++) {
+            run(seed);
+            assertEquals(live, runtime.liveArrays(), "live tensors after the run with seed " + seed);
+        }
+        try (var saved = Files.list(home.resolve("output"))) {
+            assertEquals(5, saved.filter(p -> p.getFileName().toString().startsWith("contextgen-flux-kontext_"))
+                    .count());
+        }
+        // Pixels, not file bytes: the PNG's prompt chunk differs with the seed anyway.
+        assertFalse(java.util.Arrays.equals(pixels("contextgen-flux-kontext_00001_.png"),
+                pixels("contextgen-flux-kontext_00002_.png")), "another seed, another image");
+    }
+
+    private int[] pixels(String name) throws java.io.IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(home.resolve("output").resolve(name).toFile());
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+}
