@@ -1,7 +1,9 @@
 package dev.tessera.itests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,21 @@ record JarRun(List<String> command, int code, String out, String err) {
         }
         return new JarRun(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The bytes of the one image this run lists on stdout, which must be {@code expected} (relative to {@code work})
+     * and carry {@code workflow} as its prompt chunk.
+     */
+    byte[] savedImage(Path work, String expected, Path workflow) throws IOException {
+        String name = expected.substring(expected.lastIndexOf('/') + 1).replaceFirst("_\\d+_\\.png$", "_");
+        List<String> saved = out.lines().filter(l -> l.contains(name)).toList();
+        assertEquals(List.of(expected), saved, this::toString);
+        byte[] bytes = Files.readAllBytes(work.resolve(expected));
+        assertEquals(JsonParser.parseString(Files.readString(workflow)),
+                JsonParser.parseString(PngFile.read(bytes).text("prompt").orElseThrow()),
+                "the prompt chunk is the workflow run");
+        return bytes;
     }
 
     void assertNoStackTrace() {

@@ -12,6 +12,18 @@ record PngFile(int width, int height, Map<String, String> texts) {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
+    /** How many distinct colours the image has (random weights give noise: a blank image means a broken pipeline). */
+    static int colours(byte[] bytes) throws java.io.IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+
     static PngFile read(byte[] bytes) {
         if (!Arrays.equals(Arrays.copyOf(bytes, 8), SIGNATURE)) throw new AssertionError("not a PNG");
         ByteBuffer in = ByteBuffer.wrap(bytes, 8, bytes.length - 8);

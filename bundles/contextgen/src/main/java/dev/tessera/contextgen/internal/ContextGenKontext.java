@@ -78,7 +78,9 @@ public final class ContextGenKontext {
         NDArray ids;
         try (NDManager work = manager.newSubManager()) {
             NDArray all = sequence.positionIds(work, DataType.FLOAT32);
-            ids = all.get(new NDIndex("{}:", contextStart));
+            // A copy, not a view: DJL backs arrays made from Java data by that buffer (torch::from_blob), which
+            // goes with `all` when `work` closes; a view of it would read freed memory.
+            ids = all.get(new NDIndex("{}:", contextStart)).duplicate();
             ids.attach(manager);
         }
         Map<AttentionMode, AttentionMask> masks = new EnumMap<>(AttentionMode.class);

@@ -184,6 +184,35 @@ class ContextGenApplyTest {
         return ids;
     }
 
+    /**
+     * The patch's tensors own their memory. DJL backs an array made from Java data by a direct buffer
+     * (torch::from_blob) that is freed once that array is collected, so a view of it kept past its manager reads
+     * freed memory: here, many patches, a collection, the freed memory filled with NaN, then every patch's ids read.
+     */
+    @Test
+    void patchTensorsSurviveTheCollectionOfTheirTemporaries() throws Exception {
+        RandomFluxVae vae = new RandomFluxVae(test, 4, 11);
+        List<DiffusionModel> patched = new java.util.ArrayList<>();
+        try (DiffusionModel base = flux(); NDManager junk = tensors.newManager("junk")) {
+            for (int i = 0; i < 20; i++) {
+                patched.add(apply(base, vae, "paper", "dense"));
+            }
+            for (int round = 0; round < 5; round++) {
+                System.gc();
+                Thread.sleep(50);
+                for (int i = 0; i < 200; i++) {
+                    junk.full(new Shape((16 + 4 + 2) * 3), Float.NaN);
+                }
+            }
+            for (DiffusionModel model : patched) {
+                assertArrayEquals(expectedContextIds(), ((KontextPatch) model.patches().get(0)).contextIds()
+                        .toFloatArray());
+            }
+        } finally {
+            patched.forEach(DiffusionModel::close);
+        }
+    }
+
     @Test
     void thePatchedModelComputesTheJointForwardWithContextGensIdsAndPerBlockMasks() throws Exception {
         RandomFluxVae vae = new RandomFluxVae(test, 4, 11);

@@ -300,7 +300,7 @@ class FluxNodesTest {
     /** A 16-channel EmptySD3LatentImage latent on the tiny 4-channel FLUX: KSampler names the latent input. */
     @Test
     void emptySd3LatentIsSixteenChannelsAndAForeignLatentIsRefused() {
-        Latent latent = (Latent) new dev.tessera.flux.nodes.internal.nodes.EmptySD3LatentImageNode(tensors)
+        Latent latent = (Latent) new dev.tessera.sd.nodes.internal.nodes.EmptySD3LatentImageNode(tensors)
                 .execute(new MapInputs().with("width", 64L).with("height", 48L).with("batch_size", 2L), context)
                 .value(0);
         try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5)) {
@@ -317,7 +317,7 @@ class FluxNodesTest {
             latent.close();
         }
         NodeException odd = assertThrows(NodeException.class,
-                () -> new dev.tessera.flux.nodes.internal.nodes.EmptySD3LatentImageNode(tensors).execute(
+                () -> new dev.tessera.sd.nodes.internal.nodes.EmptySD3LatentImageNode(tensors).execute(
                         new MapInputs().with("width", 72L).with("height", 64L).with("batch_size", 1L), context));
         assertTrue(odd.getMessage().contains("use 64 or 80"), odd.getMessage());
     }

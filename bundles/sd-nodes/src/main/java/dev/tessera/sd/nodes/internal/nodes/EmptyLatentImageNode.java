@@ -1,39 +1,36 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
-import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.ValueType;
-import dev.tessera.model.api.Latent;
 import dev.tessera.tensor.TensorRuntime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * ComfyUI's EmptyLatentImage: zeros {@code [batch_size, 4, height / 8, width / 8]}. ComfyUI floors sizes that are
- * not multiples of 8 without a word; here they are an error before anything runs, naming the nearest valid sizes.
+ * not multiples of 8 without a word; here they are an error before anything runs, naming the nearest valid sizes
+ * ({@link EmptyLatents}).
  */
 @Component(service = NodeType.class)
 public final class EmptyLatentImageNode implements NodeType {
 
     /** ComfyUI's MAX_RESOLUTION. */
-    static final int MAX_RESOLUTION = 16384;
+    static final int MAX_RESOLUTION = EmptyLatents.MAX_RESOLUTION;
     /** SD latents: 4 channels, 8 pixels per latent cell. */
     static final int CHANNELS = 4;
-    static final int DOWNSCALE = 8;
+    static final int DOWNSCALE = EmptyLatents.DOWNSCALE;
+
+    private static final EmptyLatents LATENTS = new EmptyLatents(CHANNELS, DOWNSCALE,
+            "the VAE maps 8x8 pixels to one latent cell");
 
     private static final NodeDescriptor DESCRIPTOR = NodeDescriptor.builder("EmptyLatentImage")
             .displayName("Empty Latent Image")
@@ -62,46 +59,11 @@ public final class EmptyLatentImageNode implements NodeType {
 
     @Override
     public List<InputProblem> validate(NodeInputs widgetValues) {
-        List<InputProblem> problems = new ArrayList<>();
-        for (String side : List.of("width", "height")) {
-            if (widgetValues.has(side)) {
-                sizeProblem(side, widgetValues.getInt(side)).ifPresent(m -> problems.add(InputProblem.of(side, m)));
-            }
-        }
-        return problems;
+        return LATENTS.validate(widgetValues);
     }
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        long width = inputs.getInt("width");
-        long height = inputs.getInt("height");
-        for (String side : List.of("width", "height")) {
-            Optional<String> problem = sizeProblem(side, side.equals("width") ? width : height);
-            if (problem.isPresent()) {
-                throw NodeException.invalidInput(side, problem.get());
-            }
-        }
-        long batch = inputs.getInt("batch_size");
-        NDManager owner = tensors.newManager("EmptyLatentImage " + context.nodeId());
-        try {
-            return NodeResult.of(Latent.owning(owner, owner.zeros(
-                    new Shape(batch, CHANNELS, height / DOWNSCALE, width / DOWNSCALE), DataType.FLOAT32), null, null));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
-    }
-
-    /** Why {@code value} is no image size here, if it is not. */
-    static Optional<String> sizeProblem(String side, long value) {
-        if (value % DOWNSCALE == 0 && value >= 16 && value <= MAX_RESOLUTION) {
-            return Optional.empty();
-        }
-        if (value < 16 || value > MAX_RESOLUTION) {
-            return Optional.of(side + " " + value + " is outside 16.." + MAX_RESOLUTION);
-        }
-        long below = value / DOWNSCALE * DOWNSCALE;
-        return Optional.of(side + " " + value + " is not a multiple of " + DOWNSCALE + " (the VAE maps 8x8 pixels to"
-                + " one latent cell); use " + Math.max(16, below) + " or " + (below + DOWNSCALE));
+        return LATENTS.execute(tensors, "EmptyLatentImage", inputs, context);
     }
 }

@@ -96,7 +96,7 @@ class DescriptorsTest {
         assertEquals(new Widget.FloatWidget(1.0, 0.0, 1.0, 0.01, 0.01), widget(k, "denoise"));
         assertEquals(List.of("euler", "euler_ancestral", "ddim", "dpmpp_2m", "uni_pc", "uni_pc_bh2"),
                 ((Widget.ComboWidget) widget(k, "sampler_name")).currentOptions());
-        assertEquals(List.of("normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform"),
+        assertEquals(List.of("normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform", "beta"),
                 ((Widget.ComboWidget) widget(k, "scheduler")).currentOptions());
 
         NodeDescriptor a = node("KSamplerAdvanced");
