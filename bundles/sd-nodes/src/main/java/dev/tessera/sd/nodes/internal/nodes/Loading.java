@@ -4,6 +4,7 @@ import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.sd.loading.CheckpointFamily;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
 import dev.tessera.tokenizers.TokenizerException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,16 @@ final class Loading {
             CheckpointCache.CheckpointHandles handles = cache.openCheckpoint(file, arch, tokenizerFolders);
             return NodeResult.of(handles.model(), handles.clip(), handles.vae());
         } catch (ModelLoadException | TokenizerException | UncheckedIOException e) {
-            throw new NodeException("invalid_input", input, e.getMessage(), e);
+            throw new NodeException("invalid_input", input, e.getMessage() + hint(e.getMessage()), e);
         }
+    }
+
+    /** Where the user goes instead when the file is of a family these loaders do not take. */
+    private static String hint(String message) {
+        if (message != null && message.contains("this is " + CheckpointFamily.FLUX.description())) {
+            return "; load FLUX with UNETLoader (Load Diffusion Model, from models/diffusion_models), its text"
+                    + " encoders with DualCLIPLoader and its autoencoder with VAELoader";
+        }
+        return "";
     }
 }

@@ -120,6 +120,17 @@ class BadInputTest {
     }
 
     @Test
+    void aFluxTransformerInCheckpointsIsNamedAndTheUserSentToItsLoaders() {
+        ConformancePack.copy(ConformancePack.dir().resolve("flux/single-file/tiny-flux.safetensors"),
+                models.resolve("checkpoints/flux.safetensors"));
+        RunResult result = graph.run(workflow.replace("tiny-sd15.safetensors", "flux.safetensors"));
+        assertEquals(RunResult.Status.FAILED, result.status());
+        assertEquals("ckpt_name", result.error().inputName());
+        assertTrue(result.error().message().contains("flux.safetensors: this is FLUX")
+                && result.error().message().contains("load FLUX with UNETLoader"), result.error().message());
+    }
+
+    @Test
     void aMissingTokenizerNamesEveryFolderLookedIn() throws Exception {
         Path tokenizer = models.resolve("checkpoints/tiny-sd15.tokenizer/tokenizer.json");
         Files.delete(tokenizer);
