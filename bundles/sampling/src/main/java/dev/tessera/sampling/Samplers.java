@@ -14,6 +14,12 @@ public final class Samplers {
     public static final List<String> NAMES =
             List.of("euler", "euler_ancestral", "ddim", "dpmpp_2m", "uni_pc", "uni_pc_bh2");
 
+    /**
+     * The names that also sample flow models ({@link Prediction#FLOW} on flow schedules), with rectified flow's
+     * {@code x = (1 - s) x0 + s eps} as the noise level (diffusers' {@code use_flow_sigmas}).
+     */
+    public static final List<String> FLOW_NAMES = List.of("euler", "ddim", "dpmpp_2m");
+
     private Samplers() {}
 
     /** Euler (diffusers' {@code EulerDiscreteScheduler}); with {@link Prediction#FLOW} flow-match Euler. */
@@ -26,12 +32,15 @@ public final class Samplers {
         return new EulerSampler(prediction, true);
     }
 
-    /** Deterministic DDIM, eta 0 ({@code DDIMScheduler}). */
+    /** Deterministic DDIM, eta 0 ({@code DDIMScheduler}); on flow schedules the same step with flow levels. */
     public static Sampler ddim(Prediction prediction) {
         return new DdimSampler(prediction);
     }
 
-    /** DPM-Solver++(2M) ({@code DPMSolverMultistepScheduler}, dpmsolver++, order 2). */
+    /**
+     * DPM-Solver++(2M) ({@code DPMSolverMultistepScheduler}, dpmsolver++, order 2); on flow schedules with
+     * {@code flow_prediction} and flow levels, as diffusers' {@code use_flow_sigmas}.
+     */
     public static Sampler dpmpp2m(Prediction prediction) {
         return new DpmSolverPlusPlus2M(prediction);
     }
@@ -55,10 +64,10 @@ public final class Samplers {
      */
     public static Sampler named(String samplerName, Prediction prediction) {
         String name = samplerName == null ? "" : samplerName.toLowerCase(Locale.ROOT);
-        if (prediction == Prediction.FLOW && NAMES.contains(name) && !name.equals("euler")) {
-            // The others are written in diffusion (variance-preserving or ancestral) terms.
+        if (prediction == Prediction.FLOW && !FLOW_NAMES.contains(name) && NAMES.contains(name)) {
+            // Ancestral noise and UniPC's corrector are written for diffusion levels only.
             throw new IllegalArgumentException("sampler_name '" + samplerName + "' samples diffusion models; flow"
-                    + " models (FLUX, SD3) sample with euler here");
+                    + " models (FLUX, SD3) sample with " + String.join(", ", FLOW_NAMES));
         }
         return switch (name) {
             case "euler" -> euler(prediction);

@@ -99,17 +99,4 @@ class ComfyFlowSchedulesTest {
                 () -> ComfySchedules.named("kl_optimal", shift, 4));
         assertTrue(unknown.getMessage().contains("simple"), unknown.getMessage());
     }
-
-    @Test
-    void flowModelsSampleWithEulerAndOtherNamesSaySo() {
-        assertEquals("euler", Samplers.named("euler", Prediction.FLOW).name());
-        for (String name : Samplers.NAMES) {
-            if (!name.equals("euler")) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> Samplers.named(name, Prediction.FLOW));
-                assertTrue(e.getMessage().startsWith("sampler_name '" + name + "' samples diffusion models"),
-                        e.getMessage());
-            }
-        }
-    }
 }

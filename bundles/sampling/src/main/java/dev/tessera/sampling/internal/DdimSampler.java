@@ -19,17 +19,14 @@ public final class DdimSampler extends SamplerBase {
 
     @Override
     LatentSpace space(Schedule schedule) {
-        if (schedule.kind() != Schedule.Kind.DIFFUSION) {
-            throw new IllegalArgumentException("ddim runs diffusion schedules only, not " + schedule.kind());
-        }
-        return LatentSpace.VARIANCE_PRESERVING;
+        return schedule.kind() == Schedule.Kind.FLOW ? LatentSpace.FLOW : LatentSpace.VARIANCE_PRESERVING;
     }
 
     @Override
     Run start(Schedule schedule, Denoiser model, NoiseSource noise) {
         return (i, x) -> {
-            VpLevel now = VpLevel.of(schedule.sigma(i));
-            VpLevel next = VpLevel.of(schedule.sigma(i + 1));
+            VpLevel now = VpLevel.at(schedule, i);
+            VpLevel next = VpLevel.at(schedule, i + 1);
             NDArray out = predict(model, x, x, schedule, i);
             NDArray denoised = now.denoised(prediction, out, x);
             NDArray epsilon = now.epsilon(prediction, out, x);

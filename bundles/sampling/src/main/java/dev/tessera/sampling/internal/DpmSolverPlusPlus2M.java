@@ -23,10 +23,7 @@ public final class DpmSolverPlusPlus2M extends SamplerBase {
 
     @Override
     LatentSpace space(Schedule schedule) {
-        if (schedule.kind() != Schedule.Kind.DIFFUSION) {
-            throw new IllegalArgumentException("dpmpp_2m runs diffusion schedules only, not " + schedule.kind());
-        }
-        return LatentSpace.VARIANCE_PRESERVING;
+        return schedule.kind() == Schedule.Kind.FLOW ? LatentSpace.FLOW : LatentSpace.VARIANCE_PRESERVING;
     }
 
     @Override
@@ -37,8 +34,8 @@ public final class DpmSolverPlusPlus2M extends SamplerBase {
             @Override
             public StepOutput step(int i, NDArray x) {
                 int total = schedule.steps();
-                VpLevel s0 = VpLevel.of(schedule.sigma(i));
-                VpLevel t = VpLevel.of(schedule.sigma(i + 1));
+                VpLevel s0 = VpLevel.at(schedule, i);
+                VpLevel t = VpLevel.at(schedule, i + 1);
                 NDArray out = predict(model, x, x, schedule, i);
                 NDArray denoised = s0.denoised(prediction, out, x);
                 boolean lastStep = i == total - 1;
@@ -52,7 +49,7 @@ public final class DpmSolverPlusPlus2M extends SamplerBase {
                 if (firstOrder) {
                     next = combine(new double[] {sampleRatio, -phi}, new NDArray[] {x, denoised});
                 } else {
-                    VpLevel s1 = VpLevel.of(schedule.sigma(i - 1));
+                    VpLevel s1 = VpLevel.at(schedule, i - 1);
                     double r0 = (s0.lambda() - s1.lambda()) / h;
                     // D0 = m0, D1 = (m0 - m1) / r0; x_t = ratio x - phi D0 - 0.5 phi D1
                     next = combine(new double[] {sampleRatio, -phi * (1 + 0.5 / r0), phi * 0.5 / r0},
