@@ -1,16 +1,11 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import dev.tessera.graph.api.ExecutionContext;
-import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
-import dev.tessera.graph.api.NodeInputs;
-import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.tensor.TensorRuntime;
-import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -21,16 +16,13 @@ import org.osgi.service.component.annotations.Reference;
  * ({@link EmptyLatents}).
  */
 @Component(service = NodeType.class)
-public final class EmptyLatentImageNode implements NodeType {
+public final class EmptyLatentImageNode extends EmptyLatents {
 
     /** ComfyUI's MAX_RESOLUTION. */
     static final int MAX_RESOLUTION = EmptyLatents.MAX_RESOLUTION;
     /** SD latents: 4 channels, 8 pixels per latent cell. */
     static final int CHANNELS = 4;
     static final int DOWNSCALE = EmptyLatents.DOWNSCALE;
-
-    private static final EmptyLatents LATENTS = new EmptyLatents(CHANNELS, DOWNSCALE,
-            "the VAE maps 8x8 pixels to one latent cell");
 
     private static final NodeDescriptor DESCRIPTOR = NodeDescriptor.builder("EmptyLatentImage")
             .displayName("Empty Latent Image")
@@ -45,25 +37,8 @@ public final class EmptyLatentImageNode implements NodeType {
             .output(new OutputSpec("LATENT", ValueType.LATENT, false, "The empty latent image batch."))
             .build();
 
-    private final TensorRuntime tensors;
-
     @Activate
     public EmptyLatentImageNode(@Reference TensorRuntime tensors) {
-        this.tensors = tensors;
-    }
-
-    @Override
-    public NodeDescriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public List<InputProblem> validate(NodeInputs widgetValues) {
-        return LATENTS.validate(widgetValues);
-    }
-
-    @Override
-    public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        return LATENTS.execute(tensors, "EmptyLatentImage", inputs, context);
+        super(tensors, DESCRIPTOR, CHANNELS, DOWNSCALE, "the VAE maps 8x8 pixels to one latent cell");
     }
 }

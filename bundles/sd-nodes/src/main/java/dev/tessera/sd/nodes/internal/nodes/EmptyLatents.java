@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputProblem;
+import dev.tessera.graph.api.NodeDescriptor;
+import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
@@ -15,17 +17,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the empty-latent nodes share: image sizes checked before anything runs (ComfyUI floors sizes that are not a
+ * The empty-latent nodes, which differ only in their descriptor, channels and size rule: image sizes checked before anything runs (ComfyUI floors sizes that are not a
  * multiple silently; here they are an error naming the nearest valid sizes), and zeros
  * {@code [batch_size, channels, height / 8, width / 8]} without a latent family (the sampling model's applies).
  */
-final class EmptyLatents {
+abstract class EmptyLatents implements NodeType {
 
     /** ComfyUI's MAX_RESOLUTION. */
     static final int MAX_RESOLUTION = 16384;
     /** Pixels per latent cell of the SD and FLUX VAEs. */
     static final int DOWNSCALE = 8;
 
+    private final TensorRuntime tensors;
+    private final NodeDescriptor descriptor;
     private final int channels;
     private final int multiple;
     private final String why;
@@ -34,13 +38,21 @@ final class EmptyLatents {
      * @param multiple what width and height must be a multiple of
      * @param why the reason, for the message
      */
-    EmptyLatents(int channels, int multiple, String why) {
+    EmptyLatents(TensorRuntime tensors, NodeDescriptor descriptor, int channels, int multiple, String why) {
+        this.tensors = tensors;
+        this.descriptor = descriptor;
         this.channels = channels;
         this.multiple = multiple;
         this.why = why;
     }
 
-    List<InputProblem> validate(NodeInputs widgetValues) {
+    @Override
+    public NodeDescriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public List<InputProblem> validate(NodeInputs widgetValues) {
         List<InputProblem> problems = new ArrayList<>();
         for (String side : List.of("width", "height")) {
             if (widgetValues.has(side)) {
@@ -50,7 +62,8 @@ final class EmptyLatents {
         return problems;
     }
 
-    NodeResult execute(TensorRuntime tensors, String typeName, NodeInputs inputs, ExecutionContext context) {
+    @Override
+    public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
         long width = inputs.getInt("width");
         long height = inputs.getInt("height");
         for (String side : List.of("width", "height")) {
@@ -60,7 +73,7 @@ final class EmptyLatents {
             }
         }
         long batch = inputs.getInt("batch_size");
-        NDManager owner = tensors.newManager(typeName + " " + context.nodeId());
+        NDManager owner = tensors.newManager(descriptor.typeId() + " " + context.nodeId());
         try {
             return NodeResult.of(Latent.owning(owner, owner.zeros(
                     new Shape(batch, channels, height / DOWNSCALE, width / DOWNSCALE), DataType.FLOAT32), null, null));

@@ -1,16 +1,11 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import dev.tessera.graph.api.ExecutionContext;
-import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
-import dev.tessera.graph.api.NodeInputs;
-import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.tensor.TensorRuntime;
-import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -21,10 +16,7 @@ import org.osgi.service.component.annotations.Reference;
  * token).
  */
 @Component(service = NodeType.class)
-public final class EmptySD3LatentImageNode implements NodeType {
-
-    private static final EmptyLatents LATENTS = new EmptyLatents(16, 16,
-            "8 pixels per latent cell, 2x2 cells per FLUX token");
+public final class EmptySD3LatentImageNode extends EmptyLatents {
 
     private static final NodeDescriptor DESCRIPTOR = NodeDescriptor.builder("EmptySD3LatentImage")
             .displayName("EmptySD3LatentImage")
@@ -36,25 +28,8 @@ public final class EmptySD3LatentImageNode implements NodeType {
             .output(new OutputSpec("LATENT", ValueType.LATENT, false, "The empty latent image batch."))
             .build();
 
-    private final TensorRuntime tensors;
-
     @Activate
     public EmptySD3LatentImageNode(@Reference TensorRuntime tensors) {
-        this.tensors = tensors;
-    }
-
-    @Override
-    public NodeDescriptor descriptor() {
-        return DESCRIPTOR;
-    }
-
-    @Override
-    public List<InputProblem> validate(NodeInputs widgetValues) {
-        return LATENTS.validate(widgetValues);
-    }
-
-    @Override
-    public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        return LATENTS.execute(tensors, "EmptySD3LatentImage", inputs, context);
+        super(tensors, DESCRIPTOR, 16, 16, "8 pixels per latent cell, 2x2 cells per FLUX token");
     }
 }
