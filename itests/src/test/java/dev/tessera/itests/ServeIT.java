@@ -58,18 +58,24 @@ class ServeIT {
     URI base;
     final HttpClient http = HttpClient.newHttpClient();
 
+    /** The sample images the server's input folder starts with. */
+    static final List<String> INPUTS = List.of("mosaic.png", "contextgen-ref-a.png", "contextgen-ref-b.png");
+
     @BeforeAll
     void start() throws Exception {
         work = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("tessera.itest.dir"))), "serve");
         Files.createDirectories(work.resolve("input"));
-        Files.copy(REPO.resolve("sample-workflows/input/mosaic.png"), work.resolve("input/mosaic.png"));
+        for (String image : INPUTS) {
+            Files.copy(REPO.resolve("sample-workflows/input").resolve(image), work.resolve("input").resolve(image));
+        }
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
         stderr = work.resolve("stderr.txt");
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
-                "serve", "--port", Integer.toString(port), "--input", "input");
+                "serve", "--port", Integer.toString(port), "--input", "input", "--models",
+                REPO.resolve("sample-workflows/models").toString());
         process = new ProcessBuilder(command).directory(work.toFile()).redirectError(stderr.toFile()).start();
         process.getOutputStream().close();
         CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
@@ -240,6 +246,36 @@ class ServeIT {
         }
     }
 
+    /** The ContextGen sample (FLUX, T5, CLIP, autoencoder, references, flow-match KSampler) queued over HTTP. */
+    @Test
+    void runsTheContextGenSampleAndListsItsModels() throws Exception {
+        JsonArray diffusionModels = JsonParser.parseString(new String(get("/models/diffusion_models").body(),
+                StandardCharsets.UTF_8)).getAsJsonArray();
+        assertTrue(diffusionModels.contains(new com.google.gson.JsonPrimitive("tiny-flux.safetensors")),
+                diffusionModels::toString);
+        String workflow = Files.readString(REPO.resolve("sample-workflows/contextgen-flux-kontext.json"));
+        HttpResponse<byte[]> queued = post("/prompt", "{\"prompt\": " + workflow + ", \"client_id\": \"itest-cg\"}");
+        assertEquals(200, queued.statusCode(), () -> new String(queued.body(), StandardCharsets.UTF_8));
+        String id = json(queued).get("prompt_id").getAsString();
+        JsonObject entry = null;
+        for (int i = 0; i < 600 && entry == null; i++) {
+            JsonObject history = json(get("/history/" + id));
+            if (history.has(id) && history.getAsJsonObject(id).getAsJsonObject("status").get("completed")
+                    .getAsBoolean()) {
+                entry = history.getAsJsonObject(id);
+            } else {
+                Thread.sleep(200);
+            }
+        }
+        assertTrue(entry != null, "the prompt completes: " + log());
+        JsonObject saved = entry.getAsJsonObject("outputs").getAsJsonObject("17").getAsJsonArray("images").get(0)
+                .getAsJsonObject();
+        HttpResponse<byte[]> image = get("/view?filename=" + saved.get("filename").getAsString() + "&subfolder="
+                + saved.get("subfolder").getAsString() + "&type=output");
+        assertEquals(200, image.statusCode());
+        assertEquals(128, ByteBuffer.wrap(image.body(), 16, 4).getInt(), "IHDR width: the layout's canvas");
+    }
+
     @Test
     void refusesInvalidPromptsPathsOutsideAndNonImages() throws Exception {
         HttpResponse<byte[]> invalid = post("/prompt", "{\"prompt\": {\"1\": {\"class_type\": \"ImageScale\", \"inputs\": {}}}}");
@@ -258,7 +294,7 @@ class ServeIT {
         assertEquals("invalid_image", json(upload).getAsJsonObject("error").get("type").getAsString());
         List<String> none = new ArrayList<>();
         try (var files = Files.list(work.resolve("input"))) {
-            files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("mosaic.png")).forEach(none::add);
+            files.map(p -> p.getFileName().toString()).filter(n -> !INPUTS.contains(n)).forEach(none::add);
         }
         assertEquals(List.of(), none, "a refused upload leaves no file");
     }
