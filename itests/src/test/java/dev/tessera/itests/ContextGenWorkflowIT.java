@@ -44,6 +44,21 @@ class ContextGenWorkflowIT {
                 "out/contextgen-flux-kontext_00002_.png"))), "seed 7 gives the same image");
     }
 
+    /**
+     * ComfyUI's FLUX Kontext edit template as a user brings it (FluxKontextImageScale, ReferenceLatent,
+     * ConditioningZeroOut), on the tiny models: the 128x96 input goes to the Kontext resolution of aspect 4:3.
+     */
+    @Test
+    void theKontextEditSampleRunsAtTheKontextResolution() throws Exception {
+        Path sample = REPO.resolve("sample-workflows/flux-kontext-edit.json");
+        JarRun run = JarRun.tessera(work, "run", sample.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        PngFile png = PngFile.read(run.savedImage(work, "out/flux-kontext-edit_00001_.png", sample));
+        assertEquals(1184, png.width(), "1184x880, the preferred resolution nearest to 4:3");
+        assertEquals(880, png.height());
+    }
+
     @Test
     void aReferenceWithoutMaskAndACanvasNotAMultipleOf16FailBeforeSampling() throws Exception {
         String sample = Files.readString(WORKFLOW);

@@ -22,10 +22,23 @@ public final class ConditioningCopy {
     /** The copy, owning {@code owner}; {@code change} edits each entry's (already copied) extras. */
     public static Conditioning of(Conditioning input, NDManager owner,
             UnaryOperator<Map<String, Object>> change) {
+        return map(input, owner, x -> copy(x, owner), change);
+    }
+
+    /**
+     * ComfyUI's ConditioningZeroOut: each entry's text embeddings and pooled vector as zeros of the same shape and
+     * dtype, its extras (FluxGuidance's guidance, reference latents) copied as they are; owning {@code owner}.
+     */
+    public static Conditioning zeroed(Conditioning input, NDManager owner) {
+        return map(input, owner, x -> owner.zeros(x.getShape(), x.getDataType(), x.getDevice()), extras -> extras);
+    }
+
+    private static Conditioning map(Conditioning input, NDManager owner, UnaryOperator<NDArray> tensors,
+            UnaryOperator<Map<String, Object>> change) {
         List<Conditioning.Entry> entries = new ArrayList<>();
         for (Conditioning.Entry entry : input.entries()) {
-            NDArray embeddings = copy(entry.embeddings(), owner);
-            NDArray pooled = entry.pooled() == null ? null : copy(entry.pooled(), owner);
+            NDArray embeddings = tensors.apply(entry.embeddings());
+            NDArray pooled = entry.pooled() == null ? null : tensors.apply(entry.pooled());
             Map<String, Object> extras = new LinkedHashMap<>();
             entry.extras().forEach((key, value) -> extras.put(key, copyValue(value, owner)));
             entries.add(new Conditioning.Entry(embeddings, pooled, change.apply(extras)));
