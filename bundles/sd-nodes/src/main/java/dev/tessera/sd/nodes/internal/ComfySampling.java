@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.image.CropMode;
+import dev.tessera.image.ImageResizer;
+import dev.tessera.image.ResizeMethod;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSource;
@@ -107,6 +110,16 @@ public final class ComfySampling {
      * @throws dev.tessera.sampling.SamplingException when the latent turns NaN or infinite, naming the step
      */
     public static NDArray sample(Request request, NDArray latent, NDManager manager, StepCallback callback) {
+        return sample(request, latent, null, manager, callback);
+    }
+
+    /**
+     * {@link #sample(Request, NDArray, NDManager, StepCallback)} with a noise mask (inpainting): {@code noiseMask}
+     * {@code [B or 1, H, W]} at any resolution, resized bilinearly to the latent, 1 where the sampler may change the
+     * latent and 0 where the latent is kept (ComfyUI's {@code denoise_mask}); null for none.
+     */
+    public static NDArray sample(Request request, NDArray latent, NDArray noiseMask, NDManager manager,
+            StepCallback callback) {
         Sampler sampler = sampler(request);
         Schedule schedule = schedule(request, latent.getShape());
         if (schedule == null) {
@@ -121,8 +134,10 @@ public final class ComfySampling {
                     : scope.zeros(shape, DataType.FLOAT32);
             NDArray x = start(sampler, schedule, clean, drawn);
             NDArray out;
-            try (BoundDenoiser model = request.model().guided(request.positive(), request.negative(), request.cfg(),
-                    scope)) {
+            BoundDenoiser guided = request.model().guided(request.positive(), request.negative(), request.cfg(),
+                    scope);
+            try (BoundDenoiser model = noiseMask == null ? guided : new InpaintDenoiser(guided,
+                    request.model().prediction(), clean, drawn, denoiseMask(noiseMask, shape, scope))) {
                 out = sampler.sample(model, x, schedule, noise, callback);
             }
             NDArray result = format.toVae(toVarianceExploding(sampler, schedule, out));
@@ -161,6 +176,29 @@ public final class ComfySampling {
             float scale = factor.getFloat(0);
             return scale == 1f ? out : out.div(scale);
         }
+    }
+
+    /**
+     * ComfyUI's {@code prepare_mask}: the mask bilinearly resized to the latent's cells ({@code interpolate},
+     * align_corners false), the same for every channel, repeated over the batch.
+     */
+    static NDArray denoiseMask(NDArray noiseMask, Shape latent, NDManager manager) {
+        Shape m = noiseMask.getShape();
+        if (m.dimension() < 2) {
+            throw new IllegalArgumentException("latent_image: the noise mask must be [B, H, W] or [H, W], got " + m);
+        }
+        long height = m.get(m.dimension() - 2);
+        long width = m.get(m.dimension() - 1);
+        NDArray masks = onto(noiseMask, manager).reshape(-1, height, width, 1);
+        long count = masks.getShape().get(0);
+        long batch = latent.get(0);
+        if (count != 1 && count != batch) {
+            throw new IllegalArgumentException("latent_image: " + count + " noise masks for a batch of " + batch);
+        }
+        NDArray resized = ImageResizer.resize(masks, (int) latent.get(3), (int) latent.get(2),
+                ResizeMethod.BILINEAR, CropMode.DISABLED, manager);
+        NDArray perCell = resized.transpose(0, 3, 1, 2);
+        return perCell.broadcast(new Shape(batch, latent.get(1), latent.get(2), latent.get(3)));
     }
 
     private static NDArray onto(NDArray latent, NDManager manager) {

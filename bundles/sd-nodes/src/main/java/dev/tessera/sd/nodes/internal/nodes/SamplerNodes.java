@@ -100,8 +100,11 @@ final class SamplerNodes {
         };
         NDManager owner = tensors.newManager(context.nodeId() + " LATENT");
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
-            NDArray samples = ComfySampling.sample(request, latent.samples(), scratch, progress);
-            return NodeResult.of(Latent.owning(owner, samples, null, request.model().latentFormat()));
+            NDArray mask = latent.noiseMask().orElse(null);
+            NDArray samples = ComfySampling.sample(request, latent.samples(), mask, scratch, progress);
+            // As ComfyUI, the result keeps the noise mask, so a second sampler respects it too.
+            NDArray keptMask = mask == null ? null : mask.duplicate();
+            return NodeResult.of(Latent.owning(owner, samples, keptMask, request.model().latentFormat()));
         } catch (SamplingException e) {
             owner.close();
             throw new NodeException("execution_error", null, e.getMessage(), e);
@@ -122,10 +125,6 @@ final class SamplerNodes {
             throw NodeException.invalidInput("steps", "steps is " + request.steps() + "; at least 1 step is needed");
         }
         LatentFormat format = request.model().latentFormat();
-        if (latent.noiseMask().isPresent()) {
-            throw NodeException.invalidInput("latent_image", "the latent carries a noise mask (inpainting), which"
-                    + " this sampler does not support yet");
-        }
         if (latent.channels() != format.channels()
                 || latent.format().map(f -> !f.compatibleWith(format)).orElse(false)) {
             throw NodeException.invalidInput("latent_image", "a " + latent.describe() + " latent cannot be sampled by"

@@ -105,6 +105,78 @@ class KSamplerTest {
                 loaded.positive, loaded.negative, 0.0), SD_LATENT), "denoise 0: nothing runs");
     }
 
+    /** A latent of seeded values [1, 4, 8, 8] carrying the pixel mask {@code [1, 64, 64]} filled by {@code fill}. */
+    private Latent masked(java.util.function.IntBinaryOperator fill) {
+        NDManager m = graph.runtime.newManager("inpaint");
+        float[] pixels = new float[64 * 64];
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                pixels[y * 64 + x] = fill.applyAsInt(x, y);
+            }
+        }
+        dev.tessera.image.MaskBatch mask = dev.tessera.image.MaskBatch.owning(m, m.create(pixels, new Shape(1, 64, 64)));
+        NDManager lm = graph.runtime.newManager("latent");
+        lm.getEngine().setRandomSeed(3);
+        Latent latent = Latent.owning(lm, lm.randomNormal(new Shape(1, 4, 8, 8)), null, null);
+        try {
+            return (Latent) new SetLatentNoiseMaskNode(graph.runtime).execute(new MapInputs().with("samples", latent)
+                    .with("mask", mask), new RecordingContext(scope)).value(0);
+        } finally {
+            latent.close();
+            mask.close();
+        }
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static double maxDiff(float[] a, float[] b, int fromColumn, int toColumn) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            int column = i % 8;
+            if (column >= fromColumn && column < toColumn) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            }
+        }
+        return worst;
+    }
+
+    /**
+     * Inpainting (SetLatentNoiseMask): where the mask is 0 every sampler returns the latent it was given; where it is
+     * 1 it samples; a mask of ones samples as no mask does. The mask's left half at 64 px is latent columns 0-3.
+     */
+    @Test
+    void aNoiseMaskKeepsTheLatentWhereItIsZero() {
+        try (Latent half = masked((x, y) -> x < 32 ? 1 : 0); Latent none = masked((x, y) -> 0);
+                Latent all = masked((x, y) -> 1)) {
+            float[] original = half.samples().toFloatArray();
+            for (String sampler : new String[] {"euler", "ddim", "dpmpp_2m", "uni_pc"}) {
+                MapInputs in = loaded.samplerInputs(loaded.model).with("sampler_name", sampler).with("steps", 6L);
+                float[] kept = simple(in.with("latent_image", none)).samples().toFloatArray();
+                assertTrue(maxDiff(kept, original, 0, 8) < 1e-4, sampler + ": a zero mask keeps the latent, off by "
+                        + maxDiff(kept, original, 0, 8));
+                Latent out = simple(in.with("latent_image", half));
+                assertTrue(out.noiseMask().isPresent(), "the result keeps the mask, as in ComfyUI");
+                float[] halved = out.samples().toFloatArray();
+                assertTrue(maxDiff(halved, original, 4, 8) < 1e-4, sampler + ": the right half is kept, off by "
+                        + maxDiff(halved, original, 4, 8));
+                assertTrue(maxDiff(halved, original, 0, 4) > 0.1, sampler + ": the left half is sampled");
+            }
+            MapInputs in = loaded.samplerInputs(loaded.model).with("steps", 6L);
+            float[] unmasked = simple(in.with("latent_image", Latent.owning(graph.runtime.newManager("copy"),
+                    all.samples().duplicate(), null, null))).samples().toFloatArray();
+            float[] ones = simple(in.with("latent_image", all)).samples().toFloatArray();
+            // The same arithmetic up to float rounding (model output -> x0 -> model output at sigma up to 14.6).
+            double relative = dev.tessera.testing.Closeness.relativeError(toDoubles(ones), toDoubles(unmasked));
+            assertTrue(relative < 1e-5, "a mask of ones samples as no mask, relative L2 " + relative);
+        }
+    }
+
     @Test
     void denoiseZeroReturnsTheLatentAndLowDenoiseStaysNearIt() {
         NDManager m = graph.runtime.newManager("img");
