@@ -70,8 +70,8 @@ public final class VAEEncodeNode implements NodeType {
         }
     }
 
-    /** The {@code height x width} window of {@code [B, H, W, 3]} at ComfyUI's offsets {@code (H % 8) // 2}. */
-    private static NDArray crop(NDArray pixels, long height, long width, NDManager scratch) {
+    /** The {@code height x width} window of {@code [B, H, W, C]} at ComfyUI's offsets {@code (H % 8) // 2}. */
+    static NDArray crop(NDArray pixels, long height, long width, NDManager scratch) {
         long y = (pixels.getShape().get(1) - height) / 2;
         long x = (pixels.getShape().get(2) - width) / 2;
         NDArray window = pixels.get(new NDIndex(":, {}:{}, {}:{}, :", y, y + height, x, x + width));

@@ -77,4 +77,46 @@ class VaeNodesTest {
         assertEquals("pixels", e.inputName());
         tiny.close();
     }
+
+    /**
+     * VAEEncodeForInpaint: the masked square (rows and columns 20-35 of 64) turns grey before encoding, and the noise
+     * mask is that square grown by ComfyUI's 6x6 box filter (padding 3): a pixel is set when any of rows i-3..i+2 and
+     * columns j-3..j+2 is, so the square becomes 18-38, written out here.
+     */
+    @Test
+    void encodeForInpaintGreysTheMaskedPixelsAndGrowsTheMask() {
+        NDArray pixels = m.randomUniform(0f, 1f, new Shape(1, 64, 64, 3));
+        float[] mask = new float[64 * 64];
+        float[] grey = pixels.toFloatArray();
+        float[] grown = new float[64 * 64];
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                boolean inside = y >= 20 && y < 36 && x >= 20 && x < 36;
+                mask[y * 64 + x] = inside ? 1 : 0;
+                if (inside) {
+                    for (int c = 0; c < 3; c++) {
+                        grey[(y * 64 + x) * 3 + c] = 0.5f;
+                    }
+                }
+                grown[y * 64 + x] = y >= 18 && y < 39 && x >= 18 && x < 39 ? 1 : 0;
+            }
+        }
+        ImageBatch image = ImageBatch.owning(graph.runtime.newManager("image"), pixels);
+        dev.tessera.image.MaskBatch masks = dev.tessera.image.MaskBatch.owning(graph.runtime.newManager("mask"),
+                m.create(mask, new Shape(1, 64, 64)));
+        Latent latent = (Latent) new VAEEncodeForInpaintNode(graph.runtime).execute(new MapInputs()
+                .with("pixels", image).with("vae", loaded.vae).with("mask", masks).with("grow_mask_by", 6L),
+                new RecordingContext(scope)).value(0);
+        NDArray expected = loaded.vae.encode(m.create(grey, new Shape(1, 64, 64, 3)), m);
+        assertArrayEquals(expected.toFloatArray(), latent.samples().toFloatArray(), 1e-6f);
+        assertArrayEquals(grown, latent.noiseMask().orElseThrow().toFloatArray());
+        Latent plain = (Latent) new VAEEncodeForInpaintNode(graph.runtime).execute(new MapInputs()
+                .with("pixels", image).with("vae", loaded.vae).with("mask", masks).with("grow_mask_by", 0L),
+                new RecordingContext(scope)).value(0);
+        assertArrayEquals(mask, plain.noiseMask().orElseThrow().toFloatArray(), "grow 0 keeps the mask");
+        image.close();
+        masks.close();
+        latent.close();
+        plain.close();
+    }
 }
