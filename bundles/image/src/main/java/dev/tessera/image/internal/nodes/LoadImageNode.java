@@ -4,21 +4,15 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.InputProblem;
-import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
-import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.image.DecodedImage;
 import dev.tessera.image.ImageBatch;
-import dev.tessera.image.ImageDecoder;
 import dev.tessera.image.MaskBatch;
-import dev.tessera.image.internal.InputImages;
 import dev.tessera.tensor.TensorRuntime;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,24 +22,21 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = NodeType.class)
 public final class LoadImageNode implements NodeType {
 
-    static final String IMAGE = "image";
+    static final String IMAGE = InputImageFile.IMAGE;
 
-    private final Folders folders;
     private final TensorRuntime tensors;
+    private final InputImageFile file;
     private final NodeDescriptor descriptor;
 
     @Activate
     public LoadImageNode(@Reference Folders folders, @Reference TensorRuntime tensors) {
-        this.folders = folders;
         this.tensors = tensors;
-        // "image_upload" as in ComfyUI: editors show an upload button; names outside the list (annotated
-        // "x.png [output]", subfolders) are checked by validate() below, not rejected by the host.
+        this.file = new InputImageFile(folders);
         this.descriptor = NodeDescriptor.builder("LoadImage")
                 .displayName("Load Image")
                 .category("image")
                 .description("Loads an image from the input folder; the mask is 1 - alpha (64x64 zeros without alpha).")
-                .input(InputSpec.imageUpload(IMAGE, () -> InputImages.list(folders.input()))
-                        .withTooltip("An image file in the input folder."))
+                .input(file.spec())
                 .output("IMAGE", ValueType.IMAGE)
                 .output("MASK", ValueType.MASK)
                 .build();
@@ -58,31 +49,17 @@ public final class LoadImageNode implements NodeType {
 
     @Override
     public List<InputProblem> validate(NodeInputs widgetValues) {
-        if (!widgetValues.has(IMAGE)) return List.of();
-        try {
-            InputImages.resolve(roots(), widgetValues.getString(IMAGE));
-            return List.of();
-        } catch (IllegalArgumentException e) {
-            return List.of(InputProblem.of(IMAGE, e.getMessage()));
-        }
+        return file.validate(widgetValues);
     }
 
     @Override
     public Object changeKey(NodeInputs widgetValues) {
-        if (!widgetValues.has(IMAGE)) return null;
-        String name = widgetValues.getString(IMAGE);
-        try {
-            return InputImages.contentHash(InputImages.resolve(roots(), name));
-        } catch (IllegalArgumentException | IOException e) {
-            // validate() and execute() report the problem; the key only has to differ from a readable file's.
-            return "unreadable:" + name;
-        }
+        return file.changeKey(widgetValues);
     }
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        String name = inputs.getString(IMAGE);
-        DecodedImage image = decode(name);
+        DecodedImage image = file.decode(inputs);
         NDManager imageManager = tensors.newManager("LoadImage " + context.nodeId() + " IMAGE");
         NDManager maskManager = tensors.newManager("LoadImage " + context.nodeId() + " MASK");
         try {
@@ -97,23 +74,5 @@ public final class LoadImageNode implements NodeType {
             maskManager.close();
             throw e;
         }
-    }
-
-    private DecodedImage decode(String name) {
-        Path file;
-        try {
-            file = InputImages.resolve(roots(), name);
-        } catch (IllegalArgumentException e) {
-            throw NodeException.invalidInput(IMAGE, e.getMessage());
-        }
-        try {
-            return ImageDecoder.read(file);
-        } catch (IOException e) {
-            throw new NodeException("invalid_input", IMAGE, "cannot load image file '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    private InputImages.Roots roots() {
-        return new InputImages.Roots(folders.input(), folders.output(), folders.temp());
     }
 }
