@@ -59,6 +59,18 @@ class Sd15WorkflowIT {
         }
     }
 
+    /** Inpainting as ComfyUI's template does it: LoadImage + LoadImageMask -> VAEEncodeForInpaint -> KSampler. */
+    @Test
+    void theInpaintSampleRepaintsTheMaskedPartAtTheImagesSize() throws Exception {
+        Path sample = REPO.resolve("sample-workflows/sd15-inpaint.json");
+        JarRun run = tessera("run", sample.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        PngFile png = PngFile.read(run.savedImage(work, "out/sd15-inpaint_00001_.png", sample));
+        assertEquals(128, png.width(), "mosaic.png's width");
+        assertEquals(96, png.height(), "mosaic.png's height");
+    }
+
     @Test
     void aMissingCheckpointFolderFailsValidationNamingTheNodeAndInput() throws Exception {
         JarRun run = tessera("run", WORKFLOW.toString(), "--models", work.resolve("no-models").toString());
