@@ -71,6 +71,18 @@ class Sd15WorkflowIT {
         assertEquals(96, png.height(), "mosaic.png's height");
     }
 
+    /** The "hires fix": a 64 px first pass, the latent upscaled by 1.5, a second pass at denoise 0.5. */
+    @Test
+    void theHiresFixSampleEndsAtOneAndAHalfTimesTheSize() throws Exception {
+        Path sample = REPO.resolve("sample-workflows/sd15-hires-fix.json");
+        JarRun run = tessera("run", sample.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        PngFile png = PngFile.read(run.savedImage(work, "out/sd15-hires-fix_00001_.png", sample));
+        assertEquals(96, png.width(), "1.5 x 64");
+        assertEquals(96, png.height());
+    }
+
     @Test
     void aMissingCheckpointFolderFailsValidationNamingTheNodeAndInput() throws Exception {
         JarRun run = tessera("run", WORKFLOW.toString(), "--models", work.resolve("no-models").toString());
