@@ -83,6 +83,18 @@ class Sd15WorkflowIT {
         assertEquals(96, png.height());
     }
 
+    /** ComfyUI's regional prompting (ConditioningSetArea + ConditioningCombine), the baseline MIGLoRA improves on. */
+    @Test
+    void theRegionalPromptSampleRuns() throws Exception {
+        Path sample = REPO.resolve("sample-workflows/sd15-regional-prompt.json");
+        JarRun run = tessera("run", sample.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        PngFile png = PngFile.read(run.savedImage(work, "out/sd15-regional-prompt_00001_.png", sample));
+        assertEquals(128, png.width());
+        assertEquals(128, png.height());
+    }
+
     @Test
     void aMissingCheckpointFolderFailsValidationNamingTheNodeAndInput() throws Exception {
         JarRun run = tessera("run", WORKFLOW.toString(), "--models", work.resolve("no-models").toString());

@@ -22,6 +22,12 @@ public final class Conditioning implements AutoCloseable {
     public static final String STRENGTH = "strength";
 
     /**
+     * ComfyUI's extras key for the area an entry conditions (ConditioningSetArea): {@code int[] {height, width, y,
+     * x}} in latent cells; absent for the whole canvas.
+     */
+    public static final String AREA = "area";
+
+    /**
      * One entry.
      *
      * @param embeddings {@code [1 or batch, tokens, dim]}

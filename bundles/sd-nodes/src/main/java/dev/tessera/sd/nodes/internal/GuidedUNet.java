@@ -1,5 +1,7 @@
 package dev.tessera.sd.nodes.internal;
 
+import ai.djl.ndarray.index.NDIndex;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
@@ -38,6 +40,7 @@ final class GuidedUNet implements BoundDenoiser {
     private final NDManager manager;
     private final double cfg;
     private final boolean guided;
+    private final boolean hasAreas;
     private NDArray batchContext;
     private long contextBatch = -1;
 
@@ -54,10 +57,18 @@ final class GuidedUNet implements BoundDenoiser {
         this.manager = manager;
         this.cfg = cfg;
         this.guided = parts.stream().anyMatch(Part::unconditional);
+        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.of(p.entry()) != null);
+        if (hasAreas && !this.hooks.isEmpty()) {
+            throw new IllegalArgumentException("positive: area conditioning (ConditioningSetArea) cannot be combined"
+                    + " with a model patch that hooks the UNet (MIGLoRA); use one or the other");
+        }
     }
 
     @Override
     public NDArray predict(NDArray input, ModelStep step) {
+        if (hasAreas) {
+            return TensorScope.keep(() -> predictByArea(input, step));
+        }
         long batch = input.getShape().get(0);
         NDArray context = contextFor(batch);
         int entries = parts.size();
@@ -67,6 +78,57 @@ final class GuidedUNet implements BoundDenoiser {
             NDArray out = forward(x, t, context, hookContext(step, (int) batch));
             return entries == 1 ? out : combine(out.split(entries, 0));
         });
+    }
+
+    /**
+     * ComfyUI's {@code calc_cond_batch} with areas: each entry runs on its area of the latent (the whole latent when
+     * it has none) and adds its prediction times its cell weights ({@link ConditioningArea#weights}; its strength
+     * without an area) to its side; each side is that sum over the sum of weights, 0 where no entry reaches.
+     */
+    private NDArray predictByArea(NDArray input, ModelStep step) {
+        Shape shape = input.getShape();
+        long batch = shape.get(0);
+        long height = shape.get(2);
+        long width = shape.get(3);
+        NDManager m = input.getManager();
+        NDArray[] sums = new NDArray[2];
+        NDArray[] counts = new NDArray[2];
+        for (int side = 0; side < 2; side++) {
+            sums[side] = m.zeros(shape, DataType.FLOAT32);
+            counts[side] = m.full(new Shape(1, 1, height, width), 1e-37f, DataType.FLOAT32);
+        }
+        NDArray timesteps = m.full(new Shape(batch), (float) step.timestep(), DataType.FLOAT32);
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
+            ConditioningArea declared = ConditioningArea.of(part.entry());
+            ConditioningArea area = declared == null ? new ConditioningArea((int) height, (int) width, 0, 0)
+                    : declared.clippedTo(height, width);
+            if (area == null) {
+                continue;
+            }
+            NDIndex where = new NDIndex(":, :, {}:{}, {}:{}", area.y(), area.y() + area.height(), area.x(),
+                    area.x() + area.width());
+            NDArray x = declared == null ? input : input.get(where);
+            NDArray context = contexts.get(i);
+            if (context.getShape().get(0) != batch) {
+                context = context.tile(new long[] {batch, 1, 1});
+            }
+            NDArray out = forward(x, timesteps, context, hookContext(step, (int) batch)).toType(DataType.FLOAT32,
+                    false);
+            NDArray weight = m.create(area.weights(part.entry().strength(), height, width),
+                    new Shape(1, 1, area.height(), area.width()));
+            int side = part.unconditional() ? 1 : 0;
+            NDArray placedSum = sums[side].get(where).add(out.mul(weight));
+            sums[side].set(where, placedSum);
+            NDArray placedCount = counts[side].get(where).add(weight);
+            counts[side].set(where, placedCount);
+        }
+        NDArray cond = sums[0].div(counts[0]);
+        if (!guided) {
+            return cond.toType(input.getDataType(), false);
+        }
+        NDArray uncond = sums[1].div(counts[1]);
+        return cond.sub(uncond).muli((float) cfg).addi(uncond).toType(input.getDataType(), false);
     }
 
     /** The UNet with the active hooks around its stages. */

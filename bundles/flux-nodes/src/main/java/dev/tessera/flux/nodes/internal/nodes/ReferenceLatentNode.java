@@ -2,7 +2,7 @@ package dev.tessera.flux.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.tessera.flux.nodes.internal.ConditioningCopy;
+import dev.tessera.model.api.ConditioningCopy;
 import dev.tessera.flux.nodes.internal.FluxDiffusionModel;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;

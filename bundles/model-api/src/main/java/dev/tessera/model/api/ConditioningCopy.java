@@ -1,8 +1,7 @@
-package dev.tessera.flux.nodes.internal;
+package dev.tessera.model.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.tessera.model.api.Conditioning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +41,18 @@ public final class ConditioningCopy {
             Map<String, Object> extras = new LinkedHashMap<>();
             entry.extras().forEach((key, value) -> extras.put(key, copyValue(value, owner)));
             entries.add(new Conditioning.Entry(embeddings, pooled, change.apply(extras)));
+        }
+        return Conditioning.owning(owner, entries);
+    }
+
+    /**
+     * ComfyUI's ConditioningCombine: the entries of every conditioning, in order, copied into one owning
+     * {@code owner} (the sampler takes the strength-weighted mean over them, or places them by their areas).
+     */
+    public static Conditioning combined(List<Conditioning> inputs, NDManager owner) {
+        List<Conditioning.Entry> entries = new ArrayList<>();
+        for (Conditioning input : inputs) {
+            entries.addAll(of(input, owner, extras -> extras).entries());
         }
         return Conditioning.owning(owner, entries);
     }
