@@ -309,6 +309,44 @@ test("LoadImage's upload button puts a file into the input folder and selects it
   assert.deepEqual(pageErrors, []);
 });
 
+test("LayoutFromJSON's box dialog draws a box into the node's layout JSON, which the server previews", async () => {
+  const page = await openEditor();
+  const layout = await addFromPalette(page, 'LayoutFromJSON');
+  const preview = await addFromPalette(page, 'LayoutPreview');
+  const save = await addFromPalette(page, 'SaveImage');
+  let dialog = false;
+  for (let attempt = 0; attempt < 3 && !dialog; attempt++) {
+    const at = await page.evaluate((n) => window.tessera.widgetOnPage(n, 'draw boxes'), layout);
+    await page.mouse.click(at.x, at.y);
+    dialog = await page.locator('#layout-canvas').waitFor({ timeout: 5000 }).then(() => true, () => false);
+  }
+  assert.ok(dialog, 'the draw boxes button opened no dialog in three clicks');
+  const box = await page.locator('#layout-canvas').boundingBox();
+  // A drag from 10 % across and 20 % down to 50 % across and 80 % down.
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, { steps: 5 });
+  await page.mouse.up();
+  await page.fill('#layout-instances li:nth-child(1) input', 'a red apple');
+  await page.fill('#layout-caption', 'an apple on a table');
+  await page.click('#layout-apply');
+  assert.equal(await page.locator('#layout-dialog').count(), 0, 'Apply closes the dialog');
+  const text = await apiInput(page, layout, 'text');
+  const written = JSON.parse(text);
+  assert.equal(written.caption, 'an apple on a table');
+  assert.deepEqual(written.instances.map((i) => i.phrase), ['a red apple']);
+  const expected = [0.1, 0.2, 0.5, 0.8];
+  written.instances[0].box.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 0.02, text));
+  assert.equal(await apiInput(page, layout, 'format'), 'json');
+  // The server reads it: LayoutFromJSON -> LayoutPreview -> SaveImage runs and shows the preview.
+  await connect(page, layout, 0, preview, 'layout');
+  await connect(page, preview, 0, save, 'images');
+  await page.click('#queue');
+  await page.locator(`#images img.result[data-node="${save}"]`).first().waitFor({ timeout: 120000 });
+  assert.deepEqual(pageErrors, []);
+});
+
 test('a workflow the server refuses shows its errors by node and input', async () => {
   const page = await openEditor();
   const save = await addFromPalette(page, 'SaveImage');

@@ -12,6 +12,7 @@ import { graphToApi, toGraph } from './lib/convert.js';
 import { workflowFromPng } from './lib/png.js';
 import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
 import { configureLiteGraph, hooks, registerNodeTypes } from './nodes.js';
+import { openLayoutDialog } from './layoutdialog.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
@@ -214,6 +215,7 @@ function save() {
 }
 
 /** Lets the user pick an image and uploads it (LoadImage's upload button). */
+hooks.drawLayout = (node) => openLayoutDialog(node, () => { canvas.setDirty(true, true); save(); });
 hooks.upload = () => new Promise((resolve) => {
   const input = document.createElement('input');
   input.type = 'file';

@@ -26,7 +26,7 @@ const changed = () => {};
  * `image_upload` combos such as LoadImage's).
  * @type {{upload: (() => Promise<string|null>) | null}}
  */
-export const hooks = { upload: null };
+export const hooks = { upload: null, drawLayout: null };
 
 /** Installs the connection rule and link colours once. */
 export function configureLiteGraph(canvas) {
@@ -79,6 +79,7 @@ function nodeClass(def) {
       }
       // After every input's widget: litegraph's serialisation counts skipped widgets, its configure does not.
       for (const input of def.inputs) if (input.widget?.imageUpload) addUploadButton(this, input.name);
+      if (def.type === 'LayoutFromJSON') addLayoutButton(this);
       for (const output of def.outputs) {
         this.addOutput(output.name, output.type, output.isList ? { shape: LiteGraph.GRID_SHAPE } : {});
       }
@@ -182,6 +183,12 @@ function addUploadButton(node, name) {
     });
   });
   // Not an input of the node: it must not take a place in widgets_values.
+  button.serialize = false;
+}
+
+/** A button that opens the box-drawing dialog, which writes the node's text as Tessera layout JSON. */
+function addLayoutButton(node) {
+  const button = node.addWidget('button', 'draw boxes', null, () => hooks.drawLayout?.(node));
   button.serialize = false;
 }
 
