@@ -1,6 +1,6 @@
 package dev.tessera.contextgen;
 
-import dev.tessera.contextgen.internal.PilBicubic;
+import dev.tessera.image.PilResample;
 
 /**
  * A reference image of one instance: RGB and alpha (1 = the subject, 0 = transparent) on the heap, both in [0, 1].
@@ -122,8 +122,8 @@ public final class Reference {
         if (w == width && h == height) return this;
         int[] rgb8 = new int[rgb.length];
         for (int i = 0; i < rgb8.length; i++) rgb8[i] = Math.round(clamp(rgb[i]) * 255f);
-        int[] rgbOut = PilBicubic.resize(rgb8, width, height, 3, w, h);
-        int[] aOut = PilBicubic.resize(alpha8(), width, height, 1, w, h);
+        int[] rgbOut = PilResample.resize(rgb8, width, height, 3, w, h, PilResample.Filter.BICUBIC);
+        int[] aOut = PilResample.resize(alpha8(), width, height, 1, w, h, PilResample.Filter.BICUBIC);
         float[] r = new float[rgbOut.length];
         for (int i = 0; i < r.length; i++) r[i] = rgbOut[i] / 255f;
         float[] a = new float[aOut.length];

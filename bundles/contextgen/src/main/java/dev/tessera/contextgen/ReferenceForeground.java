@@ -1,6 +1,6 @@
 package dev.tessera.contextgen;
 
-import dev.tessera.contextgen.internal.PilBicubic;
+import dev.tessera.image.PilResample;
 
 /**
  * A reference's foreground on its token grid, as ContextGen computes it: the 8-bit alpha resized to the token grid
@@ -22,7 +22,8 @@ public final class ReferenceForeground {
         if (alpha8.length != width * height) {
             throw new IllegalArgumentException("alpha has " + alpha8.length + " samples for " + width + "x" + height);
         }
-        int[] small = PilBicubic.resize(alpha8, width, height, 1, grid.width(), grid.height());
+        int[] small = PilResample.resize(alpha8, width, height, 1, grid.width(), grid.height(),
+                PilResample.Filter.BICUBIC);
         boolean[] fg = new boolean[small.length];
         for (int i = 0; i < small.length; i++) fg[i] = small[i] > 0;
         return fg;

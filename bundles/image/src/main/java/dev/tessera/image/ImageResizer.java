@@ -147,7 +147,8 @@ public final class ImageResizer {
                 float v = 255f * in[n * inPlane + i];
                 samples[i] = v >= 255f ? 255 : v > 0f ? (int) v : 0;
             }
-            int[] resized = PilLanczos.resize(samples, w, h, c, width, height);
+            int[] resized = PilResample.resize(samples, w, h, c, width, height,
+                    PilResample.Filter.LANCZOS);
             for (int i = 0; i < outPlane; i++) out[n * outPlane + i] = resized[i] / 255f;
         }
         return scratch.create(FloatBuffer.wrap(out), new Shape(b, height, width, c))

@@ -1,40 +1,72 @@
 package dev.tessera.image;
 
-/**
- * PIL's {@code Image.resize(..., LANCZOS)} on 8-bit samples, reproduced operation for operation (Pillow's
- * {@code Resample.c}): Lanczos-3 kernel widened by the downscale factor, weights normalised per output sample and
- * turned into 22-bit fixed point, a horizontal pass rounded to 8 bits, then a vertical pass. ComfyUI's
- * {@code lanczos} upscale goes through PIL this way, so its results are matched exactly, not approximately.
- */
-final class PilLanczos {
+import java.util.function.DoubleUnaryOperator;
 
-    private static final double SUPPORT = 3.0;
+/**
+ * Pillow's {@code Image.resize} on 8-bit samples, operation for operation as its {@code Resample.c} does it: the
+ * filter's kernel widened by the downscale factor (antialiasing), weights normalised per output sample in double and
+ * turned into 22-bit fixed point, a horizontal pass rounded and clipped to 8 bits, then a vertical pass; a pass
+ * whose size does not change is skipped. Exactness matters to its users: ComfyUI's {@code lanczos} upscale goes
+ * through PIL this way, and ContextGen thresholds bicubically downsampled alpha at {@code > 0}, where one sample
+ * rounding to 0 instead of 1 moves a token in or out of a reference's foreground.
+ */
+public final class PilResample {
+
+    /** Pillow's filters, with their support and kernel. */
+    public enum Filter {
+        /** {@code Image.BICUBIC} (Pillow's default for {@code resize}), a = -0.5. */
+        BICUBIC(2.0, PilResample::bicubic),
+        /** {@code Image.LANCZOS}, Lanczos-3. */
+        LANCZOS(3.0, PilResample::lanczos);
+
+        final double support;
+        final DoubleUnaryOperator kernel;
+
+        Filter(double support, DoubleUnaryOperator kernel) {
+            this.support = support;
+            this.kernel = kernel;
+        }
+    }
+
     private static final int PRECISION_BITS = 32 - 8 - 2;
+    private static final double BICUBIC_A = -0.5;
 
     /** Per output sample: first source index, number of taps, and {@code ksize} fixed-point weights. */
-    record Coefficients(int ksize, int[] first, int[] count, int[] weights) {}
+    private record Coefficients(int ksize, int[] first, int[] count, int[] weights) {}
 
-    private PilLanczos() {}
+    private PilResample() {}
 
     /**
-     * Resamples interleaved 8-bit samples {@code [inH, inW, channels]} (values 0-255) to {@code [outH, outW,
-     * channels]}.
+     * Resamples interleaved 8-bit samples {@code [inH, inW, channels]} (0-255) to {@code [outH, outW, channels]}.
+     *
+     * @throws IllegalArgumentException when {@code src} does not hold {@code inW x inH x channels} samples
      */
-    static int[] resize(int[] src, int inW, int inH, int channels, int outW, int outH) {
+    public static int[] resize(int[] src, int inW, int inH, int channels, int outW, int outH, Filter filter) {
+        if (src.length != inW * inH * channels) {
+            throw new IllegalArgumentException(src.length + " samples for a " + inW + "x" + inH + "x" + channels
+                    + " image");
+        }
         int[] image = src;
         int w = inW;
         if (outW != inW) {
-            image = horizontal(image, inW, inH, channels, coefficients(inW, outW), outW);
+            image = horizontal(image, inW, inH, channels, coefficients(inW, outW, filter), outW);
             w = outW;
         }
         if (outH != inH) {
-            image = vertical(image, w, channels, coefficients(inH, outH), outH);
+            image = vertical(image, w, channels, coefficients(inH, outH, filter), outH);
         }
         return image == src ? src.clone() : image;
     }
 
+    static double bicubic(double x) {
+        x = Math.abs(x);
+        if (x < 1.0) return ((BICUBIC_A + 2.0) * x - (BICUBIC_A + 3.0)) * x * x + 1;
+        if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * BICUBIC_A;
+        return 0.0;
+    }
+
     static double lanczos(double x) {
-        return -SUPPORT <= x && x < SUPPORT ? sinc(x) * sinc(x / SUPPORT) : 0.0;
+        return -3.0 <= x && x < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
     }
 
     private static double sinc(double x) {
@@ -43,23 +75,23 @@ final class PilLanczos {
         return Math.sin(px) / px;
     }
 
-    static Coefficients coefficients(int inSize, int outSize) {
+    private static Coefficients coefficients(int inSize, int outSize, Filter filter) {
         double scale = (double) inSize / outSize;
         double filterScale = Math.max(scale, 1.0);
-        double support = SUPPORT * filterScale;
+        double support = filter.support * filterScale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
         int[] first = new int[outSize];
         int[] count = new int[outSize];
         int[] weights = new int[outSize * ksize];
         double[] k = new double[ksize];
+        double ss = 1.0 / filterScale;
         for (int xx = 0; xx < outSize; xx++) {
             double center = (xx + 0.5) * scale;
-            double ss = 1.0 / filterScale;
             int xmin = Math.max(0, (int) (center - support + 0.5));
             int xmax = Math.min(inSize, (int) (center + support + 0.5)) - xmin;
             double ww = 0.0;
             for (int x = 0; x < xmax; x++) {
-                k[x] = lanczos((x + xmin - center + 0.5) * ss);
+                k[x] = filter.kernel.applyAsDouble((x + xmin - center + 0.5) * ss);
                 ww += k[x];
             }
             for (int x = 0; x < xmax; x++) {
