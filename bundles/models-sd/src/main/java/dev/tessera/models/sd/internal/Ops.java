@@ -1,6 +1,9 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -77,12 +80,25 @@ public final class Ops {
     }
 
     /**
+     * Score memory per chunk of queries at most: above it the queries are split so that no [batch, heads, chunk,
+     * keys] score tensor exceeds it (a VAE's mid-block attention at 1024 px has 16384 tokens: 1 GiB of float32
+     * scores at once; SD1.5's first self-attention at 1024 px, 8 GiB).
+     */
+    public static final long SCORE_BUDGET_BYTES = 256L << 20;
+
+    /**
      * Multi-head scaled dot-product attention over {@code [batch, tokens, channels]} projections, all heads in one
      * batched matmul each way: scale q (cheaper than scaling the scores), q.k^T, optional additive {@code bias}
      * (broadcast to [batch, heads, q, k]), softmax, .v, merge heads. Six launches plus the layout copies the two
-     * matmuls make of their transposed operands.
+     * matmuls make of their transposed operands; queries are processed in chunks when the scores would exceed
+     * {@link #SCORE_BUDGET_BYTES} (softmax runs over keys, so chunking queries changes nothing but memory).
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray bias) {
+        return attention(q, k, v, heads, bias, SCORE_BUDGET_BYTES);
+    }
+
+    /** {@link #attention(NDArray, NDArray, NDArray, int, NDArray)} with a given score budget in bytes. */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray bias, long budgetBytes) {
         long batch = q.getShape().get(0);
         long queries = q.getShape().get(1);
         long channels = q.getShape().get(2);
@@ -92,11 +108,29 @@ public final class Ops {
         NDArray qh = q.mul(scale).reshape(batch, queries, heads, headDim).transpose(0, 2, 1, 3);
         NDArray kt = k.reshape(batch, keys, heads, headDim).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(batch, keys, heads, headDim).transpose(0, 2, 1, 3);
+        long perQuery = batch * heads * keys * Math.max(4, q.getDataType().getNumOfBytes());
+        long chunk = Math.max(1, budgetBytes / perQuery);
+        NDArray mixed;
+        if (chunk >= queries) {
+            mixed = attend(qh, kt, vh, bias);
+        } else {
+            NDList parts = new NDList();
+            for (long start = 0; start < queries; start += chunk) {
+                long end = Math.min(queries, start + chunk);
+                NDArray biasRows = bias == null ? null : bias.getShape().get(bias.getShape().dimension() - 2) == 1
+                        ? bias : bias.get(new NDIndex("..., {}:{}, :", start, end));
+                parts.add(attend(qh.get(new NDIndex(":, :, {}:{}, :", start, end)), kt, vh, biasRows));
+            }
+            mixed = NDArrays.concat(parts, 2);
+        }
+        return mixed.transpose(0, 2, 1, 3).reshape(batch, queries, channels);
+    }
+
+    private static NDArray attend(NDArray qh, NDArray kt, NDArray vh, NDArray bias) {
         NDArray scores = qh.matMul(kt);
         if (bias != null) {
             scores = scores.add(bias);
         }
-        NDArray mixed = scores.softmax(-1).matMul(vh);
-        return mixed.transpose(0, 2, 1, 3).reshape(batch, queries, channels);
+        return scores.softmax(-1).matMul(vh);
     }
 }
