@@ -50,11 +50,7 @@ class ContextGenWorkflowIT {
      */
     @Test
     void theKontextEditSampleRunsAtTheKontextResolution() throws Exception {
-        Path sample = REPO.resolve("sample-workflows/flux-kontext-edit.json");
-        JarRun run = JarRun.tessera(work, "run", sample.toString(), "--out", "out");
-        assertEquals(0, run.code(), run::toString);
-        run.assertNoStackTrace();
-        PngFile png = PngFile.read(run.savedImage(work, "out/flux-kontext-edit_00001_.png", sample));
+        PngFile png = JarRun.sample(work, "flux-kontext-edit");
         assertEquals(1184, png.width(), "1184x880, the preferred resolution nearest to 4:3");
         assertEquals(880, png.height());
     }

@@ -54,6 +54,19 @@ record JarRun(List<String> command, int code, String out, String err) {
         return bytes;
     }
 
+    /**
+     * Runs {@code sample-workflows/<name>.json} as a user does (models and inputs from beside it, {@code --out out}),
+     * checks it succeeded without a stack trace, and returns its one image, {@code out/<name>_00001_.png}, whose
+     * prompt chunk must be the workflow.
+     */
+    static PngFile sample(Path work, String name) throws IOException, InterruptedException {
+        Path workflow = TesseraFramework.repo().resolve("sample-workflows").resolve(name + ".json");
+        JarRun run = tessera(work, "run", workflow.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        return PngFile.read(run.savedImage(work, "out/" + name + "_00001_.png", workflow));
+    }
+
     void assertNoStackTrace() {
         assertFalse((out + err).contains("\tat "), "no stack trace: " + this);
     }

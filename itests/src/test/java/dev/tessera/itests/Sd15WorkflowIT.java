@@ -62,11 +62,7 @@ class Sd15WorkflowIT {
     /** Inpainting as ComfyUI's template does it: LoadImage + LoadImageMask -> VAEEncodeForInpaint -> KSampler. */
     @Test
     void theInpaintSampleRepaintsTheMaskedPartAtTheImagesSize() throws Exception {
-        Path sample = REPO.resolve("sample-workflows/sd15-inpaint.json");
-        JarRun run = tessera("run", sample.toString(), "--out", "out");
-        assertEquals(0, run.code(), run::toString);
-        run.assertNoStackTrace();
-        PngFile png = PngFile.read(run.savedImage(work, "out/sd15-inpaint_00001_.png", sample));
+        PngFile png = JarRun.sample(work, "sd15-inpaint");
         assertEquals(128, png.width(), "mosaic.png's width");
         assertEquals(96, png.height(), "mosaic.png's height");
     }
@@ -74,11 +70,7 @@ class Sd15WorkflowIT {
     /** The "hires fix": a 64 px first pass, the latent upscaled by 1.5, a second pass at denoise 0.5. */
     @Test
     void theHiresFixSampleEndsAtOneAndAHalfTimesTheSize() throws Exception {
-        Path sample = REPO.resolve("sample-workflows/sd15-hires-fix.json");
-        JarRun run = tessera("run", sample.toString(), "--out", "out");
-        assertEquals(0, run.code(), run::toString);
-        run.assertNoStackTrace();
-        PngFile png = PngFile.read(run.savedImage(work, "out/sd15-hires-fix_00001_.png", sample));
+        PngFile png = JarRun.sample(work, "sd15-hires-fix");
         assertEquals(96, png.width(), "1.5 x 64");
         assertEquals(96, png.height());
     }
@@ -86,11 +78,7 @@ class Sd15WorkflowIT {
     /** ComfyUI's regional prompting (ConditioningSetArea + ConditioningCombine), the baseline MIGLoRA improves on. */
     @Test
     void theRegionalPromptSampleRuns() throws Exception {
-        Path sample = REPO.resolve("sample-workflows/sd15-regional-prompt.json");
-        JarRun run = tessera("run", sample.toString(), "--out", "out");
-        assertEquals(0, run.code(), run::toString);
-        run.assertNoStackTrace();
-        PngFile png = PngFile.read(run.savedImage(work, "out/sd15-regional-prompt_00001_.png", sample));
+        PngFile png = JarRun.sample(work, "sd15-regional-prompt");
         assertEquals(128, png.width());
         assertEquals(128, png.height());
     }
