@@ -58,15 +58,21 @@ public final class ImageScaleNode implements NodeType {
                 NodeException.invalidInput("crop", "expected one of " + CropMode.comfyNames()));
         int width = (int) inputs.getInt("width");
         int height = (int) inputs.getInt("height");
-        NDManager output = tensors.newManager("ImageScale " + context.nodeId());
+        int[] size = width == 0 && height == 0 ? null
+                : ImageResizer.targetSize(image.width(), image.height(), width, height);
+        return resized(tensors, context, "ImageScale", image, method, crop, size);
+    }
+
+    /**
+     * {@code image} resized to {@code size} ({width, height}; null keeps it, as a copy: the input keeps its own
+     * owner) as a new IMAGE owned by a manager of its own.
+     */
+    static NodeResult resized(TensorRuntime tensors, ExecutionContext context, String typeName, ImageBatch image,
+            ResizeMethod method, CropMode crop, int[] size) {
+        NDManager output = tensors.newManager(typeName + " " + context.nodeId());
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager(image.pixels().getDevice())) {
-            NDArray result;
-            if (width == 0 && height == 0) {
-                result = image.pixels().duplicate(); // the input keeps its own owner: pass on a copy
-            } else {
-                int[] size = ImageResizer.targetSize(image.width(), image.height(), width, height);
-                result = ImageResizer.resize(image.pixels(), size[0], size[1], method, crop, scratch);
-            }
+            NDArray result = size == null ? image.pixels().duplicate()
+                    : ImageResizer.resize(image.pixels(), size[0], size[1], method, crop, scratch);
             return NodeResult.of(ImageBatch.owning(output, result));
         } catch (RuntimeException e) {
             output.close();
