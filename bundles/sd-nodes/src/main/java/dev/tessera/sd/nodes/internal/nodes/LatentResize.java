@@ -36,6 +36,7 @@ final class LatentResize {
         NDManager owner = tensors.newManager(typeName + " " + context.nodeId());
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
             NDArray channelsLast = latent.samples().transpose(0, 2, 3, 1);
+            channelsLast.attach(scratch); // a view: its handle goes with the scratch, not with the input
             NDArray out = ImageResizer.resize(channelsLast, (int) width, (int) height, resize, crop, scratch)
                     .transpose(0, 3, 1, 2).duplicate();
             NDArray mask = latent.noiseMask().map(NDArray::duplicate).orElse(null);

@@ -74,9 +74,11 @@ public final class VAEEncodeForInpaintNode implements NodeType {
         NDManager owner = tensors.newManager("VAEEncodeForInpaint " + context.nodeId());
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
             // The mask at the image's size, [Bm, H, W, 1], then the same crop as the pixels.
-            NDArray values = mask.values().toType(DataType.FLOAT32, false);
-            NDArray perPixel = ImageResizer.resize(values.reshape(mask.batchSize(), mask.height(), mask.width(), 1),
-                    pixels.width(), pixels.height(), ResizeMethod.BILINEAR, CropMode.DISABLED, scratch);
+            NDArray values = mask.values().toType(DataType.FLOAT32, false).reshape(mask.batchSize(), mask.height(),
+                    mask.width(), 1);
+            values.attach(scratch); // a new handle (a view, or a cast copy): it goes with the scratch
+            NDArray perPixel = ImageResizer.resize(values, pixels.width(), pixels.height(), ResizeMethod.BILINEAR,
+                    CropMode.DISABLED, scratch);
             NDArray rounded = VAEEncodeNode.crop(perPixel, height, width, scratch).round();
             NDArray image = VAEEncodeNode.crop(pixels.pixels(), height, width, scratch);
             NDArray grey = image.sub(0.5f).mul(rounded.neg().add(1f)).add(0.5f);
