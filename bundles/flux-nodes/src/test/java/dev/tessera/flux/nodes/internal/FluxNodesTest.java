@@ -297,6 +297,24 @@ class FluxNodesTest {
         }
     }
 
+    /** ConditioningSetArea's areas are an SD1.x feature: FLUX says so and points to ContextGen. */
+    @Test
+    void areaConditioningIsRefusedOnFlux() {
+        try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5);
+                NDManager run = tensors.newManager("run")) {
+            NDManager owner = tensors.newManager("area");
+            try (Conditioning area = dev.tessera.model.api.ConditioningCopy.of(positive, owner, extras -> {
+                extras.put(Conditioning.AREA, new int[] {4, 4, 0, 0});
+                return extras;
+            })) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> model.guided(area, null, 1.0, run).close());
+                assertTrue(e.getMessage().contains("positive entry 0: area conditioning (ConditioningSetArea)")
+                        && e.getMessage().contains("ContextGen"), e.getMessage());
+            }
+        }
+    }
+
     /** A 16-channel EmptySD3LatentImage latent on the tiny 4-channel FLUX: KSampler names the latent input. */
     @Test
     void emptySd3LatentIsSixteenChannelsAndAForeignLatentIsRefused() {
