@@ -170,6 +170,77 @@ class ContextGenLoraTest {
         }
     }
 
+    /**
+     * LoraLoader (model and clip) on a FLUX graph, as ComfyUI users wire it: a transformer-only LoRA patches the model
+     * and passes the FLUX text encoders on unchanged; a LoRA with CLIP-L modules is refused, naming strength_clip.
+     */
+    @Test
+    void loraLoaderTakesFluxsTextEncodersWhenTheLoraLeavesThemAlone() throws Exception {
+        Path encoders = ConformancePack.sampleWorkflows().resolve("models/text_encoders");
+        try (var files = Files.walk(encoders)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                ConformancePack.copy(file, folders.models().resolve("text_encoders")
+                        .resolve(encoders.relativize(file).toString()));
+            }
+        }
+        Random random = new Random(8);
+        try (NDManager test = tensors.newManager("test")) {
+            Map<String, NDArray> transformerOnly = new LinkedHashMap<>();
+            transformerOnly.put("transformer.x_embedder.lora_A.weight", test.create(gaussian(random, 2 * 16, 0.1f),
+                    new Shape(2, 16)));
+            transformerOnly.put("transformer.x_embedder.lora_B.weight", test.create(gaussian(random, 32 * 2, 0.1f),
+                    new Shape(32, 2)));
+            SafetensorsWriter.write(folders.models().resolve("loras/transformer-only.safetensors"), transformerOnly,
+                    Map.of());
+            Map<String, NDArray> withClip = new LinkedHashMap<>(transformerOnly);
+            withClip.put("lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_down.weight",
+                    test.create(gaussian(random, 2 * 32, 0.1f), new Shape(2, 32)));
+            withClip.put("lora_te_text_model_encoder_layers_0_self_attn_q_proj.lora_up.weight",
+                    test.create(gaussian(random, 32 * 2, 0.1f), new Shape(32, 2)));
+            SafetensorsWriter.write(folders.models().resolve("loras/with-clip.safetensors"), withClip, Map.of());
+        }
+        LoraCatalog none = new LoraCatalog() {
+            @Override
+            public List<String> names() {
+                return List.of();
+            }
+
+            @Override
+            public Optional<Path> find(String name) {
+                return Optional.empty();
+            }
+        };
+        try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs()
+                .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "default"), context).values().get(0);
+                dev.tessera.model.api.TextEncoder clip = (dev.tessera.model.api.TextEncoder)
+                        new dev.tessera.flux.nodes.internal.nodes.DualCLIPLoaderNode(folders, tensors)
+                                .execute(new MapInputs().with("clip_name1", "tiny-t5/model.safetensors")
+                                        .with("clip_name2", "tiny-clip-l.safetensors").with("type", "flux"), context)
+                                .values().get(0);
+                NDManager run = tensors.newManager("run")) {
+            dev.tessera.lora.internal.nodes.LoraLoaderNode loader =
+                    new dev.tessera.lora.internal.nodes.LoraLoaderNode(folders, tensors, none);
+            List<Object> out = loader.execute(new MapInputs().with("model", base).with("clip", clip)
+                    .with("lora_name", "transformer-only.safetensors").with("strength_model", 1.0)
+                    .with("strength_clip", 1.0), context).values();
+            try (DiffusionModel patched = (DiffusionModel) out.get(0);
+                    dev.tessera.model.api.TextEncoder passed = (dev.tessera.model.api.TextEncoder) out.get(1);
+                    Conditioning a = clip.encode("a red apple", run.newSubManager());
+                    Conditioning b = passed.encode("a red apple", run.newSubManager())) {
+                assertEquals(1, patched.patches().size());
+                assertEquals(0.0, relative(b.entries().get(0).embeddings(), a.entries().get(0).embeddings()));
+                assertEquals(0.0, relative(b.entries().get(0).pooled(), a.entries().get(0).pooled()));
+            }
+            dev.tessera.graph.api.NodeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.tessera.graph.api.NodeException.class, () -> loader.execute(new MapInputs()
+                            .with("model", base).with("clip", clip).with("lora_name", "with-clip.safetensors")
+                            .with("strength_model", 1.0).with("strength_clip", 1.0), context));
+            assertEquals("clip", refused.inputName());
+            assertTrue(refused.getMessage().contains("LoRA on FLUX's text encoders is not supported yet")
+                    && refused.getMessage().contains("strength_clip"), refused.getMessage());
+        }
+    }
+
     private static Conditioning conditioning(NDManager run, Random random) {
         NDManager owner = run.newSubManager();
         return Conditioning.owning(owner, List.of(new Conditioning.Entry(

@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ModelPatch;
+import dev.tessera.model.api.WeightPatch;
+import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.DeviceWeights;
@@ -77,6 +79,37 @@ public final class FluxTextEncoder implements TextEncoder {
             return clip;
         }
 
+        /** CLIP-L's weights as a text encoder's parameters, for weight patches to read (read only). */
+        ParameterView clipView() {
+            return new ParameterView() {
+                @Override
+                public String component() {
+                    return "text_encoder";
+                }
+
+                @Override
+                public java.util.Set<String> names() {
+                    return clipFile.names();
+                }
+
+                @Override
+                public ai.djl.ndarray.types.Shape shape(String name) {
+                    return clipFile.shape(name).orElseThrow(() -> new IllegalArgumentException(
+                            "CLIP-L of " + Parts.this.name + " has no parameter '" + name + "'"));
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray get(String name) {
+                    return clipWeights.get(name, shape(name));
+                }
+
+                @Override
+                public ai.djl.ndarray.types.DataType dataType() {
+                    return clipWeights.dataType();
+                }
+            };
+        }
+
         /** T5's width (the DiT's joint_attention_dim must equal it). */
         public long t5Width() {
             return t5.config().dModel();
@@ -100,16 +133,18 @@ public final class FluxTextEncoder implements TextEncoder {
 
     private final Parts parts;
     private final int lastLayer;
+    private final List<ModelPatch> patches;
     private boolean closed;
 
     /** The first handle on {@code parts}. */
     public FluxTextEncoder(Parts parts) {
-        this(parts, -1);
+        this(parts, -1, List.of());
     }
 
-    private FluxTextEncoder(Parts parts, int lastLayer) {
+    private FluxTextEncoder(Parts parts, int lastLayer, List<ModelPatch> patches) {
         this.parts = parts;
         this.lastLayer = lastLayer;
+        this.patches = List.copyOf(patches);
         parts.refs.incrementAndGet();
     }
 
@@ -139,18 +174,36 @@ public final class FluxTextEncoder implements TextEncoder {
             throw new IllegalArgumentException("layer " + layer + " does not exist: CLIP-L of " + parts.name
                     + " has " + layerCount() + " layers (-1 to -" + layerCount() + ")");
         }
-        return new FluxTextEncoder(parts, layer);
+        return new FluxTextEncoder(parts, layer, patches);
     }
 
     @Override
     public List<ModelPatch> patches() {
-        return List.of();
+        return patches;
     }
 
+    /**
+     * A weight patch that changes none of CLIP-L's weights (a LoRA with no text-encoder modules, as most FLUX LoRAs,
+     * through LoraLoader; or strength 0): a new handle carrying it, encoding as this one does. A patch that would
+     * change them is refused: LoRA on FLUX's text encoders is not supported yet.
+     */
     @Override
     public TextEncoder withPatch(ModelPatch patch) {
-        throw new IllegalArgumentException("LoRA on FLUX's text encoders is not supported yet (patch "
-                + patch.key() + "); use LoraLoaderModelOnly for the transformer");
+        if (!(patch instanceof WeightPatch weights)) {
+            throw new IllegalArgumentException("FLUX's text encoders take weight (LoRA) patches only, not "
+                    + patch.key());
+        }
+        try (NDManager scratch = parts.manager.newSubManager()) {
+            int changed = weights.apply(parts.clipView(), scratch).size();
+            if (changed > 0) {
+                throw new IllegalArgumentException("LoRA on FLUX's text encoders is not supported yet: " + patch.key()
+                        + " changes " + changed + " CLIP-L weights; set strength_clip to 0 or use"
+                        + " LoraLoaderModelOnly");
+            }
+        }
+        List<ModelPatch> more = new java.util.ArrayList<>(patches);
+        more.add(patch);
+        return new FluxTextEncoder(parts, lastLayer, more);
     }
 
     @Override

@@ -93,8 +93,11 @@ public final class LoraLoaderNode implements NodeType {
         DiffusionModel patchedModel = model.withPatch(modelPatch);
         try {
             return NodeResult.of(patchedModel, clip.withPatch(clipPatch));
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             patchedModel.close(); // ours until returned
+            throw new NodeException("invalid_input", "clip", e.getMessage(), e);
+        } catch (RuntimeException e) {
+            patchedModel.close();
             throw e;
         }
     }
