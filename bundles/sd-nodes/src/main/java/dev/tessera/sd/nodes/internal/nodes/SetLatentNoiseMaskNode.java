@@ -56,8 +56,10 @@ public final class SetLatentNoiseMaskNode implements NodeType {
         NDManager owner = tensors.newManager("SetLatentNoiseMask " + context.nodeId());
         try {
             NDArray samples = latent.samples().duplicate();
-            NDArray values = mask.values().toDevice(samples.getDevice(), true).toType(
-                    ai.djl.ndarray.types.DataType.FLOAT32, false);
+            // duplicate(), not toDevice(..., true): DJL's "copy" is torch's to(), which aliases when nothing changes,
+            // and a mask made from Java data (LoadImageMask) lives in a buffer freed with its array.
+            NDArray values = mask.values().toDevice(samples.getDevice(), false).toType(
+                    ai.djl.ndarray.types.DataType.FLOAT32, false).duplicate();
             return NodeResult.of(Latent.owning(owner, samples, values, latent.format().orElse(null)));
         } catch (RuntimeException e) {
             owner.close();

@@ -124,7 +124,22 @@ class KSamplerTest {
         } finally {
             latent.close();
             mask.close();
+            // The mask was made from Java data: its buffer goes with it. Collect, and reuse freed memory, so that a
+            // latent still pointing at it would read garbage.
+            scribble();
         }
+    }
+
+    private void scribble() {
+        NDManager junk = graph.runtime.newManager("junk");
+        for (int round = 0; round < 3; round++) {
+            System.gc();
+            for (int i = 0; i < 50; i++) {
+                junk.full(new Shape(64 * 64), Float.NaN);
+                java.nio.ByteBuffer.allocateDirect(64 * 64 * 4);
+            }
+        }
+        junk.close();
     }
 
     private static double[] toDoubles(float[] values) {
