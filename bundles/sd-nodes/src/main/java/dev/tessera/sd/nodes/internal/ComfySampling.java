@@ -123,7 +123,10 @@ public final class ComfySampling {
         Sampler sampler = sampler(request);
         Schedule schedule = schedule(request, latent.getShape());
         if (schedule == null) {
-            return latent.toType(DataType.FLOAT32, true).toDevice(manager.getDevice(), false);
+            // A real copy (toType(t, true) is an alias when nothing changes): the result outlives the input.
+            NDArray copy = latent.toType(DataType.FLOAT32, false).toDevice(manager.getDevice(), false).duplicate();
+            copy.attach(manager);
+            return copy;
         }
         LatentFormat format = request.model().latentFormat();
         NoiseSource noise = NoiseSource.seeded(request.seed());
