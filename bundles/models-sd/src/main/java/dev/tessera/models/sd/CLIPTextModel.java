@@ -127,18 +127,6 @@ public final class CLIPTextModel {
             throw new IllegalArgumentException("text encoder input_ids: shape " + shape + ", expected [batch, length]"
                     + " with 1 <= length <= " + config.maxPositionEmbeddings());
         }
-        if (ids.getDataType().isFloating()) {
-            throw new IllegalArgumentException("text encoder input_ids: dtype " + ids.getDataType()
-                    + ", expected integer token ids");
-        }
-        long[] range = new long[2];
-        TensorScope.run(() -> {
-            range[0] = ids.min().toType(DataType.INT64, false).getLong();
-            range[1] = ids.max().toType(DataType.INT64, false).getLong();
-        });
-        if (range[0] < 0 || range[1] >= config.vocabSize()) {
-            throw new IllegalArgumentException("text encoder input_ids: ids range over [" + range[0] + ", " + range[1]
-                    + "], the vocabulary has ids 0.." + (config.vocabSize() - 1));
-        }
+        TokenIds.requireInVocabulary("text encoder", ids, config.vocabSize());
     }
 }

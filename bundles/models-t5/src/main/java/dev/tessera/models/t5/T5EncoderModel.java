@@ -1,5 +1,7 @@
 package dev.tessera.models.t5;
 
+import dev.tessera.models.sd.TokenIds;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -95,19 +97,7 @@ public final class T5EncoderModel {
             throw new IllegalArgumentException("T5 encoder input_ids: shape " + shape
                     + ", expected [batch, length] with batch and length at least 1");
         }
-        if (ids.getDataType().isFloating()) {
-            throw new IllegalArgumentException("T5 encoder input_ids: dtype " + ids.getDataType()
-                    + ", expected integer token ids");
-        }
-        long[] range = new long[2];
-        TensorScope.run(() -> {
-            range[0] = ids.min().toType(DataType.INT64, false).getLong();
-            range[1] = ids.max().toType(DataType.INT64, false).getLong();
-        });
-        if (range[0] < 0 || range[1] >= config.vocabSize()) {
-            throw new IllegalArgumentException("T5 encoder input_ids: ids range over [" + range[0] + ", " + range[1]
-                    + "], the vocabulary has ids 0.." + (config.vocabSize() - 1));
-        }
+        TokenIds.requireInVocabulary("T5 encoder", ids, config.vocabSize());
     }
 
     private static void checkMask(NDArray mask, Shape idsShape) {
