@@ -1,12 +1,12 @@
 /**
  * MIGLoRA on SD1.x UNets: the box-mask encoder ({@link dev.tessera.miglora.MaskEncoder}, both the paper's
  * concatenation variant and the released additive one, chosen from the weights), divide / conquer / combine as a
- * model-api forward hook ({@link dev.tessera.miglora.MigHook}) with the beta(t) schedule, and
- * {@link dev.tessera.miglora.HookedUNet}, the UNet forward with hooks as a MODEL handle runs it. Plain Java over
- * DJL: no OSGi, no JSON.
+ * model-api forward hook ({@link dev.tessera.miglora.MigHook}) with the beta(t) schedule; it runs on a bare UNet
+ * through sd-nodes' {@code dev.tessera.sd.nodes.api.HookedUNet}, the forward the MODEL handle uses (2.0: HookedUNet
+ * moved there). Plain Java over DJL: no OSGi, no JSON.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.tessera.miglora;
 
 import org.osgi.annotation.bundle.Export;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.tessera.sd.nodes.api.HookedUNet;
 
 /** Reading mask encoders: the variant from the weights, and malformed files refused with the tensor named. */
 class MaskEncoderTest {

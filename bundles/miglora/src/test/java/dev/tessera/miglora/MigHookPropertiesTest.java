@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.tessera.sd.nodes.api.HookedUNet;
 
 /**
  * The paper's variants have no reference code: they are checked by their properties on the pack's tiny SD1.5 UNet

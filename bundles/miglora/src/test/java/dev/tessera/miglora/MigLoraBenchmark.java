@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.tessera.sd.nodes.api.HookedUNet;
 
 /**
  * Step time of the MIGLoRA hook for 1, 2, 4, 8 and 16 instances (the global caption counted), on the pack's tiny

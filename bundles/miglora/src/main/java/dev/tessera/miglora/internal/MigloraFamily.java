@@ -14,7 +14,7 @@ import dev.tessera.layout.BoxMasks;
 import dev.tessera.layout.Instance;
 import dev.tessera.layout.Layout;
 import dev.tessera.miglora.Fusion;
-import dev.tessera.miglora.HookedUNet;
+import dev.tessera.sd.nodes.api.HookedUNet;
 import dev.tessera.miglora.InstanceEmbeddings;
 import dev.tessera.miglora.MaskEncoder;
 import dev.tessera.miglora.MigHook;

@@ -13,9 +13,8 @@ import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
-import dev.tessera.model.api.HookPoints;
 import dev.tessera.models.sd.UNet2DConditionModel;
-import dev.tessera.models.sd.UNetFeatures;
+import dev.tessera.sd.nodes.api.HookedUNet;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.tensor.TensorScope;
 import java.util.ArrayList;
@@ -133,39 +132,7 @@ final class GuidedUNet implements BoundDenoiser {
 
     /** The UNet with the active hooks around its stages. */
     private NDArray forward(NDArray sample, NDArray timesteps, NDArray context, HookContext where) {
-        UNet2DConditionModel unet = use.model();
-        List<ForwardHook> active = hooks.stream().filter(h -> h.activeAt(where.step())).toList();
-        ForwardHook.Stage prediction = in -> {
-            NDArray x = in.get(0);
-            NDArray ctx = in.get(2);
-            NDArray temb = unet.timeEmbedding(in.get(1), x.getShape().get(0));
-            NDArray h = stage(active, HookPoints.UNET_CONV_IN, new NDList(x),
-                    i -> new NDList(unet.convIn(i.get(0))), where).get(0);
-            NDList features = stage(active, HookPoints.UNET_ENCODE, new NDList(h, temb, ctx), i -> {
-                UNetFeatures f = unet.encode(i.get(0), i.get(1), i.get(2));
-                NDList all = new NDList(f.skips());
-                all.add(f.middle());
-                return all;
-            }, where);
-            UNetFeatures combined = new UNetFeatures(features.subList(0, features.size() - 1),
-                    features.get(features.size() - 1));
-            return new NDList(unet.decode(combined, temb, ctx));
-        };
-        return stage(active, HookPoints.UNET_PREDICTION, new NDList(sample, timesteps, context), prediction, where)
-                .get(0);
-    }
-
-    /** Runs {@code base} wrapped by every active hook on {@code point}, the last added outermost. */
-    private static NDList stage(List<ForwardHook> active, String point, NDList inputs, ForwardHook.Stage base,
-            HookContext where) {
-        ForwardHook.Stage stage = base;
-        for (ForwardHook hook : active) {
-            if (hook.points().contains(point)) {
-                ForwardHook.Stage inner = stage;
-                stage = in -> hook.around(point, in, inner, where);
-            }
-        }
-        return stage.run(inputs);
+        return HookedUNet.forward(use.model(), hooks, sample, timesteps, context, where);
     }
 
     private NDArray combine(NDList chunks) {

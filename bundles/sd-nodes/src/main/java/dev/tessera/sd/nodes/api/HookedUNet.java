@@ -1,4 +1,4 @@
-package dev.tessera.miglora;
+package dev.tessera.sd.nodes.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The SD UNet forward with forward hooks around its stages, in the order a MODEL handle calls them (time embedding,
  * {@link HookPoints#UNET_CONV_IN}, {@link HookPoints#UNET_ENCODE}, decode with the batch's own context, all inside
- * {@link HookPoints#UNET_PREDICTION}). For the conformance family, tests and the benchmark, which run the hook on a
- * bare UNet; the sampler path goes through the model handle.
+ * {@link HookPoints#UNET_PREDICTION}): the forward of the SD1.x MODEL handle's guided denoiser, and of plug-ins' tests,
+ * benchmarks and conformance families that run their hooks on a bare UNet.
  */
 public final class HookedUNet {
 
