@@ -1,7 +1,7 @@
 package dev.tessera.sampling;
 
-import dev.tessera.sampling.internal.ComfyUiFlowSchedules;
 import dev.tessera.sampling.internal.ComfyUiSchedules;
+import dev.tessera.sampling.internal.SigmaTable;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
@@ -25,18 +25,7 @@ public final class ComfySchedules {
      * @throws IllegalArgumentException naming the accepted values when {@code scheduler} is unknown
      */
     public static Schedule named(String scheduler, NoiseSchedule training, int steps) {
-        String name = scheduler == null ? "" : scheduler.toLowerCase(Locale.ROOT);
-        return switch (name) {
-            case "normal" -> ComfyUiSchedules.normal(training, steps, false);
-            case "sgm_uniform" -> ComfyUiSchedules.normal(training, steps, true);
-            case "karras" -> ComfyUiSchedules.karras(training, steps);
-            case "exponential" -> ComfyUiSchedules.exponential(training, steps);
-            case "simple" -> ComfyUiSchedules.simple(training, steps);
-            case "ddim_uniform" -> ComfyUiSchedules.ddimUniform(training, steps);
-            case "beta" -> ComfyUiSchedules.beta(training, steps);
-            default -> throw new IllegalArgumentException(
-                    "scheduler '" + scheduler + "' is not one of " + String.join(", ", NAMES));
-        };
+        return named(scheduler, SigmaTable.of(training), steps);
     }
 
     /**
@@ -45,15 +34,19 @@ public final class ComfySchedules {
      * @throws IllegalArgumentException naming the accepted values when {@code scheduler} is unknown
      */
     public static Schedule named(String scheduler, FlowShift shift, int steps) {
+        return named(scheduler, SigmaTable.of(shift), steps);
+    }
+
+    private static Schedule named(String scheduler, SigmaTable table, int steps) {
         String name = scheduler == null ? "" : scheduler.toLowerCase(Locale.ROOT);
         return switch (name) {
-            case "normal" -> ComfyUiFlowSchedules.normal(shift, steps, false);
-            case "sgm_uniform" -> ComfyUiFlowSchedules.normal(shift, steps, true);
-            case "karras" -> ComfyUiFlowSchedules.karras(shift, steps);
-            case "exponential" -> ComfyUiFlowSchedules.exponential(shift, steps);
-            case "simple" -> ComfyUiFlowSchedules.simple(shift, steps);
-            case "ddim_uniform" -> ComfyUiFlowSchedules.ddimUniform(shift, steps);
-            case "beta" -> ComfyUiFlowSchedules.beta(shift, steps);
+            case "normal" -> ComfyUiSchedules.normal(table, steps, false);
+            case "sgm_uniform" -> ComfyUiSchedules.normal(table, steps, true);
+            case "karras" -> ComfyUiSchedules.karras(table, steps);
+            case "exponential" -> ComfyUiSchedules.exponential(table, steps);
+            case "simple" -> ComfyUiSchedules.simple(table, steps);
+            case "ddim_uniform" -> ComfyUiSchedules.ddimUniform(table, steps);
+            case "beta" -> ComfyUiSchedules.beta(table, steps);
             default -> throw new IllegalArgumentException(
                     "scheduler '" + scheduler + "' is not one of " + String.join(", ", NAMES));
         };

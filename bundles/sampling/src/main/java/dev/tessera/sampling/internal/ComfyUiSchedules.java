@@ -1,66 +1,58 @@
 package dev.tessera.sampling.internal;
 
-import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Schedule;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ComfyUI's {@code scheduler} choices for discrete models ({@code comfy/samplers.py}), in sigma space; the model
- * timestep of each step is ComfyUI's nearest training timestep in log sigma.
+ * ComfyUI's {@code scheduler} choices ({@code comfy/samplers.py}) in sigma space over a model's sigma table, the same
+ * rules for discrete and flow models ({@link SigmaTable}).
  */
 public final class ComfyUiSchedules {
 
     private ComfyUiSchedules() {}
 
-    public static Schedule normal(NoiseSchedule training, int steps, boolean sgm) {
+    public static Schedule normal(SigmaTable table, int steps, boolean sgm) {
         checkSteps(steps);
-        int start = training.nearestTimestep(training.sigmaMax());
-        int end = training.nearestTimestep(training.sigmaMin());
-        float[] t = NumpyCompat.torchLinspaceFloat(start, end, sgm ? steps + 1 : steps);
-        double[] sigmas = new double[steps];
-        for (int i = 0; i < steps; i++) {
-            sigmas[i] = (float) training.sigmaAtLogLinear(t[i]);
-        }
-        return build(training, sigmas);
+        return table.schedule(table.normal(steps, sgm));
     }
 
-    public static Schedule karras(NoiseSchedule training, int steps) {
+    public static Schedule karras(SigmaTable table, int steps) {
         checkSteps(steps);
-        return build(training, NumpyCompat.toFloat32(
-                DiffusersSchedules.karras(training.sigmaMin(), training.sigmaMax(), steps)));
+        return table.schedule(NumpyCompat.toFloat32(
+                DiffusersSchedules.karras(table.sigmaMin(), table.sigmaMax(), steps)));
     }
 
-    public static Schedule exponential(NoiseSchedule training, int steps) {
+    public static Schedule exponential(SigmaTable table, int steps) {
         checkSteps(steps);
-        double[] logs = NumpyCompat.linspace(Math.log(training.sigmaMax()), Math.log(training.sigmaMin()), steps);
+        double[] logs = NumpyCompat.linspace(Math.log(table.sigmaMax()), Math.log(table.sigmaMin()), steps);
         double[] sigmas = new double[steps];
         for (int i = 0; i < steps; i++) {
             sigmas[i] = (float) Math.exp(logs[i]);
         }
-        return build(training, sigmas);
+        return table.schedule(sigmas);
     }
 
-    public static Schedule simple(NoiseSchedule training, int steps) {
+    public static Schedule simple(SigmaTable table, int steps) {
         checkSteps(steps);
-        int n = training.numTrainTimesteps();
+        int n = table.size();
         double stride = n / (double) steps;
         double[] sigmas = new double[steps];
         for (int i = 0; i < steps; i++) {
-            sigmas[i] = training.sigma(n - 1 - (int) (i * stride));
+            sigmas[i] = table.sigma(n - 1 - (int) (i * stride));
         }
-        return build(training, sigmas);
+        return table.schedule(sigmas);
     }
 
-    /** ComfyUI's {@code beta}: training sigmas at the beta(0.6, 0.6) quantiles of the steps, repeats dropped. */
-    public static Schedule beta(NoiseSchedule training, int steps) {
+    /** ComfyUI's {@code beta}: table sigmas at the beta(0.6, 0.6) quantiles of the steps, repeats dropped. */
+    public static Schedule beta(SigmaTable table, int steps) {
         checkSteps(steps);
-        int[] picks = betaPicks(training.numTrainTimesteps() - 1, steps);
+        int[] picks = betaPicks(table.size() - 1, steps);
         double[] sigmas = new double[picks.length];
         for (int i = 0; i < picks.length; i++) {
-            sigmas[i] = training.sigma(picks[i]);
+            sigmas[i] = table.sigma(picks[i]);
         }
-        return build(training, sigmas);
+        return table.schedule(sigmas);
     }
 
     /**
@@ -82,35 +74,22 @@ public final class ComfyUiSchedules {
     }
 
     /**
-     * ComfyUI's {@code ddim_uniform}: every {@code N / steps}-th training sigma from timestep 1 up; when
+     * ComfyUI's {@code ddim_uniform}: every {@code N / steps}-th table sigma from index 1 up; when
      * {@code N / steps} is not a whole number this yields more than {@code steps} steps, as in ComfyUI.
      */
-    public static Schedule ddimUniform(NoiseSchedule training, int steps) {
+    public static Schedule ddimUniform(SigmaTable table, int steps) {
         checkSteps(steps);
-        int n = training.numTrainTimesteps();
+        int n = table.size();
         int stride = Math.max(n / steps, 1);
         List<Double> ascending = new ArrayList<>();
         for (int t = 1; t < n; t += stride) {
-            ascending.add((double) training.sigma(t));
+            ascending.add(table.sigma(t));
         }
         double[] sigmas = new double[ascending.size()];
         for (int i = 0; i < sigmas.length; i++) {
             sigmas[i] = ascending.get(sigmas.length - 1 - i);
         }
-        return build(training, sigmas);
-    }
-
-    private static Schedule build(NoiseSchedule training, double[] sigmas) {
-        double[] withZero = java.util.Arrays.copyOf(sigmas, sigmas.length + 1);
-        double[] timesteps = new double[sigmas.length];
-        for (int i = 0; i < sigmas.length; i++) {
-            timesteps[i] = training.nearestTimestep(sigmas[i]);
-        }
-        // ComfyUI's max_denoise: full-strength noise when the schedule starts at (or above) the model's top sigma.
-        double top = training.sigmaMax();
-        boolean fromTop = Math.abs(sigmas[0] - top) <= 1e-5 * Math.max(Math.abs(sigmas[0]), Math.abs(top))
-                || sigmas[0] > top;
-        return new Schedule(Schedule.Kind.DIFFUSION, timesteps, withZero, fromTop);
+        return table.schedule(sigmas);
     }
 
     private static void checkSteps(int steps) {
