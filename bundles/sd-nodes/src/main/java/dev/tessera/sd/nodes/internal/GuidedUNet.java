@@ -108,10 +108,8 @@ final class GuidedUNet implements BoundDenoiser {
             NDIndex where = new NDIndex(":, :, {}:{}, {}:{}", area.y(), area.y() + area.height(), area.x(),
                     area.x() + area.width());
             NDArray x = declared == null ? input : input.get(where);
-            NDArray context = contexts.get(i);
-            if (context.getShape().get(0) != batch) {
-                context = context.tile(new long[] {batch, 1, 1});
-            }
+            // The part's rows of the batched context, built once per latent batch size and checked there.
+            NDArray context = contextFor(batch).get(new NDIndex("{}:{}", i * batch, (i + 1) * batch));
             NDArray out = forward(x, timesteps, context, hookContext(step, (int) batch)).toType(DataType.FLOAT32,
                     false);
             NDArray weight = m.create(area.weights(part.entry().strength(), height, width),
