@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@link Injection#ADD} (the released weights, method notes): diffusers' ControlNetConditioningEmbedding
- *       layout, {@code mask_encoder.conv_in}, {@code mask_encoder.blocks.<i>} (odd blocks stride 2),
- *       {@code mask_encoder.conv_out}; SiLU after every conv but conv_out; the output has the UNet's first-level
- *       width and is added to conv_in's output.</li>
+ *       layout, {@code conv_in}, {@code blocks.<i>} (odd blocks stride 2), {@code conv_out}, bare as in the
+ *       released {@code model_1.safetensors} or prefixed {@code mask_encoder.}; SiLU after every conv but conv_out;
+ *       the output has the UNet's first-level width and is added to conv_in's output.</li>
  *   <li>{@link Injection#CONCAT} (the paper, section 3.3): a plain sequence {@code mask_encoder.convs.<i>} (or
  *       {@code mask_encoder.<i>}, an nn.Sequential), every conv stride 2 (16 -> 32 -> 64 in the paper), SiLU
  *       between them; its output is concatenated with the latents, so the file also carries the widened UNet
@@ -53,7 +53,8 @@ public final class MaskEncoder {
     public record Conv(String name, int out, int in, int kernel, int stride, float[] weight, float[] bias) {}
 
     public static final String PREFIX = "mask_encoder.";
-    private static final Pattern BLOCK = Pattern.compile("mask_encoder\\.blocks\\.(\\d+)\\.(weight|bias)");
+    /** A released block, bare ({@code blocks.3.weight}, the released model_1.safetensors) or prefixed. */
+    private static final Pattern BLOCK = Pattern.compile("(?:mask_encoder\\.)?blocks\\.(\\d+)\\.(weight|bias)");
     private static final Pattern SEQUENCE = Pattern.compile("mask_encoder\\.(?:convs\\.)?(\\d+)\\.(weight|bias)");
 
     private final String key;
@@ -86,14 +87,31 @@ public final class MaskEncoder {
             List<Conv> convs = new ArrayList<>();
             Injection injection;
             Conv convIn = null;
-            if (names.contains(PREFIX + "conv_in.weight") || names.stream().anyMatch(n -> BLOCK.matcher(n).matches())) {
+            String released = releasedPrefix(names);
+            if (released != null) {
+                // The released file is the bare state dict of ControlNetConditioningEmbedding (inference.py:
+                // load_state_dict into that class), so its names carry no prefix; ours may carry mask_encoder.
                 injection = Injection.ADD;
-                convs.add(conv(st, manager, PREFIX + "conv_in", 1, unused));
-                for (int index : indices(names, BLOCK)) {
+                convs.add(conv(st, manager, released + "conv_in", 1, unused));
+                List<Integer> blocks = indices(file, names, released);
+                for (int index : blocks) {
                     // ControlNetConditioningEmbedding: per level a same-width conv, then a stride-2 widening one.
-                    convs.add(conv(st, manager, PREFIX + "blocks." + index, index % 2 == 1 ? 2 : 1, unused));
+                    convs.add(conv(st, manager, released + "blocks." + index, index % 2 == 1 ? 2 : 1, unused));
                 }
-                convs.add(conv(st, manager, PREFIX + "conv_out", 1, unused));
+                if (blocks.size() % 2 != 0) {
+                    throw new MigLoraException(file + ": " + blocks.size() + " released blocks ("
+                            + released + "blocks.0.." + (blocks.size() - 1) + "); ControlNetConditioningEmbedding has"
+                            + " them in pairs (same width, then stride-2 widening)");
+                }
+                for (int i = 0; i < blocks.size(); i += 2) {
+                    Conv same = convs.get(1 + i);
+                    if (same.in() != same.out()) {
+                        throw new MigLoraException(file + ": '" + same.name() + ".weight' maps " + same.in() + " to "
+                                + same.out() + " channels; the even blocks of ControlNetConditioningEmbedding keep"
+                                + " their width");
+                    }
+                }
+                convs.add(conv(st, manager, released + "conv_out", 1, unused));
             } else {
                 TreeMap<Integer, String> sequence = new TreeMap<>();
                 for (String n : names) {
@@ -103,9 +121,10 @@ public final class MaskEncoder {
                     }
                 }
                 if (sequence.isEmpty()) {
-                    throw new MigLoraException(file + ": no mask encoder tensors: expected mask_encoder.conv_in/"
-                            + "blocks.<i>/conv_out (released) or mask_encoder.convs.<i> (paper); the file has "
-                            + first(names));
+                    throw new MigLoraException(file + ": no mask encoder tensors" + lookalike(names) + "; expected the"
+                            + " released model_1.safetensors names conv_in.*, blocks.<i>.*, conv_out.* (bare or"
+                            + " prefixed mask_encoder.) or a paper encoder mask_encoder.convs.<i>.* with the widened"
+                            + " conv_in.*; the file has " + first(names));
                 }
                 for (String prefix : sequence.values()) {
                     convs.add(conv(st, manager, prefix, 2, unused));
@@ -145,19 +164,59 @@ public final class MaskEncoder {
         }
     }
 
-    private static List<Integer> indices(Set<String> names, Pattern pattern) {
+    /**
+     * The prefix of a released (ControlNetConditioningEmbedding) encoder's names: {@code "mask_encoder."} or
+     * {@code ""} (the released model_1.safetensors), or null when the names are not that layout. Decided from the
+     * whole set: its conv_in, conv_out and at least one {@code blocks.<i>} under one prefix. A UNet has conv_in and
+     * conv_out too but no top-level blocks; a ControlNet keeps the class under {@code controlnet_cond_embedding.}.
+     */
+    private static String releasedPrefix(Set<String> names) {
+        for (String prefix : List.of(PREFIX, "")) {
+            boolean blocks = names.stream().anyMatch(n -> n.startsWith(prefix + "blocks.")
+                    && BLOCK.matcher(n).matches());
+            if (blocks && names.contains(prefix + "conv_in.weight") && names.contains(prefix + "conv_out.weight")) {
+                return prefix;
+            }
+        }
+        return null;
+    }
+
+    /** What a file that is no mask encoder looks like, from its names, for the error (empty when unknown). */
+    private static String lookalike(Set<String> names) {
+        for (String n : names) {
+            if (n.contains("lora_") || n.contains(".lora.") || n.endsWith(".alpha")) {
+                return " (it looks like a LoRA: '" + n + "'; pick it as lora_name)";
+            }
+        }
+        for (String n : names) {
+            if (n.startsWith("controlnet_cond_embedding.") || n.startsWith("input_hint_block.")
+                    || n.startsWith("control_model.")) {
+                return " (it looks like a ControlNet: '" + n + "'; its conditioning embedding is not a MIGLoRA"
+                        + " mask encoder)";
+            }
+        }
+        for (String n : names) {
+            if (n.startsWith("down_blocks.") || n.startsWith("model.diffusion_model.") || n.startsWith("input_blocks.")
+                    || n.startsWith("time_embedding.")) {
+                return " (it looks like a UNet or checkpoint: '" + n + "')";
+            }
+        }
+        return "";
+    }
+
+    private static List<Integer> indices(Path file, Set<String> names, String prefix) {
         Set<Integer> found = new TreeSet<>();
         for (String n : names) {
-            Matcher m = pattern.matcher(n);
-            if (m.matches()) {
+            Matcher m = BLOCK.matcher(n);
+            if (n.startsWith(prefix + "blocks.") && m.matches()) {
                 found.add(Integer.parseInt(m.group(1)));
             }
         }
         List<Integer> list = new ArrayList<>(found);
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) != i) {
-                throw new MigLoraException("mask encoder blocks are numbered " + list + "; expected 0.." + (list.size()
-                        - 1));
+                throw new MigLoraException(file + ": mask encoder blocks are numbered " + list + "; expected 0.."
+                        + (list.size() - 1));
             }
         }
         return list;

@@ -71,17 +71,76 @@ class MaskEncoderTest {
     }
 
     @Test
+    void theReleasedBareNamesAndTheMaskEncoderPrefixReadAsTheSameEncoder() {
+        // The pack file carries model_1.safetensors' bare names (conv_in.*, blocks.N.*, conv_out.*).
+        Map<String, NDArray> bare = released();
+        assertTrue(bare.containsKey("conv_in.weight") && bare.containsKey("blocks.5.bias")
+                && bare.containsKey("conv_out.weight"), bare.keySet().toString());
+        Map<String, NDArray> prefixed = new LinkedHashMap<>();
+        bare.forEach((name, tensor) -> prefixed.put(MaskEncoder.PREFIX + name, tensor));
+        MaskEncoder fromBare = MaskEncoder.read(write("model_1.safetensors", bare), manager);
+        MaskEncoder fromPrefixed = MaskEncoder.read(write("prefixed.safetensors", prefixed), manager);
+        assertEquals(MaskEncoder.Injection.ADD, fromPrefixed.injection());
+        assertEquals(fromBare.convs().stream().map(c -> c.stride() + ":" + c.in() + "->" + c.out()).toList(),
+                fromPrefixed.convs().stream().map(c -> c.stride() + ":" + c.in() + "->" + c.out()).toList());
+        NDArray masks = Tiny.random(manager, 5, 1f, 2, 3, 32, 32);
+        assertEquals(0f, fromBare.encode(masks).sub(fromPrefixed.encode(masks)).abs().max().getFloat());
+        assertEquals("blocks.1", fromBare.convs().get(2).name());
+        assertEquals("mask_encoder.blocks.1", fromPrefixed.convs().get(2).name());
+    }
+
+    @Test
+    void aUnetALoraAControlNetOrAnOddReleasedLayoutIsNoMaskEncoder() {
+        // A diffusers UNet has conv_in and conv_out at the top level too, but no blocks.N: told apart by the set.
+        Map<String, NDArray> unet = new LinkedHashMap<>();
+        unet.put("conv_in.weight", manager.zeros(new Shape(32, 4, 3, 3)));
+        unet.put("conv_in.bias", manager.zeros(new Shape(32)));
+        unet.put("down_blocks.0.resnets.0.conv1.weight", manager.zeros(new Shape(32, 32, 3, 3)));
+        unet.put("conv_out.weight", manager.zeros(new Shape(4, 32, 3, 3)));
+        unet.put("conv_out.bias", manager.zeros(new Shape(4)));
+        MigLoraException e = assertThrows(MigLoraException.class,
+                () -> MaskEncoder.read(write("unet.safetensors", unet), manager));
+        assertTrue(e.getMessage().contains("unet.safetensors") && e.getMessage().contains("UNet"), e.getMessage());
+
+        Map<String, NDArray> controlnet = new LinkedHashMap<>();
+        released().forEach((n, t) -> controlnet.put("controlnet_cond_embedding." + n, t));
+        e = assertThrows(MigLoraException.class,
+                () -> MaskEncoder.read(write("controlnet.safetensors", controlnet), manager));
+        assertTrue(e.getMessage().contains("ControlNet"), e.getMessage());
+
+        Map<String, NDArray> peft = new LinkedHashMap<>();
+        peft.put("unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q.lora.down.weight",
+                manager.zeros(new Shape(2, 8)));
+        e = assertThrows(MigLoraException.class, () -> MaskEncoder.read(write("lora2.safetensors", peft), manager));
+        assertTrue(e.getMessage().contains("LoRA"), e.getMessage());
+
+        // The released blocks come in pairs, the first of each keeping its width.
+        Map<String, NDArray> odd = released();
+        odd.remove("blocks.5.weight");
+        odd.remove("blocks.5.bias");
+        odd.put("conv_out.weight", manager.zeros(new Shape(16, 8, 3, 3)));
+        e = assertThrows(MigLoraException.class, () -> MaskEncoder.read(write("odd.safetensors", odd), manager));
+        assertTrue(e.getMessage().contains("5 released blocks"), e.getMessage());
+        Map<String, NDArray> widening = released();
+        widening.put("blocks.2.weight", manager.zeros(new Shape(4, 8, 3, 3)));
+        widening.put("blocks.2.bias", manager.zeros(new Shape(4)));
+        widening.put("blocks.3.weight", manager.zeros(new Shape(8, 4, 3, 3)));
+        e = assertThrows(MigLoraException.class, () -> MaskEncoder.read(write("wide.safetensors", widening), manager));
+        assertTrue(e.getMessage().contains("'blocks.2.weight' maps 8 to 4"), e.getMessage());
+    }
+
+    @Test
     void malformedFilesAreRefusedNamingFileAndTensor() throws Exception {
         Map<String, NDArray> noBias = released();
-        noBias.remove("mask_encoder.blocks.3.bias");
+        noBias.remove("blocks.3.bias");
         MigLoraException e = assertThrows(MigLoraException.class,
                 () -> MaskEncoder.read(write("nobias.safetensors", noBias), manager));
-        assertTrue(e.getMessage().contains("'mask_encoder.blocks.3.bias' is missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("'blocks.3.bias' is missing"), e.getMessage());
 
         Map<String, NDArray> chain = released();
-        chain.put("mask_encoder.blocks.2.weight", Tiny.random(manager, 1, 1f, 8, 5, 3, 3));
+        chain.put("blocks.3.weight", Tiny.random(manager, 1, 1f, 8, 5, 3, 3));
         e = assertThrows(MigLoraException.class, () -> MaskEncoder.read(write("chain.safetensors", chain), manager));
-        assertTrue(e.getMessage().contains("'mask_encoder.blocks.2.weight' takes 5 channels"), e.getMessage());
+        assertTrue(e.getMessage().contains("'blocks.3.weight' takes 5 channels"), e.getMessage());
 
         Map<String, NDArray> extra = released();
         extra.put("something.else", manager.zeros(new Shape(2)));
@@ -89,10 +148,10 @@ class MaskEncoderTest {
         assertTrue(e.getMessage().contains("something.else"), e.getMessage());
 
         Map<String, NDArray> evenKernel = released();
-        evenKernel.put("mask_encoder.conv_out.weight", manager.zeros(new Shape(16, 16, 2, 2)));
+        evenKernel.put("conv_out.weight", manager.zeros(new Shape(16, 16, 2, 2)));
         e = assertThrows(MigLoraException.class, () -> MaskEncoder.read(write("even.safetensors", evenKernel),
                 manager));
-        assertTrue(e.getMessage().contains("mask_encoder.conv_out.weight"), e.getMessage());
+        assertTrue(e.getMessage().contains("'conv_out.weight'"), e.getMessage());
 
         Map<String, NDArray> sequenceWithoutConvIn = new LinkedHashMap<>();
         sequenceWithoutConvIn.put("mask_encoder.convs.0.weight", manager.zeros(new Shape(16, 1, 3, 3)));
@@ -103,7 +162,8 @@ class MaskEncoderTest {
 
         e = assertThrows(MigLoraException.class, () -> MaskEncoder.read(write("lora.safetensors",
                 Map.of("unet.x.lora_A.weight", manager.zeros(new Shape(2, 2)))), manager));
-        assertTrue(e.getMessage().contains("no mask encoder tensors"), e.getMessage());
+        assertTrue(e.getMessage().contains("no mask encoder tensors") && e.getMessage().contains("LoRA"),
+                e.getMessage());
 
         Path pickle = dir.resolve("model_1.bin");
         Files.writeString(pickle, "x");

@@ -43,9 +43,12 @@ public final class MIGApplyNode implements NodeType {
                     + " box, fuses the features and decodes once, for the first beta of the steps.")
             .input(InputSpec.link(MODEL, ValueType.MODEL).withTooltip("The model from MIGLoRALoader."))
             .input(InputSpec.link(CONDITIONING, ValueType.CONDITIONING).withTooltip("The output of MIGEncode."))
-            .input(InputSpec.combo(FUSION, Fusion.names()).withTooltip(
-                    "mask: each instance inside its box, the global caption outside (best in the paper); avg: mean"
-                            + " of all instances (the released code); sum: their sum."))
+            // avg by default: the released weights were trained with the mean over instances (sum hands the
+            // decoder features about N+1 times larger than it saw in training).
+            .input(InputSpec.combo(FUSION, Fusion::names, Fusion.AVG.id()).withTooltip(
+                    "The fusion the weights were trained with. avg: mean of all instances (the released weights);"
+                            + " mask: each instance inside its box, the global caption outside (the paper's best,"
+                            + " for weights trained with it); sum: their sum (about N+1 times larger than avg)."))
             .input(InputSpec.decimal(BETA, 0.7, 0.0, 1.0, 0.01, 0.01).withTooltip(
                     "Fraction of the steps, from the first, guided by the layout; the plain model runs after."))
             .output(new OutputSpec("MODEL", ValueType.MODEL, false, "The model with the layout applied."))

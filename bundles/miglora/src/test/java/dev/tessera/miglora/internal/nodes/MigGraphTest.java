@@ -92,6 +92,18 @@ class MigGraphTest {
     }
 
     @Test
+    void avgIsTheDefaultFusionAndTheSampleUsesIt() {
+        // The released weights were trained with the mean over instances: avg is what a dropped-in file expects.
+        dev.tessera.graph.api.InputSpec fusion = graph.apply.descriptor().inputs().stream()
+                .filter(i -> i.name().equals("fusion")).findFirst().orElseThrow();
+        assertEquals("avg", fusion.widget().defaultLiteral());
+        com.google.gson.JsonObject apply = com.google.gson.JsonParser.parseString(workflow).getAsJsonObject()
+                .getAsJsonObject("6");
+        assertEquals("MIGApply", apply.get("class_type").getAsString());
+        assertEquals("avg", apply.getAsJsonObject("inputs").get("fusion").getAsString());
+    }
+
+    @Test
     void theLayoutActsOnExactlyTheFirstSevenOfTenSteps() {
         try (RunScope scope = new RunScope(); NDManager m = graph.runtime.newManager("test")) {
             RecordingContext context = new RecordingContext(scope);
