@@ -6,7 +6,7 @@
  * moved there). Plain Java over DJL: no OSGi, no JSON.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.tessera.miglora;
 
 import org.osgi.annotation.bundle.Export;
