@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Images in a grid, each with its target boxes outlined, for looking at a batch of generated (or ground-truth)
- * images against their layouts. An outline is drawn just outside its box (so it shows on top of a shape filling
- * the box), in the palette colour the instance's phrase names, or {@link #NEUTRAL} when it names none. Images are
+ * images against their layouts. A box's frame is drawn outside it with a gap as wide as the frame (so a shape
+ * filling its box stays visible, also in the frame's colour), in the palette colour the instance's phrase names, or {@link #NEUTRAL} when it names none. Images are
  * scaled by a whole factor without smoothing, so pixels stay visible. (The layout bundle's preview paints
  * layouts alone on a dark canvas; this draws over images.)
  */
@@ -32,7 +32,7 @@ public final class ContactSheet {
 
     /**
      * The sheet: {@code columns} images a row, each scaled by {@code scale} in a cell the size of the largest,
-     * {@code max(2, scale)} pixels apart. {@code targets} is null (no boxes) or one layout per image, whose boxes
+     * {@code max(2, scale)} pixels apart; frames are {@code max(1, scale / 2)} pixels wide. {@code targets} is null (no boxes) or one layout per image, whose boxes
      * are drawn on that image's size.
      */
     public static BufferedImage render(List<BufferedImage> images, List<Layout> targets, int columns, int scale) {
@@ -67,7 +67,9 @@ public final class ContactSheet {
                 for (Instance instance : targets.get(i).instances()) {
                     BoxMasks.PixelRect r = BoxMasks.pixelRect(instance.box(), image.getWidth(), image.getHeight());
                     g.setColor(new Color(MigTarget.colour(instance).map(PaletteColour::rgb).orElse(NEUTRAL)));
-                    outline(g, ox + r.x0() * scale, oy + r.y0() * scale, ox + r.x1() * scale, oy + r.y1() * scale, t);
+                    // A gap of t pixels between box and frame, so a square of the frame's colour stays apart from it.
+                    outline(g, ox + r.x0() * scale - t, oy + r.y0() * scale - t, ox + r.x1() * scale + t,
+                            oy + r.y1() * scale + t, t);
                 }
             }
         } finally {
