@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
  * #MAX_OVERLAP} of the smaller of its own and an earlier object's box. The whole scene is then rendered and
  * redrawn (the stream goes on, so this is deterministic too) until {@link ShapeDetector} finds every object with
  * its colour, its shape and IoU >= 0.5: every instance of the ground truth is detectable.
+ *
+ * <p>Thread-safe (it holds no mutable state): threads may make scenes of one generator in parallel.
  */
 public final class SceneGenerator {
 

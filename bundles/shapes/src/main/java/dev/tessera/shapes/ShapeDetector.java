@@ -12,7 +12,7 @@ import java.util.List;
  *       pixel takes the nearest palette colour in RGB (Euclidean, 0..255 per channel) when it is within {@link
  *       #colourTolerance()} of it and nearer to it than to the background, else it is background. So a blurred
  *       edge is cut where it is half colour, half background (where the sharp edge was), whatever the colour;
- *       the tolerance keeps out colours far from the palette. Palette colours are at least 140 apart and 170 or
+ *       the tolerance keeps out colours far from the palette. Palette colours are at least 140 apart and 180 or
  *       more from the backgrounds.</li>
  *   <li>Pixels of one colour form 8-connected components; components smaller than {@link #minPixels(int, int)} (a
  *       fraction of the image, 16 pixels at 64 x 64) are dropped as specks.</li>
@@ -24,6 +24,8 @@ import java.util.List;
  *       component filling less than {@link #MIN_FILL} of its box, or a concave one less than {@link
  *       #MIN_STAR_FILL}, fits no shape (shape {@code null}).</li>
  * </ol>
+ *
+ * <p>Thread-safe: {@link #detect} keeps its work arrays local.
  */
 public final class ShapeDetector {
 
