@@ -16,14 +16,21 @@ public final class LatentCache {
     private final float[] latents;
     private final Shape each;
     private final float scaling;
+    private final float measured;
 
-    private LatentCache(float[] latents, Shape each, float scaling) {
+    private LatentCache(float[] latents, Shape each, float scaling, float measured) {
         this.latents = latents;
         this.each = each;
         this.scaling = scaling;
+        this.measured = measured;
     }
 
-    /** Encodes {@code data} in batches of {@code batch}. */
+    /** The same latents scaled by {@code factor} into diffusion space (a VAE trained here: its measured one). */
+    public LatentCache withScaling(float factor) {
+        return new LatentCache(latents, each, factor, measured);
+    }
+
+    /** Encodes {@code data} in batches of {@code batch}, scaled by the VAE's own scaling factor. */
     public static LatentCache encode(AutoencoderKL vae, TrainingData data, int batch, NDManager manager) {
         float[] all = null;
         Shape each = null;
@@ -54,12 +61,17 @@ public final class LatentCache {
         }
         double mean = sum / all.length;
         double std = Math.sqrt(Math.max(squares / all.length - mean * mean, 1e-12));
-        return new LatentCache(all, each, (float) (1 / std));
+        return new LatentCache(all, each, vae.scalingFactor(), (float) (1 / std));
     }
 
-    /** 1 / the standard deviation of the latents: the VAE's {@code scaling_factor}. */
+    /** The factor latents are scaled by into diffusion space. */
     public float scaling() {
         return scaling;
+    }
+
+    /** 1 / the standard deviation of the latents: the {@code scaling_factor} a newly trained VAE should state. */
+    public float measuredScaling() {
+        return measured;
     }
 
     public Shape latentShape() {

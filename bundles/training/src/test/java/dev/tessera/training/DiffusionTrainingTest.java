@@ -81,7 +81,8 @@ class DiffusionTrainingTest {
 
             LatentCache latents = LatentCache.encode(new dev.tessera.models.sd.AutoencoderKL(VAE, trained,
                     ai.djl.ndarray.types.DataType.FLOAT32), data, 5, manager);
-            assertTrue(latents.scaling() > 0 && Float.isFinite(latents.scaling()));
+            assertTrue(latents.measuredScaling() > 0 && Float.isFinite(latents.measuredScaling()));
+            latents = latents.withScaling(latents.measuredScaling());
             DiffusionTraining.Result result = DiffusionTraining.train(options(60), latents, tokens(),
                     new long[] {38, 39, 39, 39, 39, 39, 39, 39}, dir.resolve("diffusion"), manager,
                     TrainingProgress.silent(), () -> false);
