@@ -6,11 +6,9 @@ import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * A CLIP-style BPE tokenizer ({@code tokenizer.json} in Hugging Face's format, as OpenAI's CLIP tokenizer ships:
  * NFC, whitespace folding and lower-casing, CLIP's split pattern, {@code </w>} word ends, start and end tokens)
- * whose vocabulary covers a corpus: every printable ASCII character with and without {@code </w>}, then merges
- * that spell each corpus word, most frequent words first. A small model trained on that corpus needs no 49408-row
+ * whose vocabulary covers a corpus: every printable ASCII character with and without {@code </w>}, then for each
+ * corpus word, most frequent first, the merges BPE needs to spell it as one token. A small model trained on that corpus needs no 49408-row
  * embedding table; any other text still tokenizes (down to characters, or the end token for anything else).
  *
  * <p>The start and end tokens take the two highest ids, as in CLIP, so that transformers' legacy pooling (the
@@ -55,7 +53,7 @@ public final class ClipTokenizerBuilder {
         for (char c = '!'; c <= '~'; c++) {
             vocab.putIfAbsent(Character.toLowerCase(c) + "</w>", vocab.size());
         }
-        Set<List<String>> merges = new LinkedHashSet<>();
+        Map<List<String>, Integer> merges = new LinkedHashMap<>();
         for (String word : words) {
             List<String> symbols = new ArrayList<>();
             for (int i = 0; i < word.length(); i++) {
@@ -66,14 +64,17 @@ public final class ClipTokenizerBuilder {
                 }
                 symbols.add(symbol);
             }
-            if (symbols == null || symbols.size() < 2) {
+            if (symbols == null) {
                 continue;
             }
-            String joined = symbols.get(0);
-            for (int i = 1; i < symbols.size(); i++) {
-                merges.add(List.of(joined, symbols.get(i)));
-                joined = joined + symbols.get(i);
-                vocab.putIfAbsent(joined, vocab.size());
+            // Add merges until BPE with the merges so far spells the word as one token: earlier words' merges
+            // apply first and may split it differently than a plain left-to-right chain would.
+            List<String> pieces = apply(symbols, merges);
+            while (pieces.size() > 1) {
+                List<String> pair = List.of(pieces.get(0), pieces.get(1));
+                merges.put(pair, merges.size());
+                vocab.putIfAbsent(pair.get(0) + pair.get(1), vocab.size());
+                pieces = apply(symbols, merges);
             }
         }
         vocab.put(START, vocab.size());
@@ -152,7 +153,7 @@ public final class ClipTokenizerBuilder {
         vocab.forEach(vocabJson::addProperty);
         model.add("vocab", vocabJson);
         JsonArray mergesJson = new JsonArray();
-        for (List<String> merge : merges) {
+        for (List<String> merge : merges.keySet()) {
             JsonArray m = new JsonArray();
             m.add(merge.get(0));
             m.add(merge.get(1));
@@ -161,6 +162,37 @@ public final class ClipTokenizerBuilder {
         model.add("merges", mergesJson);
         root.add("model", model);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root);
+    }
+
+    /** Byte-pair encoding of one word: merge the adjacent pair of lowest rank until no pair has a rank. */
+    static List<String> apply(List<String> symbols, Map<List<String>, Integer> ranks) {
+        List<String> pieces = new ArrayList<>(symbols);
+        while (pieces.size() > 1) {
+            int best = -1;
+            int bestRank = Integer.MAX_VALUE;
+            for (int i = 0; i + 1 < pieces.size(); i++) {
+                Integer rank = ranks.get(List.of(pieces.get(i), pieces.get(i + 1)));
+                if (rank != null && rank < bestRank) {
+                    bestRank = rank;
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            List<String> pair = List.of(pieces.get(best), pieces.get(best + 1));
+            List<String> merged = new ArrayList<>();
+            for (int i = 0; i < pieces.size(); i++) {
+                if (i + 1 < pieces.size() && pieces.get(i).equals(pair.get(0)) && pieces.get(i + 1).equals(pair.get(1))) {
+                    merged.add(pair.get(0) + pair.get(1));
+                    i++;
+                } else {
+                    merged.add(pieces.get(i));
+                }
+            }
+            pieces = merged;
+        }
+        return pieces;
     }
 
     private static JsonObject special(int id, String content) {

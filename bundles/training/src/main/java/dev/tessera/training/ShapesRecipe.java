@@ -62,9 +62,9 @@ public final class ShapesRecipe {
                 List.of(true, true, true), 1, List.of(4, 4, 4), List.of(1, 1, 1), 128, 16, 1e-5f, true, 0, false, 1,
                 1f, true);
         return new Plan(20_000, SceneConfig.defaults(), vae,
-                new AutoencoderTraining.Options(vae, 16, 2_000, 5e-4, 100, 250, 1e-5, seed),
+                new AutoencoderTraining.Options(vae, 16, 2_000, 2e-4, 100, 100, 1e-5, seed),
                 unet, 128, 3,
-                new DiffusionTraining.Options(unet, null, 32, 6_000, 3e-4, 200, 250, 0.1, 5, 0.999, seed),
+                new DiffusionTraining.Options(unet, null, 32, 6_000, 2e-4, 200, 100, 0.1, 5, 0.999, seed),
                 new MigLoraTraining.Options(16, 16, 3e-4, 1_500, 8, Fusion.AVG, 100, 100, List.of(16, 32, 64, 128),
                         0.1, 6, 5, seed),
                 seed);

@@ -33,6 +33,9 @@ public final class TrainingLoop {
     public record Settings(String stage, long steps, int checkpointEvery, double learningRate, int warmup,
             double finalFraction, double emaDecay, Path folder) {
 
+        /** Gradients are scaled down to this global L2 norm when longer (diffusers' max_grad_norm). */
+        public static final double MAX_GRADIENT_NORM = 1.0;
+
         public Settings {
             if (steps <= 0 || checkpointEvery <= 0) {
                 throw new IllegalArgumentException(stage + ": steps and checkpoint interval must be positive");
@@ -142,7 +145,10 @@ public final class TrainingLoop {
                             + "; the last checkpoint (" + settings.checkpoint() + ", step " + lastCheckpoint
                             + ") is kept: lower the learning rate");
                 }
-                TensorScope.run(() -> optimizer.step(parameters, lr));
+                TensorScope.run(() -> {
+                    clipGradients(parameters, Settings.MAX_GRADIENT_NORM);
+                    optimizer.step(parameters, lr);
+                });
                 if (settings.emaDecay() > 0) {
                     double decay = Math.min(settings.emaDecay(), (1.0 + step) / (10.0 + step));
                     TensorScope.run(() -> {
@@ -164,6 +170,28 @@ public final class TrainingLoop {
         log.plot(settings.folder().resolve("loss.png"), settings.stage());
         progress.finish();
         return true;
+    }
+
+    /** Scales every gradient by one factor so that their global L2 norm is at most {@code max}. */
+    static void clipGradients(Map<String, NDArray> parameters, double max) {
+        double squares = 0;
+        for (NDArray p : parameters.values()) {
+            if (p.hasGradient()) {
+                // In double: a float sum's last bits depend on the gradient's memory layout, which differs between
+                // a resumed run's first step and the uninterrupted run's, and the factor must not.
+                squares += p.getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum()
+                        .getDouble();
+            }
+        }
+        double norm = Math.sqrt(squares);
+        if (norm > max) {
+            float factor = (float) (max / (norm + 1e-6));
+            for (NDArray p : parameters.values()) {
+                if (p.hasGradient()) {
+                    p.getGradient().muli(factor);
+                }
+            }
+        }
     }
 
     private void checkpoint() {
