@@ -32,10 +32,13 @@ public record InstanceEmbeddings(float[] values, int count, int tokens, int widt
         return new InstanceEmbeddings(values, (int) s.get(0), (int) s.get(1), (int) s.get(2));
     }
 
-    /** The embeddings on {@code manager}'s device in {@code type}. */
+    /**
+     * The embeddings on {@code manager}'s device in {@code type}: a tensor that owns its memory, since a backward
+     * pass (MIGLoRA training) reads the context after the forward's scopes have closed (architecture.md).
+     */
     public NDArray create(NDManager manager, DataType type) {
         NDArray array = manager.create(values, new Shape(count, tokens, width));
-        return type == DataType.FLOAT32 ? array : array.toType(type, false);
+        return type == DataType.FLOAT32 ? array.duplicate() : array.toType(type, false);
     }
 
     /** A 64-bit content hash, for patch keys. */

@@ -3,7 +3,7 @@
  * tensor managers scoped to a run) and, in the subpackage, safetensors reading and writing.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.tensor;
 
 import org.osgi.annotation.bundle.Export;

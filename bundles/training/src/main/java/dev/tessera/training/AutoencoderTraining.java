@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
 import dev.tessera.models.sd.DiagonalGaussian;
+import dev.tessera.tensor.ScalarOps;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -47,12 +48,12 @@ public final class AutoencoderTraining {
             DiagonalGaussian posterior = vae.encode(images);
             Shape latent = posterior.mean().getShape();
             NDArray eps = scratch.create(random.gaussians((int) latent.size()), latent).duplicate();
-            NDArray z = posterior.mean().add(posterior.logvar().mul(0.5f).exp().mul(eps));
+            NDArray z = posterior.mean().add(ScalarOps.multiply(posterior.logvar(), 0.5f).exp().mul(eps));
             NDArray decoded = vae.decode(z);
             NDArray l1 = decoded.sub(images).abs().mean();
             NDArray kl = posterior.mean().square().add(posterior.logvar().exp()).sub(1f).sub(posterior.logvar())
-                    .mean().mul(0.5f);
-            return l1.add(kl.mul((float) options.klWeight()));
+                    .mean();
+            return l1.add(ScalarOps.multiply(kl, (float) (0.5 * options.klWeight())));
         }, manager, progress, stop);
         return done ? parameters : null;
     }

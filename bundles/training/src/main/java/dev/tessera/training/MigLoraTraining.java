@@ -20,6 +20,7 @@ import dev.tessera.models.sd.Weights;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sd.nodes.api.HookedUNet;
+import dev.tessera.tensor.ScalarOps;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,7 +120,7 @@ public final class MigLoraTraining {
             for (String target : targets) {
                 String module = target.substring(0, target.length() - ".weight".length());
                 NDArray delta = lora.get(module + ".lora_B.weight").matMul(lora.get(module + ".lora_A.weight"));
-                replacements.put(target, base.get(target, unetSpecs.get(target)).add(delta.mul(scale)));
+                replacements.put(target, base.get(target, unetSpecs.get(target)).add(ScalarOps.multiply(delta, scale)));
             }
             UNet2DConditionModel unet = new UNet2DConditionModel(config, new PatchedWeights(base, replacements),
                     DataType.FLOAT32);
@@ -147,8 +148,8 @@ public final class MigLoraTraining {
                 HookContext where = new HookContext(new ModelStep(0, 1, t, schedule.sigma(t)), List.of());
                 NDArray prediction = HookedUNet.forward(unet, List.of(hook), noisy,
                         scratch.create(new float[] {t}).duplicate(), embeddings.get("0:1"), where);
-                losses.add(prediction.sub(noise).square().mean().mul((float) (Math.min(snr, options.minSnrGamma())
-                        / snr)).reshape(1));
+                losses.add(ScalarOps.multiply(prediction.sub(noise).square().mean(),
+                        (float) (Math.min(snr, options.minSnrGamma()) / snr)).reshape(1));
             }
             return NDArrays.concat(losses).mean();
         }, manager, progress, stop);

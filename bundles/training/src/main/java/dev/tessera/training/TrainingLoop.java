@@ -145,8 +145,15 @@ public final class TrainingLoop {
                             + "; the last checkpoint (" + settings.checkpoint() + ", step " + lastCheckpoint
                             + ") is kept: lower the learning rate");
                 }
+                long at = step;
+                long kept = lastCheckpoint;
                 TensorScope.run(() -> {
-                    clipGradients(parameters, Settings.MAX_GRADIENT_NORM);
+                    double norm = clipGradients(parameters, Settings.MAX_GRADIENT_NORM);
+                    if (!Double.isFinite(norm)) {
+                        throw new TrainingException(settings.stage() + ": the gradients of " + firstNotFinite(parameters)
+                                + " at step " + at + " is not finite (loss " + loss[0] + "); the last checkpoint ("
+                                + settings.checkpoint() + ", step " + kept + ") is kept");
+                    }
                     optimizer.step(parameters, lr);
                 });
                 if (settings.emaDecay() > 0) {
@@ -172,8 +179,11 @@ public final class TrainingLoop {
         return true;
     }
 
-    /** Scales every gradient by one factor so that their global L2 norm is at most {@code max}. */
-    static void clipGradients(Map<String, NDArray> parameters, double max) {
+    /**
+     * Scales every gradient by one factor so that their global L2 norm is at most {@code max}; returns the norm
+     * before (not finite when a gradient is not).
+     */
+    static double clipGradients(Map<String, NDArray> parameters, double max) {
         double squares = 0;
         for (NDArray p : parameters.values()) {
             if (p.hasGradient()) {
@@ -192,6 +202,21 @@ public final class TrainingLoop {
                 }
             }
         }
+        return norm;
+    }
+
+    /** The parameters whose gradient is not finite: how many, and the first few. */
+    private static String firstNotFinite(Map<String, NDArray> parameters) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            NDArray p = e.getValue();
+            if (p.hasGradient() && !Double.isFinite(p.getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .sum().getDouble())) {
+                names.add(e.getKey());
+            }
+        }
+        return names.size() + " of " + parameters.size() + " parameters, first "
+                + String.join(", ", names.subList(0, Math.min(5, names.size())));
     }
 
     private void checkpoint() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.tessera.tensor.ScalarOps;
 
 /**
  * The tensor operations the SD models are built from, each one libtorch call where libtorch has one. Every op is
@@ -65,7 +66,7 @@ public final class Ops {
 
     /** OpenAI CLIP's approximation {@code x * sigmoid(1.702 x)}. */
     public static NDArray quickGelu(NDArray x) {
-        NDArray scaled = x.mul(1.702f);
+        NDArray scaled = ScalarOps.multiply(x, 1.702f);
         return x.mul(scaled.getNDArrayInternal().sigmoid());
     }
 
@@ -89,8 +90,8 @@ public final class Ops {
     /**
      * Multi-head scaled dot-product attention over {@code [batch, tokens, channels]} projections, all heads in one
      * batched matmul each way: scale q (cheaper than scaling the scores), q.k^T, optional additive {@code bias}
-     * (broadcast to [batch, heads, q, k]), softmax, .v, merge heads. Six launches plus the layout copies the two
-     * matmuls make of their transposed operands; queries are processed in chunks when the scores would exceed
+     * (broadcast to [batch, heads, q, k]), softmax, .v, merge heads. Seven launches (the scale is a tensor, see
+     * {@link ScalarOps}) plus the layout copies the two matmuls make of their transposed operands; queries are processed in chunks when the scores would exceed
      * {@link #SCORE_BUDGET_BYTES} (softmax runs over keys, so chunking queries changes nothing but memory).
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray bias) {
@@ -105,7 +106,7 @@ public final class Ops {
         long keys = k.getShape().get(1);
         long headDim = channels / heads;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        NDArray qh = q.mul(scale).reshape(batch, queries, heads, headDim).transpose(0, 2, 1, 3);
+        NDArray qh = ScalarOps.multiply(q, scale).reshape(batch, queries, heads, headDim).transpose(0, 2, 1, 3);
         NDArray kt = k.reshape(batch, keys, heads, headDim).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(batch, keys, heads, headDim).transpose(0, 2, 1, 3);
         long perQuery = batch * heads * keys * Math.max(4, q.getDataType().getNumOfBytes());

@@ -2,6 +2,7 @@ package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
 import dev.tessera.models.sd.Weights;
+import dev.tessera.tensor.ScalarOps;
 import dev.tessera.tensor.TensorScope;
 
 /**
@@ -42,7 +43,7 @@ public final class ResnetBlock2D {
             h = conv2.forward(Ops.silu(norm2.forward(h)));
             NDArray shortcut = convShortcut == null ? x : convShortcut.forward(x);
             NDArray sum = shortcut.add(h);
-            return outputScale == 1f ? sum : sum.div(outputScale);
+            return outputScale == 1f ? sum : ScalarOps.divide(sum, outputScale);
         });
     }
 }
