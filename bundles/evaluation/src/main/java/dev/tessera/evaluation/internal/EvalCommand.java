@@ -91,9 +91,10 @@ public final class EvalCommand implements Command {
                     + " tessera.models.dir.");
             return FAILED;
         }
-        io.err().println("tessera: eval shapes, " + options.total() + " images (" + options.perLevel()
-                + " per level, levels " + options.levels() + ", " + options.methods().size() + " methods); models "
-                + folders.models() + ", results in " + out);
+        io.err().println("tessera: eval shapes, " + plural(options.total(), "image") + " ("
+                + options.perLevel() + " per level, levels " + options.levels() + ", "
+                + plural(options.methods().size(), "method") + "); models " + folders.models() + ", results in "
+                + out);
         return run(options, out, io);
     }
 
@@ -188,6 +189,10 @@ public final class EvalCommand implements Command {
             }
         }
         return levels;
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static long number(Arguments a, String option, long fallback, long max) throws UsageException {
