@@ -1,10 +1,10 @@
 /**
  * The {@code tessera} command line as services: {@link dev.tessera.cli.CommandLine} runs a command line the way
  * the {@code tessera} launcher does; bundles add subcommands by registering {@link dev.tessera.cli.Command}
- * services.
+ * services, and may parse their arguments with {@link dev.tessera.cli.Arguments}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.cli;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package dev.tessera.cli.internal;
 
+import dev.tessera.cli.Arguments;
 import dev.tessera.graph.api.Folders;
 import java.nio.file.Path;
 import java.util.ArrayList;

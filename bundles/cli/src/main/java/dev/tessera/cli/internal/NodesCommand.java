@@ -1,5 +1,6 @@
 package dev.tessera.cli.internal;
 
+import dev.tessera.cli.Arguments;
 import dev.tessera.cli.Command;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;

@@ -1,5 +1,6 @@
 package dev.tessera.cli.internal;
 
+import dev.tessera.cli.Arguments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

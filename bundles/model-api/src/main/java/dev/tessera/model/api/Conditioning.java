@@ -22,8 +22,9 @@ public final class Conditioning implements AutoCloseable {
     public static final String STRENGTH = "strength";
 
     /**
-     * ComfyUI's extras key for the area an entry conditions (ConditioningSetArea): {@code int[] {height, width, y,
-     * x}} in latent cells; absent for the whole canvas.
+     * ComfyUI's extras key for the area an entry conditions: {@code int[] {height, width, y, x}} in latent cells
+     * (ConditioningSetArea) or {@code double[]} in fractions of the canvas (ConditioningSetAreaPercentage); absent
+     * for the whole canvas.
      */
     public static final String AREA = "area";
 

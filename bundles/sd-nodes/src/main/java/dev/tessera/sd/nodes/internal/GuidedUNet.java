@@ -56,7 +56,7 @@ final class GuidedUNet implements BoundDenoiser {
         this.manager = manager;
         this.cfg = cfg;
         this.guided = parts.stream().anyMatch(Part::unconditional);
-        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.of(p.entry()) != null);
+        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.declared(p.entry()));
         if (hasAreas && !this.hooks.isEmpty()) {
             throw new IllegalArgumentException("positive: area conditioning (ConditioningSetArea) cannot be combined"
                     + " with a model patch that hooks the UNet (MIGLoRA); use one or the other");
@@ -99,7 +99,7 @@ final class GuidedUNet implements BoundDenoiser {
         NDArray timesteps = m.full(new Shape(batch), (float) step.timestep(), DataType.FLOAT32);
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
-            ConditioningArea declared = ConditioningArea.of(part.entry());
+            ConditioningArea declared = ConditioningArea.of(part.entry(), height, width);
             ConditioningArea area = declared == null ? new ConditioningArea((int) height, (int) width, 0, 0)
                     : declared.clippedTo(height, width);
             if (area == null) {

@@ -59,6 +59,12 @@ class AreaConditioningTest {
                 .with("strength", strength), new RecordingContext(scope)).value(0);
     }
 
+    private Conditioning percentage(Conditioning in, double x, double y, double width, double height) {
+        return (Conditioning) new ConditioningSetAreaPercentageNode(graph.runtime).execute(new MapInputs()
+                .with("conditioning", in).with("x", x).with("y", y).with("width", width).with("height", height)
+                .with("strength", 1.0), new RecordingContext(scope)).value(0);
+    }
+
     private Conditioning combine(Conditioning a, Conditioning b) {
         return (Conditioning) new ConditioningCombineNode(graph.runtime).execute(new MapInputs()
                 .with("conditioning_1", a).with("conditioning_2", b), new RecordingContext(scope)).value(0);
@@ -109,6 +115,33 @@ class AreaConditioningTest {
                     c.get(new NDIndex(":, :, :, 0:4")));
             double right = Closeness.relativeError(out.get(new NDIndex(":, :, :, 4:8")), expectedRight);
             assertTrue(left < 1e-5 && right < 1e-5, "left " + left + ", right " + right);
+        }
+    }
+
+    /** The right half in fractions predicts as the right half in pixels (4 of 8 cells either way). */
+    @Test
+    void aPercentageAreaIsTheSameAreaInCells() {
+        m.getEngine().setRandomSeed(11);
+        NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
+        try (Conditioning cells = combine(loaded.positive, area(loaded.negative, 32, 0, 32, 64, 1.0));
+                Conditioning fractions = combine(loaded.positive, percentage(loaded.negative, 0.5, 0, 0.5, 1))) {
+            assertEquals(null, ConditioningArea.of(fractions.entries().get(1)), "no cells before the latent is known");
+            assertEquals(new ConditioningArea(8, 4, 0, 4), ConditioningArea.of(fractions.entries().get(1), 8, 8));
+            double e = Closeness.relativeError(predict(fractions, x), predict(cells, x));
+            assertTrue(e < 1e-6, "relative error " + e);
+        }
+    }
+
+    /**
+     * ComfyUI's rounding of fractions to cells on an 8 x 8 latent: Python's round (half to even: 2.5 -> 2, 3.5 -> 4,
+     * 2.4 -> 2) and sides of at least one cell (0.01 * 8 = 0.08 -> 1, while an offset of 0.05 * 8 = 0.4 -> 0).
+     */
+    @Test
+    void percentagesRoundToCellsAsComfyUi() {
+        try (Conditioning c = percentage(loaded.positive, 0.05, 0.4375, 0.3125, 0.01);
+                Conditioning d = percentage(loaded.positive, 0.3, 0, 0.01, 0.3)) {
+            assertEquals(new ConditioningArea(1, 2, 4, 0), ConditioningArea.of(c.entries().get(0), 8, 8));
+            assertEquals(new ConditioningArea(2, 1, 0, 2), ConditioningArea.of(d.entries().get(0), 8, 8));
         }
     }
 

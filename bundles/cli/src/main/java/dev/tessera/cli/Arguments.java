@@ -1,6 +1,5 @@
-package dev.tessera.cli.internal;
+package dev.tessera.cli;
 
-import dev.tessera.cli.UsageException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,7 +15,7 @@ import java.util.TreeSet;
  * and flags ({@code --json}). {@code --} ends the options. Anything else starting with {@code -} is refused, so a
  * mistyped option never passes for a file name.
  */
-final class Arguments {
+public final class Arguments {
 
     private final List<String> positionals;
     private final Map<String, String> values;
@@ -32,7 +31,7 @@ final class Arguments {
      * @param valueOptions the options that take a value, with their leading dashes, e.g. {@code --out}
      * @param flagOptions  the options that take none
      */
-    static Arguments parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions) throws UsageException {
+    public static Arguments parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions) throws UsageException {
         List<String> positionals = new ArrayList<>();
         Map<String, String> values = new LinkedHashMap<>();
         Set<String> flags = new LinkedHashSet<>();
@@ -75,15 +74,15 @@ final class Arguments {
         return all.isEmpty() ? " (this command takes no options)" : "; options: " + String.join(", ", all);
     }
 
-    List<String> positionals() {
+    public List<String> positionals() {
         return positionals;
     }
 
-    Optional<String> value(String option) {
+    public Optional<String> value(String option) {
         return Optional.ofNullable(values.get(option));
     }
 
-    boolean flag(String option) {
+    public boolean flag(String option) {
         return flags.contains(option);
     }
 }

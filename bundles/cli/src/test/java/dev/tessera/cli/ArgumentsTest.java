@@ -1,11 +1,10 @@
-package dev.tessera.cli.internal;
+package dev.tessera.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tessera.cli.UsageException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
