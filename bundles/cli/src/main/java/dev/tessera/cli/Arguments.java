@@ -85,4 +85,48 @@ public final class Arguments {
     public boolean flag(String option) {
         return flags.contains(option);
     }
+
+    /**
+     * The option's value as a whole number in [{@code min}, {@code max}], or {@code fallback} when it is absent.
+     *
+     * @throws UsageException naming the option and the range
+     */
+    public long number(String option, long fallback, long min, long max) throws UsageException {
+        String value = values.get(option);
+        if (value == null) {
+            return fallback;
+        }
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min || n > max) {
+            throw new UsageException(option + " " + value + ": expected a whole number from " + min + " to " + max);
+        }
+        return n;
+    }
+
+    /**
+     * The option's value as a finite number in [{@code min}, {@code max}], or {@code fallback} when it is absent.
+     *
+     * @throws UsageException naming the option and the range
+     */
+    public double decimal(String option, double fallback, double min, double max) throws UsageException {
+        String value = values.get(option);
+        if (value == null) {
+            return fallback;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!(d >= min && d <= max)) {
+            throw new UsageException(option + " " + value + ": expected a number from " + min + " to " + max);
+        }
+        return d;
+    }
 }

@@ -155,11 +155,11 @@ public final class EvalCommand implements Command {
         try {
             RenderSettings render = new RenderSettings(a.value("--checkpoint").orElse(d.checkpoint()),
                     a.value("--mask-encoder").orElse(d.maskEncoder()), a.value("--lora").orElse(d.lora()),
-                    (int) number(a, "--steps", d.steps(), 1, 10_000), decimal(a, "--cfg", d.cfg()),
+                    (int) a.number("--steps", d.steps(), 1, 10_000), a.decimal("--cfg", d.cfg(), 0, 100),
                     a.value("--sampler").orElse(d.sampler()), a.value("--scheduler").orElse(d.scheduler()),
-                    (int) number(a, "--size", d.size(), 1, 16_384));
-            return new ShapesBenchmark.Options(number(a, "--seed", 0, 0, ShapesBenchmark.MAX_SEED),
-                    (int) number(a, "--per-level", 20, 1, ShapesBenchmark.MAX_PER_LEVEL),
+                    (int) a.number("--size", d.size(), 1, 16_384));
+            return new ShapesBenchmark.Options(a.number("--seed", 0, 0, ShapesBenchmark.MAX_SEED),
+                    (int) a.number("--per-level", 20, 1, ShapesBenchmark.MAX_PER_LEVEL),
                     levels(a.value("--levels").orElse("2-6")), methods, render);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -193,35 +193,5 @@ public final class EvalCommand implements Command {
 
     private static String plural(int n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
-    }
-
-    private static long number(Arguments a, String option, long fallback, long min, long max)
-            throws UsageException {
-        String value = a.value(option).orElse(null);
-        if (value == null) {
-            return fallback;
-        }
-        long n;
-        try {
-            n = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            n = min - 1;
-        }
-        if (n < min || n > max) {
-            throw new UsageException(option + " " + value + ": expected a whole number from " + min + " to " + max);
-        }
-        return n;
-    }
-
-    private static double decimal(Arguments a, String option, double fallback) throws UsageException {
-        String value = a.value(option).orElse(null);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " " + value + ": expected a number");
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.training.internal;
 
 import ai.djl.ndarray.NDManager;
+import dev.tessera.cli.Arguments;
 import dev.tessera.cli.Command;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;
@@ -13,9 +14,8 @@ import dev.tessera.training.TrainingException;
 import dev.tessera.training.TrainingProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +38,9 @@ public final class TrainCommand implements Command {
             "                             [--alpha X] [--lr X] [--steps N] [--batch N] [--fusion sum|avg|mask]",
             "                             [--max-instances N] [--encoder-widths 16,32,96,256] [--seed N]");
     static final int STOPPED = 130;
+    static final Set<String> SHAPES_OPTIONS = Set.of("--work", "--export", "--seed");
+    static final Set<String> MIGLORA_OPTIONS = Set.of("--checkpoint", "--dataset", "--out", "--work", "--rank",
+            "--alpha", "--lr", "--steps", "--batch", "--fusion", "--max-instances", "--encoder-widths", "--seed");
 
     private final TensorRuntime runtime;
 
@@ -70,7 +73,15 @@ public final class TrainCommand implements Command {
         if (args.isEmpty()) {
             throw new UsageException("which training: shapes or miglora");
         }
-        Map<String, String> options = options(args.subList(1, args.size()));
+        String which = args.get(0);
+        Arguments options = Arguments.parse(args.subList(1, args.size()), switch (which) {
+            case "shapes" -> SHAPES_OPTIONS;
+            case "miglora" -> MIGLORA_OPTIONS;
+            default -> throw new UsageException("unknown training '" + which + "'; expected shapes or miglora");
+        }, Set.of());
+        if (!options.positionals().isEmpty()) {
+            throw new UsageException("unexpected argument '" + options.positionals().get(0) + "'");
+        }
         TrainingProgress progress = new TrainingProgress(io.err(), io.interactive());
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -85,12 +96,7 @@ public final class TrainCommand implements Command {
         }, "tessera-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            boolean done = switch (args.get(0)) {
-                case "shapes" -> shapes(options, progress, stop);
-                case "miglora" -> miglora(options, progress, stop);
-                default -> throw new UsageException("unknown training '" + args.get(0) + "'; expected shapes or"
-                        + " miglora");
-            };
+            boolean done = which.equals("shapes") ? shapes(options, progress, stop) : miglora(options, progress, stop);
             return done ? OK : STOPPED;
         } catch (TrainingException | dev.tessera.layout.InvalidDatasetException
                 | dev.tessera.models.sd.ModelLoadException e) {
@@ -106,12 +112,10 @@ public final class TrainCommand implements Command {
         }
     }
 
-    private boolean shapes(Map<String, String> options, TrainingProgress progress, AtomicBoolean stop)
-            throws UsageException {
-        only(options, "work", "export", "seed");
-        long seed = number(options, "seed", 0);
-        Path work = Path.of(options.getOrDefault("work", "shapes-training"));
-        Path export = Path.of(options.getOrDefault("export", "sample-workflows/models"));
+    private boolean shapes(Arguments options, TrainingProgress progress, AtomicBoolean stop) throws UsageException {
+        long seed = options.number("--seed", 0, 0, Long.MAX_VALUE);
+        Path work = Path.of(options.value("--work").orElse("shapes-training"));
+        Path export = Path.of(options.value("--export").orElse("sample-workflows/models"));
         return runtime.call(() -> {
             try (NDManager manager = runtime.newManager("train")) {
                 return ShapesRecipe.run(ShapesRecipe.standard(seed), work, export, manager, progress, stop::get);
@@ -119,101 +123,45 @@ public final class TrainCommand implements Command {
         });
     }
 
-    private boolean miglora(Map<String, String> options, TrainingProgress progress, AtomicBoolean stop)
-            throws UsageException {
-        only(options, "checkpoint", "dataset", "out", "work", "rank", "alpha", "lr", "steps", "batch", "fusion",
-                "max-instances", "encoder-widths", "seed");
-        for (String required : List.of("checkpoint", "dataset", "out")) {
-            if (!options.containsKey(required)) {
-                throw new UsageException("--" + required + " is required");
+    private boolean miglora(Arguments options, TrainingProgress progress, AtomicBoolean stop) throws UsageException {
+        for (String required : List.of("--checkpoint", "--dataset", "--out")) {
+            if (options.value(required).isEmpty()) {
+                throw new UsageException(required + " is required");
             }
         }
         MigLoraTraining.Options defaults = ShapesRecipe.standard(0).adapterRun();
-        int rank = (int) number(options, "rank", defaults.rank());
+        int rank = (int) options.number("--rank", defaults.rank(), 1, 4096);
         Fusion fusion;
         try {
-            fusion = Fusion.of(options.getOrDefault("fusion", defaults.fusion().id()));
+            fusion = Fusion.of(options.value("--fusion").orElse(defaults.fusion().id()));
         } catch (RuntimeException e) {
             throw new UsageException("--fusion: " + e.getMessage());
         }
         List<Integer> widths = new ArrayList<>();
-        for (String w : options.getOrDefault("encoder-widths", "16,32,96,256").split(",")) {
+        for (String w : options.value("--encoder-widths").orElse("16,32,96,256").split(",")) {
             try {
                 widths.add(Integer.parseInt(w.strip()));
             } catch (NumberFormatException e) {
                 throw new UsageException("--encoder-widths: '" + w + "' is not a number");
             }
         }
-        MigLoraTraining.Options run = new MigLoraTraining.Options(rank, decimal(options, "alpha", rank),
-                decimal(options, "lr", defaults.learningRate()), number(options, "steps", defaults.steps()),
-                (int) number(options, "batch", defaults.batch()), fusion, defaults.warmup(),
+        MigLoraTraining.Options run = new MigLoraTraining.Options(rank,
+                options.decimal("--alpha", rank, Double.MIN_VALUE, 1e6),
+                options.decimal("--lr", defaults.learningRate(), Double.MIN_VALUE, 1),
+                options.number("--steps", defaults.steps(), 1, Long.MAX_VALUE),
+                (int) options.number("--batch", defaults.batch(), 1, 4096), fusion, defaults.warmup(),
                 defaults.checkpointEvery(), widths, defaults.textDropout(),
-                (int) number(options, "max-instances", defaults.maxInstances()), defaults.minSnrGamma(),
-                number(options, "seed", 0));
-        Path out = Path.of(options.get("out"));
-        Path work = Path.of(options.getOrDefault("work", out.resolve("work").toString()));
+                (int) options.number("--max-instances", defaults.maxInstances(), 1, 1000), defaults.minSnrGamma(),
+                options.number("--seed", 0, 0, Long.MAX_VALUE));
+        Path out = Path.of(options.value("--out").get());
+        Path work = Path.of(options.value("--work").orElse(out.resolve("work").toString()));
         return runtime.call(() -> {
             try (NDManager manager = runtime.newManager("train")) {
-                return MigLoraTrainer.run(run, Path.of(options.get("checkpoint")), Path.of(options.get("dataset")),
+                return MigLoraTrainer.run(run, Path.of(options.value("--checkpoint").get()),
+                        Path.of(options.value("--dataset").get()),
                         work, out.resolve("mask_encoder.safetensors"), out.resolve("pytorch_lora_weights.safetensors"),
                         manager, progress, stop::get);
             }
         });
-    }
-
-    private static Map<String, String> options(List<String> args) throws UsageException {
-        Map<String, String> out = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--") || i + 1 >= args.size()) {
-                throw new UsageException("'" + arg + "': expected --option value");
-            }
-            out.put(arg.substring(2), args.get(++i));
-        }
-        return out;
-    }
-
-    private static void only(Map<String, String> options, String... known) throws UsageException {
-        List<String> allowed = List.of(known);
-        for (String key : options.keySet()) {
-            if (!allowed.contains(key)) {
-                throw new UsageException("unknown option --" + key + "; expected one of --"
-                        + String.join(", --", allowed));
-            }
-        }
-    }
-
-    private static long number(Map<String, String> options, String key, long fallback) throws UsageException {
-        String value = options.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        long n;
-        try {
-            n = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + key + " " + value + ": expected a whole number");
-        }
-        if (n < 0 || (n == 0 && !key.equals("seed"))) {
-            throw new UsageException("--" + key + " " + value + ": expected a positive number");
-        }
-        return n;
-    }
-
-    private static double decimal(Map<String, String> options, String key, double fallback) throws UsageException {
-        String value = options.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        double d;
-        try {
-            d = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + key + " " + value + ": expected a number");
-        }
-        if (!(d > 0) || Double.isInfinite(d)) {
-            throw new UsageException("--" + key + " " + value + ": expected a positive number");
-        }
-        return d;
     }
 }
