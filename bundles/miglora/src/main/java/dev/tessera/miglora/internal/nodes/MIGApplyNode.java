@@ -26,7 +26,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * MIGApply: divide / conquer / combine on a MODEL from MIGLoRALoader, with the instances of a MIGEncode
- * conditioning, a fusion mode and the beta(t) fraction. The result works with the standard KSampler.
+ * conditioning, a fusion mode and the beta(t) share of the noise range. The result works with the standard KSampler.
  */
 @Component(service = NodeType.class)
 public final class MIGApplyNode implements NodeType {
@@ -40,7 +40,7 @@ public final class MIGApplyNode implements NodeType {
             .displayName("Apply MIGLoRA Layout")
             .category(MigNodes.CATEGORY)
             .description("Runs the UNet encoder once per instance (all in one batch) with each instance's phrase and"
-                    + " box, fuses the features and decodes once, for the first beta of the steps.")
+                    + " box, fuses the features and decodes once, over the noisiest beta of the model's noise range.")
             .input(InputSpec.link(MODEL, ValueType.MODEL).withTooltip("The model from MIGLoRALoader."))
             .input(InputSpec.link(CONDITIONING, ValueType.CONDITIONING).withTooltip("The output of MIGEncode."))
             // avg by default: the released weights were trained with the mean over instances (sum hands the
@@ -50,7 +50,9 @@ public final class MIGApplyNode implements NodeType {
                             + " mask: each instance inside its box, the global caption outside (the paper's best,"
                             + " for weights trained with it); sum: their sum (about N+1 times larger than avg)."))
             .input(InputSpec.decimal(BETA, 0.7, 0.0, 1.0, 0.01, 0.01).withTooltip(
-                    "Fraction of the steps, from the first, guided by the layout; the plain model runs after."))
+                    "Share of the model's noise range, from the noisiest end, guided by the layout (0.7: timesteps"
+                            + " 300-999 of SD1.5's 0-999, whatever denoise or start step); the plain model runs"
+                            + " below it."))
             .output(new OutputSpec("MODEL", ValueType.MODEL, false, "The model with the layout applied."))
             .build();
 
@@ -65,7 +67,7 @@ public final class MIGApplyNode implements NodeType {
         if (widgetValues.has(BETA)) {
             double beta = widgetValues.getFloat(BETA);
             if (!(beta >= 0 && beta <= 1)) {
-                problems.add(InputProblem.of(BETA, "is " + beta + "; expected a fraction of the steps in [0, 1]"));
+                problems.add(InputProblem.of(BETA, "is " + beta + "; expected a share of the noise range in [0, 1]"));
             }
         }
         return problems;
