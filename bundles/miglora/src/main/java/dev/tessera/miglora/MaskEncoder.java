@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,18 +54,28 @@ public final class MaskEncoder {
     public record Conv(String name, int out, int in, int kernel, int stride, float[] weight, float[] bias) {}
 
     public static final String PREFIX = "mask_encoder.";
+    /**
+     * Safetensors metadata key (on the mask encoder or the LoRA file) with the most instances per image the adapter
+     * was trained on; our trainer writes it. The released files carry none.
+     */
+    public static final String MAX_INSTANCES_KEY = "miglora.max_instances";
+    /** The released adapter's training cap: train.py keeps at most 5 instances per image ({@code max_conditions}). */
+    public static final int RELEASED_MAX_INSTANCES = 5;
     /** A released block, bare ({@code blocks.3.weight}, the released model_1.safetensors) or prefixed. */
     private static final Pattern BLOCK = Pattern.compile("(?:mask_encoder\\.)?blocks\\.(\\d+)\\.(weight|bias)");
     private static final Pattern SEQUENCE = Pattern.compile("mask_encoder\\.(?:convs\\.)?(\\d+)\\.(weight|bias)");
 
     private final String key;
+    private final OptionalInt maxInstances;
     private final Injection injection;
     private final List<Conv> convs;
     /** CONCAT only: the widened UNet conv_in. */
     private final Conv unetConvIn;
 
-    private MaskEncoder(String key, Injection injection, List<Conv> convs, Conv unetConvIn) {
+    private MaskEncoder(String key, OptionalInt maxInstances, Injection injection, List<Conv> convs,
+            Conv unetConvIn) {
         this.key = key;
+        this.maxInstances = maxInstances;
         this.injection = injection;
         this.convs = List.copyOf(convs);
         this.unetConvIn = unetConvIn;
@@ -158,7 +169,8 @@ public final class MaskEncoder {
                 throw new MigLoraException(file + ": " + unused.size() + " tensors are not part of a mask encoder"
                         + " (first: " + first(unused) + ")");
             }
-            return new MaskEncoder("mask-encoder:" + fingerprint(file), injection, convs, convIn);
+            return new MaskEncoder("mask-encoder:" + fingerprint(file), maxInstances(file, st.metadata()), injection,
+                    convs, convIn);
         } catch (SafetensorsException e) {
             throw new MigLoraException(file + ": " + e.getMessage(), e);
         }
@@ -202,6 +214,28 @@ public final class MaskEncoder {
             }
         }
         return "";
+    }
+
+    /**
+     * The {@link #MAX_INSTANCES_KEY} of a file's safetensors metadata, empty when absent.
+     *
+     * @throws MigLoraException naming file and key when the value is not a positive integer
+     */
+    public static OptionalInt maxInstances(Path file, Map<String, String> metadata) {
+        String value = metadata.get(MAX_INSTANCES_KEY);
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return OptionalInt.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MigLoraException(file + ": metadata '" + MAX_INSTANCES_KEY + "' is '" + value + "'; expected the"
+                + " most instances per image the adapter was trained on, a positive integer");
     }
 
     private static List<Integer> indices(Path file, Set<String> names, String prefix) {
@@ -271,6 +305,11 @@ public final class MaskEncoder {
     /** The file and its size and modification time: a replaced file is a new encoder. */
     public String key() {
         return key;
+    }
+
+    /** The file's {@link #MAX_INSTANCES_KEY}, when it has one. */
+    public OptionalInt maxInstances() {
+        return maxInstances;
     }
 
     public Injection injection() {

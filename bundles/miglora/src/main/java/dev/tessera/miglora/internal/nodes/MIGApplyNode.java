@@ -31,6 +31,9 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = NodeType.class)
 public final class MIGApplyNode implements NodeType {
 
+    /** The host's log, which the CLI prints and the server logs: graph-api has no per-node warning channel. */
+    private static final System.Logger LOG = System.getLogger(MIGApplyNode.class.getName());
+
     static final String MODEL = "model";
     static final String CONDITIONING = "conditioning";
     static final String FUSION = "fusion";
@@ -112,6 +115,14 @@ public final class MIGApplyNode implements NodeType {
                     InstanceEmbeddings.of((NDArray) entry.extras().get(MigNodes.INSTANCES)), fusion, beta);
         } catch (MigLoraException e) {
             throw NodeException.invalidInput(beta >= 0 && beta <= 1 ? CONDITIONING : BETA, e.getMessage());
+        }
+        int trained = handle.trainedInstances();
+        if (layout.size() > trained) {
+            // More instances than training saw still run (the method has no cap); placement may be less reliable.
+            LOG.log(System.Logger.Level.WARNING, "node " + context.nodeId() + " (MIGApply): the layout has "
+                    + layout.size() + " instances; this MIGLoRA adapter was trained on at most " + trained
+                    + " per image (" + handle.trainedInstancesSource() + "); running with all " + layout.size()
+                    + ", the ones beyond " + trained + " may be placed less reliably");
         }
         return NodeResult.of(model.withPatch(hook));
     }

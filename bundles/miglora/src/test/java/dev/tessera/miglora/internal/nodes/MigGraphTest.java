@@ -243,6 +243,93 @@ class MigGraphTest {
         }
     }
 
+    /** MIGApply's warnings for {@code count} instances (MIGApply logs through System.Logger, JUL underneath). */
+    private static List<String> warningsFor(MigGraph graph, DiffusionModel lora, TextEncoder clip, int count,
+            RecordingContext context) {
+        List<Instance> instances = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            instances.add(Instance.of("thing " + i, new Box(0.1 * i / count, 0.1, 0.1 * i / count + 0.3, 0.6)));
+        }
+        Conditioning encoded = (Conditioning) graph.encode.execute(new MapInputs().with("clip", clip)
+                .with("layout", Layout.of("many things", instances)), context).value(0);
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(MIGApplyNode.class.getName());
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        log.addHandler(handler);
+        try {
+            DiffusionModel applied = (DiffusionModel) graph.apply.execute(new MapInputs().with("model", lora)
+                    .with("conditioning", encoded).with("fusion", "avg").with("beta", 0.7), context).value(0);
+            applied.close();
+        } finally {
+            log.removeHandler(handler);
+            encoded.close();
+        }
+        return warnings;
+    }
+
+    @Test
+    void moreInstancesThanTrainedRunWithAWarningNamingTheCount() throws Exception {
+        Path models = home.resolve("models");
+        try (MigGraph own = new MigGraph(home, models); RunScope scope = new RunScope()) {
+            for (String f : List.of("checkpoints/tiny-sd15.safetensors", "checkpoints/tiny-sd15.arch.json",
+                    "checkpoints/tiny-sd15.tokenizer/tokenizer.json", "loras/tiny-sd15-peft.safetensors",
+                    "miglora/tiny-mask-encoder-released.safetensors")) {
+                ConformancePack.copy(ConformancePack.sampleWorkflows().resolve("models/" + f), models.resolve(f));
+            }
+            // Our trainer's files state their cap in the metadata; this one says 6.
+            try (NDManager m = own.runtime.newManager("enc");
+                    dev.tessera.tensor.safetensors.SafetensorsFile st = dev.tessera.tensor.safetensors.SafetensorsFile
+                            .open(Pack.releasedEncoder())) {
+                java.util.Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
+                for (String name : st.names()) tensors.put(name, st.load(name, m));
+                dev.tessera.tensor.safetensors.SafetensorsWriter.write(models.resolve("miglora/six.safetensors"),
+                        tensors, java.util.Map.of("miglora.max_instances", "6"));
+                dev.tessera.tensor.safetensors.SafetensorsWriter.write(models.resolve("miglora/bad.safetensors"),
+                        tensors, java.util.Map.of("miglora.max_instances", "many"));
+            }
+            RecordingContext context = new RecordingContext(scope);
+            dev.tessera.graph.api.NodeResult loaded = own.checkpointLoader.execute(new MapInputs()
+                    .with("ckpt_name", "tiny-sd15.safetensors"), context);
+            DiffusionModel base = (DiffusionModel) loaded.value(0);
+            TextEncoder clip = (TextEncoder) loaded.value(1);
+            MapInputs load = new MapInputs().with("model", base).with("lora_name", "tiny-sd15-peft.safetensors")
+                    .with("strength_model", 1.0);
+            DiffusionModel released = (DiffusionModel) own.loader.execute(load.with("mask_encoder_name",
+                    "tiny-mask-encoder-released.safetensors"), context).value(0);
+            {
+                // The released adapter: at most 5 per image in training (train.py's max_conditions).
+                assertEquals(List.of(), warningsFor(own, released, clip, 5, context));
+                List<String> six = warningsFor(own, released, clip, 6, context);
+                assertEquals(1, six.size(), six.toString());
+                assertTrue(six.get(0).contains("6 instances") && six.get(0).contains("at most 5"), six.get(0));
+
+                DiffusionModel sixCap = (DiffusionModel) own.loader.execute(load.with("mask_encoder_name",
+                        "six.safetensors"), context).value(0);
+                assertEquals(List.of(), warningsFor(own, sixCap, clip, 6, context));
+                List<String> seven = warningsFor(own, sixCap, clip, 7, context);
+                assertEquals(1, seven.size(), seven.toString());
+                assertTrue(seven.get(0).contains("7 instances") && seven.get(0).contains("at most 6")
+                        && seven.get(0).contains("miglora.max_instances"), seven.get(0));
+                sixCap.close();
+
+                NodeException bad = assertThrows(NodeException.class, () -> own.loader.execute(load.with(
+                        "mask_encoder_name", "bad.safetensors"), context));
+                assertEquals("mask_encoder_name", bad.inputName());
+                assertTrue(bad.getMessage().contains("miglora.max_instances") && bad.getMessage().contains("many"),
+                        bad.getMessage());
+            }
+            released.close();
+            clip.close();
+            base.close();
+        }
+    }
+
     @Test
     void wrongWiringAndBadFilesFailAtTheNodeNamingTheInput() throws Exception {
         Path models = home.resolve("models");
