@@ -41,12 +41,20 @@ public final class JsonLayoutFormat {
 
     /** Reads one layout object. */
     public static Layout read(String text) {
+        return read(text, true);
+    }
+
+    /**
+     * Reads one layout object; with {@code clip} false a box reaching outside the canvas is an error instead of
+     * being clipped (datasets: a box outside its image is a labelling mistake, not something to repair).
+     */
+    static Layout read(String text, boolean clip) {
         JsonInput in = new JsonInput(ID);
         JsonElement root = in.parse(text);
         if (root.isJsonArray()) {
             throw in.error("$", -1, "is an array; expected one layout object (readAll reads arrays)");
         }
-        return layout(in, root, "$");
+        return layout(in, root, "$", clip);
     }
 
     /** Reads a layout object, or an array of them. */
@@ -57,10 +65,10 @@ public final class JsonLayoutFormat {
         if (root.isJsonArray()) {
             JsonArray all = root.getAsJsonArray();
             for (int i = 0; i < all.size(); i++) {
-                layouts.add(layout(in, all.get(i), "$[" + i + "]"));
+                layouts.add(layout(in, all.get(i), "$[" + i + "]", true));
             }
         } else {
-            layouts.add(layout(in, root, "$"));
+            layouts.add(layout(in, root, "$", true));
         }
         return layouts;
     }
@@ -70,13 +78,31 @@ public final class JsonLayoutFormat {
      * are files; a graph value has no text form, so a layout holding one is an error here.
      */
     public static String write(Layout layout) {
+        return write(layout, Coordinates.normalized());
+    }
+
+    /**
+     * Writes {@code layout} with boxes in {@code coordinates}. Pixel coordinates write their frame as the width
+     * and height; a layout whose size hint is another size is an error (the hint and the frame are one key pair).
+     */
+    public static String write(Layout layout, Coordinates coordinates) {
+        boolean pixel = coordinates.convention() == CoordinateConvention.PIXEL;
+        if (pixel && layout.width().isPresent() && (layout.width().getAsInt() != coordinates.width()
+                || layout.height().getAsInt() != coordinates.height())) {
+            throw new InvalidLayoutException(-1, "the layout's size hint " + layout.width().getAsInt() + "x"
+                    + layout.height().getAsInt() + " differs from the pixel frame " + coordinates.width() + "x"
+                    + coordinates.height() + "; expected the same size");
+        }
         JsonObject o = new JsonObject();
         o.addProperty("caption", layout.caption());
-        if (layout.width().isPresent()) {
+        if (pixel) {
+            o.addProperty("width", coordinates.width());
+            o.addProperty("height", coordinates.height());
+        } else if (layout.width().isPresent()) {
             o.addProperty("width", layout.width().getAsInt());
             o.addProperty("height", layout.height().getAsInt());
         }
-        o.addProperty("coordinates", "normalized");
+        o.addProperty("coordinates", pixel ? "pixel" : "normalized");
         layout.layoutImage().ifPresent(s -> o.addProperty("layout_image", path(s, -1, "layout_image")));
         JsonArray instances = new JsonArray();
         for (int i = 0; i < layout.size(); i++) {
@@ -84,8 +110,7 @@ public final class JsonLayoutFormat {
             JsonObject j = new JsonObject();
             j.addProperty("phrase", instance.phrase());
             JsonArray box = new JsonArray();
-            Box b = instance.box();
-            for (double v : new double[] {b.x1(), b.y1(), b.x2(), b.y2()}) box.add(Numbers.decimal(v));
+            for (double v : coordinates.fromBox(instance.box())) box.add(Numbers.decimal(v));
             j.add("box", box);
             final int index = i;
             instance.label().ifPresent(l -> j.addProperty("label", l));
@@ -97,7 +122,7 @@ public final class JsonLayoutFormat {
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
     }
 
-    private static Layout layout(JsonInput in, JsonElement element, String path) {
+    private static Layout layout(JsonInput in, JsonElement element, String path, boolean clip) {
         JsonObject o = in.object(element, path, -1);
         in.onlyKeys(o, path, -1, LAYOUT_KEYS);
         String caption = o.has("caption") && !o.get("caption").isJsonNull()
@@ -120,7 +145,7 @@ public final class JsonLayoutFormat {
         }
         JsonArray instances = in.array(o.get("instances"), path + ".instances", -1);
         for (int i = 0; i < instances.size(); i++) {
-            layout.add(instance(in, instances.get(i), path + ".instances[" + i + "]", i, coordinates));
+            layout.add(instance(in, instances.get(i), path + ".instances[" + i + "]", i, coordinates, clip));
         }
         return layout.build();
     }
@@ -144,7 +169,8 @@ public final class JsonLayoutFormat {
         }
     }
 
-    private static Instance instance(JsonInput in, JsonElement element, String path, int index, Coordinates c) {
+    private static Instance instance(JsonInput in, JsonElement element, String path, int index, Coordinates c,
+            boolean clip) {
         JsonObject o = in.object(element, path, index);
         in.onlyKeys(o, path, index, INSTANCE_KEYS);
         if (o.has("box") && o.has("bbox")) {
@@ -162,6 +188,7 @@ public final class JsonLayoutFormat {
             throw in.error(path, index, "has no 'box'; expected [x1, y1, x2, y2]");
         }
         double[] v = in.box(o.get(boxKey), path + "." + boxKey, index);
+        if (!clip) inside(in, c, v, path + "." + boxKey, index);
         Instance instance = Instance.of(phrase, in.toBox(c, v, path + "." + boxKey, index));
         String label = in.optionalString(o, "label", path, index);
         String mask = in.optionalString(o, "mask", path, index);
@@ -170,6 +197,18 @@ public final class JsonLayoutFormat {
         if (mask != null) instance = instance.withMask(file(in, mask, path + ".mask", index));
         if (reference != null) instance = instance.withReference(file(in, reference, path + ".reference", index));
         return instance;
+    }
+
+    /** Rejects a box reaching outside the canvas (NaN passes here and fails in the box check that follows). */
+    private static void inside(JsonInput in, Coordinates c, double[] v, String path, int index) {
+        boolean pixel = c.convention() == CoordinateConvention.PIXEL;
+        double w = pixel ? c.width() : 1;
+        double h = pixel ? c.height() : 1;
+        if (v[0] < 0 || v[1] < 0 || v[2] > w || v[3] > h) {
+            String frame = pixel ? "the " + c.width() + "x" + c.height() + " image" : "the canvas [0,1] x [0,1]";
+            throw in.error(path, index, "box " + Box.describe(v[0], v[1], v[2], v[3]) + " reaches outside " + frame
+                    + "; expected 0 <= x1 < x2 <= " + Numbers.format(w) + " and 0 <= y1 < y2 <= " + Numbers.format(h));
+        }
     }
 
     static ImageSource file(JsonInput in, String path, String where, int index) {

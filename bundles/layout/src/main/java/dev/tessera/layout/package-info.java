@@ -5,10 +5,11 @@
  * {@code segment_info.json}) at the edge and say which coordinate convention they read; {@link
  * dev.tessera.layout.PaperFormat} writes the paper's format back. {@link dev.tessera.layout.LayoutParser} is the
  * prompt to layout service (a rule-based parser is registered by this bundle), and {@link
- * dev.tessera.layout.BoxMasks} turns boxes into binary masks at pixel and latent resolution.
+ * dev.tessera.layout.BoxMasks} turns boxes into binary masks at pixel and latent resolution. {@link dev.tessera.layout.LayoutDataset} reads and writes folders of images with their layouts
+ * (training and evaluation data).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.layout;
 
 import org.osgi.annotation.bundle.Export;

@@ -116,4 +116,38 @@ class JsonLayoutFormatTest {
         InvalidLayoutException e = assertThrows(InvalidLayoutException.class, () -> JsonLayoutFormat.write(l));
         assertTrue(e.getMessage().contains("instance 0: mask is a graph value"), e.getMessage());
     }
+
+    @Test
+    void writesPixelCoordinatesOfTheFrame() {
+        Layout l = Layout.builder("a lamp").add(Instance.of("a lamp", new Box(0.25, 0.5, 0.75, 1)).withLabel("lamp"))
+                .build();
+        String json = JsonLayoutFormat.write(l, Coordinates.pixels(640, 480));
+        String compact = json.replaceAll("\\s+", "");
+        assertTrue(compact.contains("\"width\":640,\"height\":480,\"coordinates\":\"pixel\""), json);
+        assertTrue(compact.contains("\"box\":[160,240,480,480]"), json);
+        Layout back = JsonLayoutFormat.read(json);
+        assertEquals(l.instances(), back.instances());
+        assertEquals(OptionalInt.of(640), back.width());
+    }
+
+    @Test
+    void pixelWritingRefusesAnotherSizeHint() {
+        Layout l = Layout.builder("x").size(512, 512).add("a", Box.FULL).build();
+        InvalidLayoutException e = assertThrows(InvalidLayoutException.class,
+                () -> JsonLayoutFormat.write(l, Coordinates.pixels(640, 480)));
+        assertTrue(e.getMessage().contains("size hint 512x512 differs from the pixel frame 640x480"), e.getMessage());
+    }
+
+    @Test
+    void strictReadingRefusesWhatNormalReadingClips() {
+        String json = "{\"caption\": \"c\", \"width\": 100, \"height\": 50, \"coordinates\": \"pixel\","
+                + " \"instances\": [{\"phrase\": \"a\", \"box\": [-1, 0, 50, 50]}]}";
+        assertEquals(new Box(0, 0, 0.5, 1), JsonLayoutFormat.read(json).instance(0).box());
+        LayoutParseException e = assertThrows(LayoutParseException.class, () -> JsonLayoutFormat.read(json, false));
+        assertEquals("$.instances[0].box", e.position());
+        assertTrue(e.getMessage().contains("box (-1, 0, 50, 50) reaches outside the 100x50 image"), e.getMessage());
+        // The edges themselves are inside.
+        assertEquals(new Box(0.5, 0, 1, 1), JsonLayoutFormat.read(json.replace("[-1, 0, 50, 50]", "[50, 0, 100, 50]"),
+                false).instance(0).box());
+    }
 }

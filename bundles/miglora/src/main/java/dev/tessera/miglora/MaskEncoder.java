@@ -71,14 +71,50 @@ public final class MaskEncoder {
     private final List<Conv> convs;
     /** CONCAT only: the widened UNet conv_in. */
     private final Conv unetConvIn;
+    /** Parameters kept on a device (a trained encoder's), by file name; null when they are the host arrays. */
+    private final Map<String, NDArray> resident;
 
     private MaskEncoder(String key, OptionalInt maxInstances, Injection injection, List<Conv> convs,
             Conv unetConvIn) {
+        this(key, maxInstances, injection, convs, unetConvIn, null);
+    }
+
+    private MaskEncoder(String key, OptionalInt maxInstances, Injection injection, List<Conv> convs,
+            Conv unetConvIn, Map<String, NDArray> resident) {
         this.key = key;
         this.maxInstances = maxInstances;
         this.injection = injection;
         this.convs = List.copyOf(convs);
         this.unetConvIn = unetConvIn;
+        this.resident = resident;
+    }
+
+    /**
+     * The released variant (diffusers' ControlNetConditioningEmbedding: {@code conv_in}, per step of
+     * {@code widths} a same-width conv and a stride-2 widening one, {@code conv_out}, 3x3 kernels) over parameters
+     * that stay on their device, taken from {@code weights} by the released file's bare names
+     * ({@code conv_in.weight}, {@code blocks.<i>.bias}, ...). A trainer passes parameters that collect gradients;
+     * {@code conv_out} is the layer the released training initialises to zero.
+     *
+     * @param widths the block widths, e.g. 16, 32, 96, 256 (released); the downscale is 2^(widths - 1)
+     */
+    public static MaskEncoder released(int maskChannels, List<Integer> widths, int embeddingChannels,
+            dev.tessera.models.sd.Weights weights, String key) {
+        List<Conv> convs = new ArrayList<>();
+        convs.add(new Conv("conv_in", widths.get(0), maskChannels, 3, 1, null, null));
+        for (int i = 0; i + 1 < widths.size(); i++) {
+            convs.add(new Conv("blocks." + (2 * i), widths.get(i), widths.get(i), 3, 1, null, null));
+            convs.add(new Conv("blocks." + (2 * i + 1), widths.get(i + 1), widths.get(i), 3, 2, null, null));
+        }
+        convs.add(new Conv("conv_out", embeddingChannels, widths.get(widths.size() - 1), 3, 1, null, null));
+        Map<String, NDArray> resident = new java.util.LinkedHashMap<>();
+        for (Conv c : convs) {
+            resident.put(c.name() + ".weight", weights.get(c.name() + ".weight",
+                    new Shape(c.out(), c.in(), c.kernel(), c.kernel())));
+            resident.put(c.name() + ".bias", weights.get(c.name() + ".bias", new Shape(c.out())));
+        }
+        return new MaskEncoder(key, OptionalInt.empty(), Injection.ADD, convs, null,
+                java.util.Collections.unmodifiableMap(resident));
     }
 
     /**
@@ -367,7 +403,7 @@ public final class MaskEncoder {
         return TensorScope.keep(() -> {
             NDArray x = shape.get(1) == maskChannels() ? masks : masks.repeat(1, maskChannels());
             for (int i = 0; i < convs.size(); i++) {
-                x = conv(x, convs.get(i), 0, -1, true);
+                x = resident == null ? conv(x, convs.get(i), 0, -1, true) : residentConv(x, convs.get(i));
                 boolean last = i == convs.size() - 1;
                 if (!last) {
                     x = x.mul(x.getNDArrayInternal().sigmoid()); // SiLU
@@ -406,6 +442,19 @@ public final class MaskEncoder {
         return TensorScope.keep(() -> conv(sample, unetConvIn, 0, latentChannels(), true));
     }
 
+    /** {@code conv} with its device-resident parameters, in x's dtype (a trained encoder's gradients flow). */
+    private NDArray residentConv(NDArray x, Conv conv) {
+        NDArray weight = resident.get(conv.name() + ".weight");
+        NDArray bias = resident.get(conv.name() + ".bias");
+        if (weight.getDataType() != x.getDataType()) {
+            weight = weight.toType(x.getDataType(), false);
+            bias = bias.toType(x.getDataType(), false);
+        }
+        int p = conv.kernel() / 2;
+        return x.getNDArrayInternal().convolution(x, weight, bias, new Shape(conv.stride(), conv.stride()),
+                new Shape(p, p), new Shape(1, 1), 1).singletonOrThrow();
+    }
+
     /** {@code conv} over input channels {@code [from, to)} (to -1: all), on x's manager and dtype. */
     private static NDArray conv(NDArray x, Conv conv, int from, int to, boolean withBias) {
         NDManager m = x.getManager();
@@ -432,7 +481,7 @@ public final class MaskEncoder {
     public long parameterCount() {
         long n = 0;
         for (Conv c : convs) {
-            n += c.weight().length + c.bias().length;
+            n += (long) c.out() * c.in() * c.kernel() * c.kernel() + c.out();
         }
         if (unetConvIn != null) {
             n += unetConvIn.weight().length + unetConvIn.bias().length;
@@ -443,6 +492,10 @@ public final class MaskEncoder {
     /** Weights by their file names, for tests that write encoders. */
     public Map<String, float[]> tensors() {
         Map<String, float[]> out = new TreeMap<>();
+        if (resident != null) {
+            resident.forEach((name, value) -> out.put(name, value.toType(DataType.FLOAT32, false).toFloatArray()));
+            return out;
+        }
         for (Conv c : convs) {
             out.put(c.name() + ".weight", c.weight());
             out.put(c.name() + ".bias", c.bias());

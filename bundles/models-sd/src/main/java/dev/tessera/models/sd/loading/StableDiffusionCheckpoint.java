@@ -365,6 +365,12 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         return weightsOf(unet);
     }
 
+    /** The VAE's weights (see {@link #unetWeights()}), e.g. to write them in another layout. */
+    public synchronized Weights vaeWeights() {
+        vae();
+        return weightsOf(vae);
+    }
+
     /** The text encoder's base weights (see {@link #unetWeights()}). */
     public synchronized Weights textEncoderWeights() {
         textEncoder();

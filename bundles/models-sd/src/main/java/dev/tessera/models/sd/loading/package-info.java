@@ -5,7 +5,7 @@
  * only: pickle files are refused.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.tessera.models.sd.loading;
 
 import org.osgi.annotation.bundle.Export;
