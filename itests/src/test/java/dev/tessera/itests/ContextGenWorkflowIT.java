@@ -45,6 +45,17 @@ class ContextGenWorkflowIT {
     }
 
     /**
+     * The authors' input format as it ships: a segment_info.json (256 frame) naming RGBA references and an RGBA
+     * layout image in the input folder, run at 128.
+     */
+    @Test
+    void theSegmentInfoSampleRunsWithItsLayoutImageAndReferenceFiles() throws Exception {
+        PngFile png = JarRun.sample(work, "contextgen-segment-info");
+        assertEquals(128, png.width());
+        assertEquals(128, png.height());
+    }
+
+    /**
      * ComfyUI's FLUX Kontext edit template as a user brings it (FluxKontextImageScale, ReferenceLatent,
      * ConditioningZeroOut), on the tiny models: the 128x96 input goes to the Kontext resolution of aspect 4:3.
      */

@@ -25,6 +25,7 @@ public final class ContextGenLayout {
     private final String caption;
     private final TokenGrid canvas;
     private final List<Entry> instances;
+    private final List<PixelBox> pixelBoxes;
     private final List<TokenBox> boxes;
     private final Optional<float[]> layoutImage;
 
@@ -32,12 +33,16 @@ public final class ContextGenLayout {
         this.caption = caption;
         this.canvas = canvas;
         this.instances = List.copyOf(instances);
+        List<PixelBox> px = new ArrayList<>();
         List<TokenBox> b = new ArrayList<>();
         for (int i = 0; i < instances.size(); i++) {
             Entry e = instances.get(i);
-            b.add(TokenBox.fromPixels("instance " + i, e.x1(), e.y1(), e.x2(), e.y2(), canvas));
+            PixelBox box = PixelBox.of("instance " + i, e.x1(), e.y1(), e.x2(), e.y2(), canvas);
+            px.add(box);
+            b.add(box.tokens());
             if (e.reference().isPresent()) e.reference().get().grid("reference of instance " + i);
         }
+        this.pixelBoxes = List.copyOf(px);
         this.boxes = List.copyOf(b);
         this.layoutImage = Optional.ofNullable(layoutImage).map(float[]::clone);
     }
@@ -85,6 +90,11 @@ public final class ContextGenLayout {
         return instances;
     }
 
+    /** Instance i's box in whole output pixels (truncated and clipped as the released inference does). */
+    public PixelBox pixelBox(int i) {
+        return pixelBoxes.get(i);
+    }
+
     /** Instance i's box on the token grid. */
     public TokenBox tokenBox(int i) {
         return boxes.get(i);
@@ -126,9 +136,10 @@ public final class ContextGenLayout {
     public float[] layoutImageOrComposite() {
         if (layoutImage.isPresent()) return layoutImage.get().clone();
         List<LayoutCompositor.Placement> placements = new ArrayList<>();
-        for (Entry e : instances) {
-            e.reference().ifPresent(r -> placements.add(new LayoutCompositor.Placement(r, e.x1(), e.y1(), e.x2(),
-                    e.y2())));
+        for (int i = 0; i < instances.size(); i++) {
+            PixelBox b = pixelBoxes.get(i);
+            instances.get(i).reference().ifPresent(r -> placements.add(new LayoutCompositor.Placement(r, b.x1(),
+                    b.y1(), b.x2(), b.y2())));
         }
         return LayoutCompositor.compose(width(), height(), placements).rgb();
     }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Composites ContextGen's layout image from the references when the user gives none. Each reference is cut to the
- * bounding box of its foreground (alpha >= 0.5), scaled keeping its aspect so that its area equals its box's
- * (the released "instance-fit"), centred on the box, and pasted where its scaled mask is set; pasting follows
+ * Composites ContextGen's layout image from the references when the user gives none. Each reference is cut to its
+ * foreground (alpha >= 0.5) as the released code slices it, scaled keeping its aspect so that its area equals its
+ * box's (the released "instance-fit"), centred on the box ({@link #place}), and pasted where its scaled mask is set; pasting follows
  * {@link LayerOrder} (later on top). Uncovered pixels are mid-grey (0.5), the zero of the VAE's [-1, 1] input.
  * Heap arrays in, heap arrays out; the node turns them into an IMAGE on its device.
  */
@@ -15,7 +15,7 @@ public final class LayoutCompositor {
     /** The background of the layout image: 0 in the VAE's [-1, 1] range. */
     public static final float BACKGROUND = 0.5f;
 
-    /** A reference and its instance's box in canvas pixels. */
+    /** A reference and its instance's box in canvas pixels (cast to whole pixels by {@link #place}). */
     public record Placement(Reference reference, double x1, double y1, double x2, double y2) {}
 
     /** One placed instance: its RGB over the canvas and where it covers. */
@@ -54,7 +54,15 @@ public final class LayoutCompositor {
         return new Composite(width, height, rgb, coverage, order);
     }
 
-    /** One reference placed on the canvas (before any layering). */
+    /**
+     * One reference placed on the canvas (before any layering), as the released image_process.py
+     * {@code place_instance_image_and_mask} ("instance-fit") does: the box taken in whole pixels (cast to int, as
+     * inference.py casts boxes to int32); the reference cut to its foreground with that function's slice ends,
+     * {@code [y1:y2, x1:x2]} over {@code get_valid_mask_region}'s first and last foreground indices, so the last
+     * foreground row and column are left out; scaled by {@code sqrt(box area / crop area)} (the quotient in
+     * float32, as torch divides an int32 tensor by an int) with each side cast to int (at least 1); centred on
+     * {@code ((x1 + x2) // 2, (y1 + y2) // 2)} minus half the scaled size (integer halves).
+     */
     public static Layer place(int width, int height, Placement p) {
         Reference ref = p.reference();
         int rw = ref.width();
@@ -72,19 +80,22 @@ public final class LayoutCompositor {
         }
         float[] rgb = new float[width * height * 3];
         boolean[] mask = new boolean[width * height];
-        if (fx2 < 0) return new Layer(rgb, mask); // alpha never reaches 0.5: nothing to paste
-        int cw = fx2 - fx1 + 1;
-        int ch = fy2 - fy1 + 1;
-        double boxW = p.x2() - p.x1();
-        double boxH = p.y2() - p.y1();
-        double s = Math.sqrt(boxW * boxH / ((double) cw * ch));
+        // The crop [fx1, fx2) x [fy1, fy2) (exclusive of the last foreground index, as the released slice is).
+        int cw = fx2 - fx1;
+        int ch = fy2 - fy1;
+        // Nothing to paste: alpha never reaches 0.5, or the foreground is one pixel thin (the released crop is
+        // then empty; its interpolate would fail, here the instance adds nothing to the composite).
+        if (fx2 < 0 || cw <= 0 || ch <= 0) return new Layer(rgb, mask);
+        int bx1 = (int) p.x1(), by1 = (int) p.y1(), bx2 = (int) p.x2(), by2 = (int) p.y2();
+        float quotient = (float) ((long) (bx2 - bx1) * (by2 - by1)) / (float) ((long) cw * ch);
+        double s = Math.sqrt(quotient);
         int nw = Math.max(1, (int) (cw * s));
         int nh = Math.max(1, (int) (ch * s));
         float[] src = ref.rgb();
         float[] scaledRgb = bilinear(src, rw, fx1, fy1, cw, ch, 3, nw, nh, false);
         float[] scaledMask = bilinear(alpha, rw, fx1, fy1, cw, ch, 1, nw, nh, true);
-        int cy = (int) Math.floor((p.y1() + p.y2()) / 2);
-        int cx = (int) Math.floor((p.x1() + p.x2()) / 2);
+        int cy = Math.floorDiv(by1 + by2, 2);
+        int cx = Math.floorDiv(bx1 + bx2, 2);
         int top = cy - nh / 2;
         int left = cx - nw / 2;
         for (int y = 0; y < nh; y++) {

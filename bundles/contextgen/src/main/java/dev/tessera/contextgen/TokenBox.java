@@ -2,8 +2,8 @@ package dev.tessera.contextgen;
 
 /**
  * A box on the token grid, half-open: token (row, col) is inside when {@code x1 <= col < x2} and
- * {@code y1 <= row < y2}. From pixels the method notes' rule applies: x1 and y1 floored, x2 and y2 ceiled after
- * dividing by 16, so a box covers every token it touches.
+ * {@code y1 <= row < y2}. From pixels the method notes' rule applies to the whole-pixel box ({@link PixelBox}): x1 and
+ * y1 floored, x2 and y2 ceiled after dividing by 16, so a box covers every token it touches.
  */
 public record TokenBox(int x1, int y1, int x2, int y2) {
 
@@ -15,29 +15,15 @@ public record TokenBox(int x1, int y1, int x2, int y2) {
     }
 
     /**
-     * The token box of pixel box {@code x1, y1, x2, y2} on a {@code canvas}.
+     * The token box of pixel box {@code x1, y1, x2, y2} on a {@code canvas}: {@link PixelBox#of} (truncated to whole
+     * pixels, clipped to the canvas), then {@link PixelBox#tokens}.
      *
      * @param where names the box in errors ({@code "instance 2"})
-     * @throws InvalidContextGenInputException naming {@code where} when a number is not finite, the box is empty or
-     *     reversed, or it reaches outside the canvas
+     * @throws InvalidContextGenInputException naming {@code where} when a number is not finite or nothing of the box
+     *     is left on the canvas
      */
     public static TokenBox fromPixels(String where, double x1, double y1, double x2, double y2, TokenGrid canvas) {
-        String box = "box (" + x1 + ", " + y1 + ", " + x2 + ", " + y2 + ")";
-        if (!(Double.isFinite(x1) && Double.isFinite(y1) && Double.isFinite(x2) && Double.isFinite(y2))) {
-            throw new InvalidContextGenInputException(where, box + " has a non-finite number; expected pixels");
-        }
-        if (!(x1 < x2 && y1 < y2)) {
-            throw new InvalidContextGenInputException(where, box + " is empty or reversed; expected x1 < x2, y1 < y2");
-        }
-        int w = canvas.pixelWidth();
-        int h = canvas.pixelHeight();
-        if (x1 < 0 || y1 < 0 || x2 > w || y2 > h) {
-            throw new InvalidContextGenInputException(where, box + " is outside the " + w + "x" + h
-                    + " canvas; expected 0 <= x1 < x2 <= " + w + " and 0 <= y1 < y2 <= " + h);
-        }
-        int p = TokenGrid.PATCH;
-        return new TokenBox((int) Math.floor(x1 / p), (int) Math.floor(y1 / p), (int) Math.ceil(x2 / p),
-                (int) Math.ceil(y2 / p));
+        return PixelBox.of(where, x1, y1, x2, y2, canvas).tokens();
     }
 
     public boolean contains(int row, int col) {

@@ -11,7 +11,7 @@
  * the layout image composite; {@link dev.tessera.contextgen.KontextCaption} is the caption template.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.contextgen;
 
 import org.osgi.annotation.bundle.Export;

@@ -53,8 +53,12 @@ class ContextGenLayoutTest {
         InvalidContextGenInputException size = assertThrows(InvalidContextGenInputException.class,
                 () -> ContextGenLayout.of("c", 100, 64, one, null));
         assertEquals("output", size.where());
+        // A box past the edge is clipped to the canvas (as the released preprocessing's slices do); one wholly
+        // outside is an error naming the instance.
+        assertEquals(new PixelBox(0, 0, 64, 16), ContextGenLayout.of("c", 64, 64, List.of(new ContextGenLayout.Entry(
+                "x", 0, 0, 65, 16, Optional.empty())), null).pixelBox(0));
         InvalidContextGenInputException box = assertThrows(InvalidContextGenInputException.class,
-                () -> ContextGenLayout.of("c", 64, 64, List.of(new ContextGenLayout.Entry("x", 0, 0, 65, 16,
+                () -> ContextGenLayout.of("c", 64, 64, List.of(new ContextGenLayout.Entry("x", 64, 0, 80, 16,
                         Optional.empty())), null));
         assertEquals("instance 0", box.where());
         InvalidContextGenInputException refSize = assertThrows(InvalidContextGenInputException.class,

@@ -28,20 +28,45 @@ class GeometryAndIdsTest {
     @Test
     void boxesFloorTheirStartAndCeilTheirEnd() {
         TokenGrid canvas = TokenGrid.ofPixels("output", 192, 192);
+        // Truncated first: (3, 7, 191, 60); then floor(3/16) 0, floor(7/16) 0, ceil(191/16) 12, ceil(60/16) 4.
         assertEquals(new TokenBox(0, 0, 12, 4), TokenBox.fromPixels("instance 0", 3.5, 7.2, 191.0, 60.1, canvas));
         assertEquals(new TokenBox(1, 1, 2, 2), TokenBox.fromPixels("instance 0", 16, 16, 32, 32, canvas));
-        assertEquals(new TokenBox(0, 1, 3, 3), TokenBox.fromPixels("instance 0", 15.99, 16, 32.01, 33, canvas));
+        // 32.01 truncates to 32, which ends token 2 (ceil(32.01 / 16) would have been 3): (15, 16, 32, 33).
+        assertEquals(new TokenBox(0, 1, 2, 3), TokenBox.fromPixels("instance 0", 15.99, 16, 32.01, 33, canvas));
+    }
+
+    @Test
+    void boxesAreTruncatedAsTheReleasedInferenceCastsThemThenClipped() {
+        // The authors' first demo box [346, 150, 668, 422] of a 1024 frame at their 768 output:
+        // * 768 / 1024 = (259.5, 112.5, 501, 316.5) -> int32 (259, 112, 501, 316) -> tokens (16, 7, 32, 20).
+        TokenGrid canvas = TokenGrid.ofPixels("output", 768, 768);
+        PixelBox demo = PixelBox.of("instance 0", 346 * 0.75, 150 * 0.75, 668 * 0.75, 422 * 0.75, canvas);
+        assertEquals(new PixelBox(259, 112, 501, 316), demo);
+        assertEquals(new TokenBox(16, 7, 32, 20), demo.tokens());
+        // A normalised box times the output may land a hair below a whole number: 1/3 * 768 is 256 to the authors.
+        assertEquals(256, PixelBox.of("instance 0", 1.0 / 3 * 768, 0, 700, 10, canvas).x1());
+        // Past the canvas: (-10.7, 700, 800.2, 790) -> (-10, 700, 800, 790) -> clipped (0, 700, 768, 768)
+        // -> tokens (0, 43, 48, 48).
+        PixelBox spill = PixelBox.of("instance 1", -10.7, 700, 800.2, 790, canvas);
+        assertEquals(new PixelBox(0, 700, 768, 768), spill);
+        assertEquals(new TokenBox(0, 43, 48, 48), spill.tokens());
     }
 
     @Test
     void boxesOutsideTheCanvasOrEmptyAreRejectedNamingTheInstance() {
         TokenGrid canvas = TokenGrid.ofPixels("output", 64, 64);
         InvalidContextGenInputException e = assertThrows(InvalidContextGenInputException.class,
-                () -> TokenBox.fromPixels("instance 3", 10, 10, 70, 20, canvas));
+                () -> TokenBox.fromPixels("instance 3", 70, 10, 90, 20, canvas));
         assertEquals("instance 3", e.where());
-        assertTrue(e.getMessage().contains("outside the 64x64 canvas"), e.getMessage());
-        assertThrows(InvalidContextGenInputException.class, () -> TokenBox.fromPixels("instance 0", -1, 0, 5, 5, canvas));
+        assertTrue(e.getMessage().contains("64x64 canvas"), e.getMessage());
+        // Reaching past an edge is clipped, not refused.
+        assertEquals(new TokenBox(0, 0, 1, 1), TokenBox.fromPixels("instance 0", -1, 0, 5, 5, canvas));
+        assertEquals(new TokenBox(0, 0, 4, 2), TokenBox.fromPixels("instance 0", 10, 10, 70, 20, canvas));
         assertThrows(InvalidContextGenInputException.class, () -> TokenBox.fromPixels("instance 0", 5, 0, 5, 5, canvas));
+        // Thinner than a pixel: (10.2, .., 10.9) truncates to the empty [10, 10).
+        InvalidContextGenInputException thin = assertThrows(InvalidContextGenInputException.class,
+                () -> TokenBox.fromPixels("instance 2", 10.2, 10, 10.9, 20, canvas));
+        assertEquals("instance 2", thin.where());
         assertThrows(InvalidContextGenInputException.class,
                 () -> TokenBox.fromPixels("instance 0", Double.NaN, 0, 5, 5, canvas));
     }

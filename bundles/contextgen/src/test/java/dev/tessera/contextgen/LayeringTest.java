@@ -122,6 +122,37 @@ class LayeringTest {
     }
 
     @Test
+    void theCropDropsTheLastForegroundRowAndColumnAndTheBoxIsTakenInWholePixels() {
+        // An 8x8 reference, foreground x, y in 2..5, red except its last foreground column and row (5), blue.
+        float[] rgb = new float[8 * 8 * 3];
+        float[] alpha = new float[8 * 8];
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                int p = y * 8 + x;
+                boolean last = x == 5 || y == 5;
+                rgb[3 * p] = last ? 0 : 1;
+                rgb[3 * p + 2] = last ? 1 : 0;
+                alpha[p] = x >= 2 && x <= 5 && y >= 2 && y <= 5 ? 1 : 0;
+            }
+        }
+        Reference ref = Reference.of("reference", 8, 8, rgb, alpha);
+        // Released rules by hand: the crop is [2:5, 2:5] (3x3, the slice end excludes index 5); the box
+        // (1.9, 1.9, 8.9, 8.9) is cast to (1, 1, 8, 8), area 49; scale sqrt(49 / 9) -> int(3 * 2.333..) = 7;
+        // centre ((1 + 8) // 2, ..) = (4, 4), top-left 4 - 7 // 2 = 1: the paste covers exactly [1, 8) x [1, 8).
+        LayoutCompositor.Composite c = LayoutCompositor.compose(16, 16,
+                List.of(new LayoutCompositor.Placement(ref, 1.9, 1.9, 8.9, 8.9)));
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                boolean inside = x >= 1 && x < 8 && y >= 1 && y < 8;
+                assertEquals(inside, c.coverage()[y * 16 + x], x + "," + y);
+                float[] expected = inside ? new float[] {1, 0, 0} : new float[] {0.5f, 0.5f, 0.5f};
+                float[] got = pixel(c, x, y);
+                for (int k = 0; k < 3; k++) assertEquals(expected[k], got[k], 1e-6, x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void containedReferenceStaysVisibleOnTopOfItsContainer() {
         Reference blue = square(32, 32, 0, 0, 1);
         Reference red = square(16, 16, 1, 0, 0);

@@ -58,6 +58,41 @@ public final class PilResample {
         return image == src ? src.clone() : image;
     }
 
+    /**
+     * Pillow's {@code resize(size, Image.NEAREST)} on interleaved samples: output sample x reads source
+     * {@code floor(xo)} where {@code xo} starts at half a source-per-output step and grows by one step per sample,
+     * accumulated in double as Pillow's {@code ImagingScaleAffine} does (recomputing {@code (x + 0.5) * scale}
+     * differs at exact-integer boundaries). Same size: a copy.
+     *
+     * @throws IllegalArgumentException when {@code src} does not hold {@code inW x inH x channels} samples
+     */
+    public static int[] resizeNearest(int[] src, int inW, int inH, int channels, int outW, int outH) {
+        if (src.length != inW * inH * channels || outW < 1 || outH < 1) {
+            throw new IllegalArgumentException(src.length + " samples for a " + inW + "x" + inH + "x" + channels
+                    + " image resized to " + outW + "x" + outH);
+        }
+        int[] xs = nearestTable(inW, outW);
+        int[] ys = nearestTable(inH, outH);
+        int[] out = new int[outW * outH * channels];
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                System.arraycopy(src, (ys[y] * inW + xs[x]) * channels, out, (y * outW + x) * channels, channels);
+            }
+        }
+        return out;
+    }
+
+    private static int[] nearestTable(int in, int out) {
+        double step = (double) in / out;
+        double at = step * 0.5;
+        int[] table = new int[out];
+        for (int i = 0; i < out; i++) {
+            table[i] = Math.min(in - 1, (int) at);
+            at += step;
+        }
+        return table;
+    }
+
     static double bicubic(double x) {
         x = Math.abs(x);
         if (x < 1.0) return ((BICUBIC_A + 2.0) * x - (BICUBIC_A + 3.0)) * x * x + 1;

@@ -5,7 +5,7 @@
  * ({@link dev.tessera.image.ImageResizer}). Plain Java over DJL: nothing here knows OSGi or JSON.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.tessera.image;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,7 +12,9 @@ import java.util.Set;
  * {@code {caption, width, height?, layout_image?, instances: [{image?, bbox, label?, phrase, mask?}]}} with
  * {@code bbox} in pixels of a {@code width} x {@code height} frame ({@code height} defaults to {@code width}: the
  * released examples are square). {@code image} becomes the instance's reference image, {@code mask} its mask and
- * {@code layout_image} the layout image, all as file paths relative to the JSON file's folder.
+ * {@code layout_image} the layout image, all as file paths relative to the folder the segment_info.json sits in
+ * (the released inference.py joins them to its {@code input_dir}; ContextGenLayout reads them from the input
+ * folder).
  */
 public final class ContextGenSegmentInfo {
 

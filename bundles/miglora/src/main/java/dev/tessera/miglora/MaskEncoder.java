@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -53,11 +54,19 @@ public final class MaskEncoder {
     public record Conv(String name, int out, int in, int kernel, int stride, float[] weight, float[] bias) {}
 
     public static final String PREFIX = "mask_encoder.";
+    /**
+     * Safetensors metadata key (on the mask encoder or the LoRA file) with the most instances per image the adapter
+     * was trained on; our trainer writes it. The released files carry none.
+     */
+    public static final String MAX_INSTANCES_KEY = "miglora.max_instances";
+    /** The released adapter's training cap: train.py keeps at most 5 instances per image ({@code max_conditions}). */
+    public static final int RELEASED_MAX_INSTANCES = 5;
     /** A released block, bare ({@code blocks.3.weight}, the released model_1.safetensors) or prefixed. */
     private static final Pattern BLOCK = Pattern.compile("(?:mask_encoder\\.)?blocks\\.(\\d+)\\.(weight|bias)");
     private static final Pattern SEQUENCE = Pattern.compile("mask_encoder\\.(?:convs\\.)?(\\d+)\\.(weight|bias)");
 
     private final String key;
+    private final OptionalInt maxInstances;
     private final Injection injection;
     private final List<Conv> convs;
     /** CONCAT only: the widened UNet conv_in. */
@@ -65,13 +74,15 @@ public final class MaskEncoder {
     /** Parameters kept on a device (a trained encoder's), by file name; null when they are the host arrays. */
     private final Map<String, NDArray> resident;
 
-    private MaskEncoder(String key, Injection injection, List<Conv> convs, Conv unetConvIn) {
-        this(key, injection, convs, unetConvIn, null);
+    private MaskEncoder(String key, OptionalInt maxInstances, Injection injection, List<Conv> convs,
+            Conv unetConvIn) {
+        this(key, maxInstances, injection, convs, unetConvIn, null);
     }
 
-    private MaskEncoder(String key, Injection injection, List<Conv> convs, Conv unetConvIn,
-            Map<String, NDArray> resident) {
+    private MaskEncoder(String key, OptionalInt maxInstances, Injection injection, List<Conv> convs,
+            Conv unetConvIn, Map<String, NDArray> resident) {
         this.key = key;
+        this.maxInstances = maxInstances;
         this.injection = injection;
         this.convs = List.copyOf(convs);
         this.unetConvIn = unetConvIn;
@@ -102,7 +113,8 @@ public final class MaskEncoder {
                     new Shape(c.out(), c.in(), c.kernel(), c.kernel())));
             resident.put(c.name() + ".bias", weights.get(c.name() + ".bias", new Shape(c.out())));
         }
-        return new MaskEncoder(key, Injection.ADD, convs, null, java.util.Collections.unmodifiableMap(resident));
+        return new MaskEncoder(key, OptionalInt.empty(), Injection.ADD, convs, null,
+                java.util.Collections.unmodifiableMap(resident));
     }
 
     /**
@@ -193,7 +205,8 @@ public final class MaskEncoder {
                 throw new MigLoraException(file + ": " + unused.size() + " tensors are not part of a mask encoder"
                         + " (first: " + first(unused) + ")");
             }
-            return new MaskEncoder("mask-encoder:" + fingerprint(file), injection, convs, convIn);
+            return new MaskEncoder("mask-encoder:" + fingerprint(file), maxInstances(file, st.metadata()), injection,
+                    convs, convIn);
         } catch (SafetensorsException e) {
             throw new MigLoraException(file + ": " + e.getMessage(), e);
         }
@@ -237,6 +250,28 @@ public final class MaskEncoder {
             }
         }
         return "";
+    }
+
+    /**
+     * The {@link #MAX_INSTANCES_KEY} of a file's safetensors metadata, empty when absent.
+     *
+     * @throws MigLoraException naming file and key when the value is not a positive integer
+     */
+    public static OptionalInt maxInstances(Path file, Map<String, String> metadata) {
+        String value = metadata.get(MAX_INSTANCES_KEY);
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return OptionalInt.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MigLoraException(file + ": metadata '" + MAX_INSTANCES_KEY + "' is '" + value + "'; expected the"
+                + " most instances per image the adapter was trained on, a positive integer");
     }
 
     private static List<Integer> indices(Path file, Set<String> names, String prefix) {
@@ -306,6 +341,11 @@ public final class MaskEncoder {
     /** The file and its size and modification time: a replaced file is a new encoder. */
     public String key() {
         return key;
+    }
+
+    /** The file's {@link #MAX_INSTANCES_KEY}, when it has one. */
+    public OptionalInt maxInstances() {
+        return maxInstances;
     }
 
     public Injection injection() {

@@ -31,8 +31,9 @@ import java.util.Set;
  *
  * <p>Classifier-free guidance: unconditional rows are divided the same way, with the row's own (negative) context for
  * every instance and the same masks, as the diffusers ControlNet pipelines the released pipeline derives from run the
- * control branch on both halves. beta(t): the hook acts while {@code step / total < beta}; after that the model runs
- * as if it were absent (the LoRA, a weight patch, stays).
+ * control branch on both halves. beta(t): the hook acts while the timestep lies in the first beta share of the
+ * model's noise range, from the high-noise end ({@link #isGuided}); below that the model runs as if it were absent
+ * (the LoRA, a weight patch, stays).
  *
  * <p>Immutable; holds host arrays only. Tensors it creates belong to the model call's scope.
  */
@@ -47,7 +48,7 @@ public final class MigHook implements ForwardHook {
     /**
      * @param layout the global caption and the instances' boxes (the global one is added as instance 0)
      * @param embeddings {@code layout.size() + 1} text embeddings, the global caption's first
-     * @param beta the fraction of steps, from the first, that are layout-guided; in [0, 1]
+     * @param beta the share of the model's noise range, from the high-noise end, that is layout-guided; in [0, 1]
      * @throws MigLoraException naming what does not fit
      */
     public MigHook(MaskEncoder encoder, Layout layout, InstanceEmbeddings embeddings, Fusion fusion, double beta) {
@@ -56,7 +57,7 @@ public final class MigHook implements ForwardHook {
         this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
         this.fusion = Objects.requireNonNull(fusion, "fusion");
         if (!(beta >= 0 && beta <= 1)) {
-            throw new MigLoraException("beta is " + beta + "; expected a fraction of the steps in [0, 1]");
+            throw new MigLoraException("beta is " + beta + "; expected a share of the noise range in [0, 1]");
         }
         this.beta = beta;
         if (embeddings.count() != layout.size() + 1) {
@@ -99,19 +100,45 @@ public final class MigHook implements ForwardHook {
                 : Set.of(HookPoints.UNET_ENCODE);
     }
 
-    /** Guided while the fraction of steps already taken is below beta: 0.7 of 10 steps guides steps 0 to 6. */
+    /**
+     * beta(t) over noise levels: guided while the step's timestep lies in the first beta share of the model's whole
+     * timestep range, counted from the high-noise end ({@link #isGuided}). The range is the model's, not the run's,
+     * so a cut schedule (denoise below 1, a KSamplerAdvanced start/end) guides the same noise levels as a full one.
+     *
+     * @throws MigLoraException when beta is strictly between 0 and 1 and the step carries no timestep range (a
+     *     caller that runs the UNet itself must give it: {@link ModelStep#withTimestepRange})
+     */
     @Override
     public boolean activeAt(ModelStep step) {
-        return isGuided(step.index(), step.total(), beta);
+        if (beta == 0 || beta == 1) {
+            return beta == 1;
+        }
+        if (!step.hasTimestepRange()) {
+            throw new MigLoraException("beta " + beta + " needs the model's whole timestep range, and step "
+                    + step.index() + " of " + step.total() + " (timestep " + step.timestep() + ") carries none; run"
+                    + " through the MODEL handle, or give it with ModelStep.withTimestepRange");
+        }
+        return isGuided(step.timestep(), step.timestepMin(), step.timestepMax(), beta);
     }
 
-    /** The beta(t) rule on its own: step {@code index} of {@code total} is layout-guided. */
-    public static boolean isGuided(int index, int total, double beta) {
-        if (total <= 0) {
-            return beta > 0;
+    /**
+     * The beta(t) rule on its own: the paper's Eq. 3 guides {@code t <= 0.7 T} in its own time direction, which the
+     * paper's text ("in the initial stages, we determine the overall position") and the issue read as the first
+     * 70 % of the denoising, the high-noise end. So timestep {@code t} of a model whose timesteps run from
+     * {@code min} (least noise) to {@code max} is guided when {@code t >= max - beta (max - min)}. The boundary is
+     * guided (the paper's inequality includes it), compared with a tolerance of 1e-9 of the range so that a decimal
+     * beta's float rounding cannot move it: for SD1.x (0..999) beta 0.7 cuts at 299.7, guiding t = 300..999.
+     * beta 0 guides nothing, beta 1 everything.
+     */
+    public static boolean isGuided(double timestep, double min, double max, double beta) {
+        if (beta <= 0) {
+            return false;
         }
-        // Compared in integers scaled by 1e9 so that 0.7 * 10 is not 7.000000000000001.
-        return (long) index * 1_000_000_000L < Math.round(beta * 1e9) * (long) total;
+        if (beta >= 1) {
+            return true;
+        }
+        double span = max - min;
+        return timestep >= max - beta * span - 1e-9 * span;
     }
 
     @Override

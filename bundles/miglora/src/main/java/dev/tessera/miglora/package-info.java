@@ -3,10 +3,11 @@
  * concatenation variant and the released additive one, chosen from the weights), divide / conquer / combine as a
  * model-api forward hook ({@link dev.tessera.miglora.MigHook}) with the beta(t) schedule; it runs on a bare UNet
  * through sd-nodes' {@code dev.tessera.sd.nodes.api.HookedUNet}, the forward the MODEL handle uses (2.0: HookedUNet
- * moved there). Plain Java over DJL: no OSGi, no JSON.
+ * moved there; 2.1: MaskEncoder.released over device-resident parameters; 3.0: beta(t) over noise levels,
+ * {@code isGuided} takes the timestep and the model's range). Plain Java over DJL: no OSGi, no JSON.
  */
 @Export
-@Version("2.1.0")
+@Version("3.0.0")
 package dev.tessera.miglora;
 
 import org.osgi.annotation.bundle.Export;

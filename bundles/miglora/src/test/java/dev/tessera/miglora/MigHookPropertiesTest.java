@@ -2,6 +2,7 @@ package dev.tessera.miglora;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -272,19 +273,33 @@ class MigHookPropertiesTest {
     }
 
     @Test
-    void betaGuidesTheFirstFractionOfTheSteps() {
-        boolean[] expected = {true, true, true, true, true, true, true, false, false, false};
-        for (int i = 0; i < 10; i++) {
-            assertEquals(expected[i], MigHook.isGuided(i, 10, 0.7), "step " + i + " of 10 at beta 0.7");
-        }
-        assertEquals(35, java.util.stream.IntStream.range(0, 50).filter(i -> MigHook.isGuided(i, 50, 0.7)).count());
-        assertFalse(MigHook.isGuided(0, 10, 0));
-        assertTrue(MigHook.isGuided(9, 10, 1));
-        assertEquals(1, java.util.stream.IntStream.range(0, 3).filter(i -> MigHook.isGuided(i, 3, 0.34)).count() - 1);
+    void betaGuidesTheHighNoiseShareOfTheModelsTimestepRange() {
+        // SD1.x timesteps 0..999: beta 0.7 cuts at 999 - 0.7 * 999 = 299.7, so 300 is guided and 299 is not.
+        assertTrue(MigHook.isGuided(999, 0, 999, 0.7));
+        assertTrue(MigHook.isGuided(300, 0, 999, 0.7));
+        assertTrue(MigHook.isGuided(299.7, 0, 999, 0.7), "the boundary itself is guided");
+        assertFalse(MigHook.isGuided(299.69, 0, 999, 0.7));
+        assertFalse(MigHook.isGuided(299, 0, 999, 0.7));
+        // beta 0.5 of 0..1000 cuts exactly at 500: the cut is inclusive.
+        assertTrue(MigHook.isGuided(500, 0, 1000, 0.5));
+        assertFalse(MigHook.isGuided(499.999, 0, 1000, 0.5));
+        assertFalse(MigHook.isGuided(999, 0, 999, 0), "beta 0 guides nothing, not even the top");
+        assertTrue(MigHook.isGuided(0, 0, 999, 1), "beta 1 guides everything");
+        // A range that does not start at 0 (a flow model's 0..1, say): 0.25 of [0, 1] from the top is [0.75, 1].
+        assertTrue(MigHook.isGuided(0.75, 0, 1, 0.25));
+        assertFalse(MigHook.isGuided(0.74, 0, 1, 0.25));
+
         MigHook hook = new MigHook(released(), twoBoxes(),
                 InstanceEmbeddings.of(Tiny.random(manager, 1, 1f, 3, 77, 32)), Fusion.MASK, 0.5);
-        assertTrue(hook.activeAt(new ModelStep(4, 10, 400, 1)));
-        assertFalse(hook.activeAt(new ModelStep(5, 10, 300, 1)));
+        // Step indices do not matter: 499.5 is the cut of 0..999 at beta 0.5, whatever step of whatever run.
+        assertTrue(hook.activeAt(new ModelStep(9, 10, 500, 1, 0, 999)));
+        assertFalse(hook.activeAt(new ModelStep(0, 10, 499, 1, 0, 999)));
+        MigLoraException noRange = assertThrows(MigLoraException.class,
+                () -> hook.activeAt(new ModelStep(0, 10, 999, 14.6)));
+        assertTrue(noRange.getMessage().contains("timestep range"), noRange.getMessage());
+        MigHook always = new MigHook(released(), twoBoxes(),
+                InstanceEmbeddings.of(Tiny.random(manager, 1, 1f, 3, 77, 32)), Fusion.MASK, 1);
+        assertTrue(always.activeAt(new ModelStep(0, 1, 0, 0.03)), "beta 1 needs no range");
     }
 
     @Test

@@ -290,12 +290,14 @@ class ContextGenApplyTest {
             RandomFluxVae vae = new RandomFluxVae(test, 4, 5);
             NDManager images = tensors.newManager("image");
             try {
-                var wrong = dev.tessera.image.ImageBatch.owning(images, images.zeros(new Shape(1, 32, 64, 3)));
-                e = assertThrows(NodeException.class, () -> new ContextGenApplyNode(tensors).execute(new MapInputs()
+                // A layout image of another size is resized to the output (LayoutImage), not refused.
+                var other = dev.tessera.image.ImageBatch.owning(images, images.zeros(new Shape(1, 32, 64, 3)));
+                DiffusionModel resized = (DiffusionModel) new ContextGenApplyNode(tensors).execute(new MapInputs()
                         .with("model", base).with("vae", vae).with("contextgen_layout", layout())
                         .with("text_tokens", (long) TEXT).with("attention", "paper").with("attention_path", "auto")
-                        .with("layout_image", wrong), context));
-                assertEquals("layout_image", e.inputName());
+                        .with("layout_image", other), context).value(0);
+                assertEquals(base.patches().size() + 1, resized.patches().size());
+                resized.close();
             } finally {
                 images.close();
             }

@@ -22,7 +22,10 @@ import javax.imageio.ImageIO;
  *       channels, which is what the pack's tiny FLUX takes: in_channels 16 = 4 x 2 x 2) and <b>seeded random
  *       weights</b>;</li>
  *   <li>{@code input/contextgen-ref-a.png}, {@code input/contextgen-ref-b.png}: small RGBA references (a disc and a
- *       rounded block on transparency).</li>
+ *       rounded block on transparency);</li>
+ *   <li>{@code input/contextgen-layout.png}: the RGBA layout image {@code contextgen-segment-info.json} names, at its
+ *       256-pixel frame (the sample's output is 128: it is resized), the two shapes in their boxes on
+ *       transparency, as the authors' demo layout images are.</li>
  * </ul>
  * Run: {@code java -cp <test classpath> dev.tessera.contextgen.tools.SampleAssetsGenerator <pack dir>
  * <sample-workflows dir>}. The output is deterministic (seed 2026).
@@ -38,6 +41,22 @@ public final class SampleAssetsGenerator {
                 samples.resolve("models/vae/tiny-flux-ae.safetensors"));
         writeReference(samples.resolve("input/contextgen-ref-a.png"), 48, 48, true, 0xFFD04020);
         writeReference(samples.resolve("input/contextgen-ref-b.png"), 64, 32, false, 0xFF2060C0);
+        writeLayoutImage(samples.resolve("input/contextgen-layout.png"));
+    }
+
+    /** 256x256 RGBA: a red disc in [17, 81, 129, 201], a blue block in [113, 97, 249, 193], transparent elsewhere. */
+    static void writeLayoutImage(Path out) throws IOException {
+        BufferedImage image = new BufferedImage(256, 256, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 256; y++) {
+            for (int x = 0; x < 256; x++) {
+                double dx = (x + 0.5 - 73) / 56.0;
+                double dy = (y + 0.5 - 141) / 60.0;
+                boolean disc = dx * dx + dy * dy <= 0.8;
+                boolean block = x >= 120 && x < 242 && y >= 104 && y < 186;
+                image.setRGB(x, y, disc ? 0xFFD04020 : block ? 0xFF2060C0 : 0x00808080);
+            }
+        }
+        ImageIO.write(image, "png", out.toFile());
     }
 
     static void writeAe(Path template, Path out) throws IOException {

@@ -23,6 +23,7 @@ import dev.tessera.model.api.HookContext;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.sampling.ModelStep;
+import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,8 +84,9 @@ public final class MigloraFamily implements ConformanceFamily {
             MigHook hook = new MigHook(encoder, layout, instances, Fusion.AVG, 1.0);
             NDArray timestep = load(file, "timestep", manager);
             NDArray global = load(file, "encoder_hidden_states_global", manager);
+            // SD1.x's timesteps run 0..999; beta 1 guides every one of them anyway.
             HookContext where = new HookContext(new ModelStep(0, 1, timestep.toType(DataType.FLOAT64, false)
-                    .getDouble(0), 0), List.of());
+                    .getDouble(0), 0, 0, NoiseSchedule.stableDiffusion().numTrainTimesteps() - 1), List.of());
             List<ForwardHook> hooks = List.of(hook);
             NDArray out = HookedUNet.forward(unet, hooks, sample, timestep, global, where);
             NDList features = HookedUNet.features(unet, hooks, sample, timestep, global, where);

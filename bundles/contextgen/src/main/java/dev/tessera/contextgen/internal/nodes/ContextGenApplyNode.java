@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.contextgen.BlockAssignment;
 import dev.tessera.contextgen.ContextGenLayout;
 import dev.tessera.contextgen.InvalidContextGenInputException;
+import dev.tessera.contextgen.LayoutImage;
 import dev.tessera.contextgen.internal.ContextGenKontext;
 import dev.tessera.flux.nodes.api.FluxModel;
 import dev.tessera.flux.nodes.api.KontextPatch;
@@ -65,7 +66,8 @@ public final class ContextGenApplyNode implements NodeType {
             .input(InputSpec.combo(ATTENTION_PATH, PATHS).withTooltip(
                     "How masked attention is computed; all give the same values (skip: only allowed key tiles)."))
             .input(InputSpec.link(LAYOUT_IMAGE, ValueType.IMAGE).asOptional().withTooltip(
-                    "Replaces the layout image (output size); else the ContextGenLayout's or the composite."))
+                    "Replaces the layout image (resized to the output with LANCZOS if needed); else the"
+                            + " ContextGenLayout's or the composite."))
             .output("MODEL", ValueType.MODEL)
             .build();
 
@@ -125,13 +127,11 @@ public final class ContextGenApplyNode implements NodeType {
 
     private static ContextGenLayout withLayoutImage(NodeInputs inputs, ContextGenLayout layout) {
         return inputs.optional(LAYOUT_IMAGE, ImageBatch.class).map(image -> {
-            if (image.width() != layout.width() || image.height() != layout.height()) {
-                throw NodeException.invalidInput(LAYOUT_IMAGE, "is " + image.width() + "x" + image.height()
-                        + "; expected the output's " + layout.width() + "x" + layout.height());
-            }
             try {
+                // Another size is resized to the output's with the released filter (LayoutImage), not refused.
                 return ContextGenLayout.of(layout.caption(), layout.width(), layout.height(), layout.instances(),
-                        ContextGenNodes.rgb(image, 0));
+                        LayoutImage.fromRgb(image.width(), image.height(), ContextGenNodes.rgb(image, 0),
+                                layout.width(), layout.height()));
             } catch (InvalidContextGenInputException e) {
                 throw NodeException.invalidInput(LAYOUT_IMAGE, e.getMessage());
             }

@@ -6,6 +6,7 @@ import static dev.tessera.contextgen.internal.nodes.ContextGenNodes.REFERENCES;
 
 import dev.tessera.contextgen.ContextGenLayout;
 import dev.tessera.contextgen.InvalidContextGenInputException;
+import dev.tessera.contextgen.LayoutImage;
 import dev.tessera.contextgen.ReferenceSet;
 import dev.tessera.contextgen.TokenGrid;
 import dev.tessera.graph.api.ExecutionContext;
@@ -65,7 +66,8 @@ public final class ContextGenLayoutNode implements NodeType {
                             + " 0 follows the output as the released code does (768 -> 512)."))
             .input(InputSpec.link(REFERENCES_INPUT, REFERENCES).asOptional())
             .input(InputSpec.link(LAYOUT_IMAGE, ValueType.IMAGE).asOptional().withTooltip(
-                    "Your own layout image at the output size; without it one is composited from the references."))
+                    "Your own layout image (resized to the output with LANCZOS if needed); without it, the one the"
+                            + " layout names (segment_info.json's layout_image), else a composite of the references."))
             .output("CONTEXTGEN_LAYOUT", CONTEXTGEN_LAYOUT)
             .output("PROMPT", ValueType.STRING)
             .build();
@@ -114,13 +116,18 @@ public final class ContextGenLayoutNode implements NodeType {
             entries.add(new ContextGenLayout.Entry(inst.phrase(), b.x1() * width, b.y1() * height, b.x2() * width,
                     b.y2() * height, ref));
         }
-        float[] layoutImage = inputs.optional(LAYOUT_IMAGE, ImageBatch.class).map(img -> {
-            if (img.width() != width || img.height() != height) {
-                throw NodeException.invalidInput(LAYOUT_IMAGE, "is " + img.width() + "x" + img.height()
-                        + "; expected the output size " + width + "x" + height);
-            }
-            return ContextGenNodes.rgb(img, 0);
-        }).orElse(null);
+        float[] layoutImage;
+        try {
+            // The linked IMAGE wins over the layout image a segment_info.json names; either is resized to the
+            // output with the released filters (LayoutImage), not refused for its size.
+            layoutImage = inputs.optional(LAYOUT_IMAGE, ImageBatch.class)
+                    .map(img -> LayoutImage.fromRgb(img.width(), img.height(), ContextGenNodes.rgb(img, 0), width,
+                            height))
+                    .orElseGet(() -> layout.layoutImage().map(src -> namedLayoutImage(src, width, height))
+                            .orElse(null));
+        } catch (InvalidContextGenInputException e) {
+            throw NodeException.invalidInput(LAYOUT_IMAGE, e.getMessage());
+        }
         try {
             ContextGenLayout result = ContextGenLayout.of(layout.caption(), width, height, entries, layoutImage);
             return NodeResult.of(result, result.prompt());
@@ -178,18 +185,51 @@ public final class ContextGenLayoutNode implements NodeType {
         return Optional.of(ContextGenNodes.reference(LAYOUT, where, image.width(), image.height(), split[0], alpha));
     }
 
+    /**
+     * The layout image the layout itself names (segment_info.json's {@code layout_image}, relative to the input
+     * folder), RGBA as the released inference reads it: a missing or unreadable file is an error naming it.
+     */
+    private float[] namedLayoutImage(ImageSource src, int width, int height) {
+        if (src instanceof ImageSource.Value value && value.value() instanceof ImageBatch img) {
+            return LayoutImage.fromRgb(img.width(), img.height(), ContextGenNodes.rgb(img, 0), width, height);
+        }
+        if (!(src instanceof ImageSource.File file)) {
+            throw NodeException.invalidInput(LAYOUT, "the layout's layout image is " + src + "; expected a file or"
+                    + " an IMAGE");
+        }
+        DecodedImage image = read(file, "layout image " + file.path());
+        int[] argb = image.argb();
+        int[] rgb8 = new int[argb.length * 3];
+        int[] alpha8 = image.hasAlpha() ? new int[argb.length] : null;
+        for (int p = 0; p < argb.length; p++) {
+            rgb8[3 * p] = (argb[p] >>> 16) & 0xFF;
+            rgb8[3 * p + 1] = (argb[p] >>> 8) & 0xFF;
+            rgb8[3 * p + 2] = argb[p] & 0xFF;
+            if (alpha8 != null) alpha8[p] = argb[p] >>> 24;
+        }
+        try {
+            return LayoutImage.fromRgba8(image.width(), image.height(), rgb8, alpha8, width, height);
+        } catch (InvalidContextGenInputException e) {
+            throw NodeException.invalidInput(LAYOUT, "layout image " + file.path() + ": " + e.getMessage());
+        }
+    }
+
     private DecodedImage decode(ImageSource.File file, int i) {
+        return read(file, "instance " + i);
+    }
+
+    /** A file of the input folder; {@code what} names it in errors. */
+    private DecodedImage read(ImageSource.File file, String what) {
         Path input = folders.input().toAbsolutePath().normalize();
         Path path = input.resolve(file.path()).normalize();
         if (!path.startsWith(input)) {
-            throw NodeException.invalidInput(LAYOUT, "instance " + i + ": " + file.path()
+            throw NodeException.invalidInput(LAYOUT, what + ": " + file.path()
                     + " lies outside the input folder; expected a path inside it");
         }
         try {
             return ImageDecoder.read(path);
         } catch (IOException e) {
-            throw NodeException.invalidInput(LAYOUT, "instance " + i + ": cannot read " + file.path() + ": "
-                    + e.getMessage());
+            throw NodeException.invalidInput(LAYOUT, what + ": cannot read " + file.path() + ": " + e.getMessage());
         }
     }
 }

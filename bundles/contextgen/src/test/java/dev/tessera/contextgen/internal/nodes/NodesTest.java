@@ -155,9 +155,67 @@ class NodesTest {
                 .with("height", 256L).with("reference_size", 0L));
         assertEquals(1, problems.size());
         assertEquals("width", problems.get(0).input());
-        NodeException layoutImage = assertThrows(NodeException.class, () -> node.execute(
-                layoutInputs(twoInstances(), null, 256, 256).with("layout_image", image(128, 128)), context));
-        assertEquals("layout_image", layoutImage.inputName());
+        // A layout image of another size is resized to the output, not refused: a constant colour stays that
+        // colour in 8 bits (LANCZOS weights sum to one), 0.2 -> 51/255.
+        float[] grey = new float[128 * 128 * 3];
+        java.util.Arrays.fill(grey, 0.2f);
+        ContextGenLayout resized = (ContextGenLayout) node.execute(layoutInputs(twoInstances(), null, 256, 256)
+                .with("layout_image", ImageBatch.of(tensors.base(), tensors.base().create(grey,
+                        new Shape(1, 128, 128, 3)))), context).value(0);
+        float[] got = resized.layoutImage().orElseThrow();
+        assertEquals(256 * 256 * 3, got.length);
+        for (float v : got) assertEquals(51 / 255f, v);
+    }
+
+    @Test
+    void aSegmentInfoLayoutImageIsUsedResizedWithTransparencyGreyAndItsBoxesTruncated() throws Exception {
+        // 32x32 RGBA, colour (200, 100, 50) everywhere, opaque only where x < 16.
+        BufferedImage rgba = new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) rgba.setRGB(x, y, (x < 16 ? 0xFF000000 : 0) | 0xC86432);
+        }
+        Files.createDirectories(home.resolve("input/demo"));
+        ImageIO.write(rgba, "png", home.resolve("input/demo/layout.png").toFile());
+        String json = """
+                [{"caption": "a man", "width": 1024, "layout_image": "demo/layout.png",
+                  "instances": [{"bbox": [346, 150, 668, 422], "label": "man", "phrase": "a man"}]}]""";
+        Layout layout = dev.tessera.layout.ContextGenSegmentInfo.read(json);
+        ContextGenLayoutNode node = new ContextGenLayoutNode(new DirFolders(home));
+        ContextGenLayout bound = (ContextGenLayout) node.execute(layoutInputs(layout, null, 768, 768), context)
+                .value(0);
+        // The named image, not a composite: 32 -> 768, alpha NEAREST reads source floor((x + 0.5) / 24) < 16 for
+        // x < 384, so the left half keeps the colour (LANCZOS keeps a constant) and the right half is grey.
+        float[] image = bound.layoutImage().orElseThrow();
+        for (int x : new int[] {0, 383, 384, 767}) {
+            int p = 3 * (400 * 768 + x);
+            float[] expected = x < 384 ? new float[] {200 / 255f, 100 / 255f, 50 / 255f}
+                    : new float[] {0.5f, 0.5f, 0.5f};
+            assertArrayEquals(expected, new float[] {image[p], image[p + 1], image[p + 2]}, "x " + x);
+        }
+        // [346, 150, 668, 422] * 768 / 1024 cast to int32 as inference.py does: (259, 112, 501, 316).
+        assertEquals(new dev.tessera.contextgen.PixelBox(259, 112, 501, 316), bound.pixelBox(0));
+        assertEquals(new dev.tessera.contextgen.TokenBox(16, 7, 32, 20), bound.tokenBox(0));
+
+        // A linked layout_image wins over the named file.
+        float[] grey = new float[768 * 768 * 3];
+        java.util.Arrays.fill(grey, 0.25f);
+        ContextGenLayout linked = (ContextGenLayout) node.execute(layoutInputs(layout, null, 768, 768)
+                .with("layout_image", ImageBatch.of(tensors.base(), tensors.base().create(grey,
+                        new Shape(1, 768, 768, 3)))), context).value(0);
+        assertEquals(0.25f, linked.layoutImage().orElseThrow()[0]);
+
+        // A missing or unreadable named layout image is an error naming the file.
+        Layout missing = dev.tessera.layout.ContextGenSegmentInfo.read(json.replace("demo/layout.png",
+                "demo/nowhere.png"));
+        NodeException e = assertThrows(NodeException.class, () -> node.execute(layoutInputs(missing, null, 768, 768),
+                context));
+        assertEquals("layout", e.inputName());
+        assertTrue(e.getMessage().contains("demo/nowhere.png"), e.getMessage());
+        Files.writeString(home.resolve("input/demo/broken.png"), "not a png");
+        Layout broken = dev.tessera.layout.ContextGenSegmentInfo.read(json.replace("demo/layout.png",
+                "demo/broken.png"));
+        e = assertThrows(NodeException.class, () -> node.execute(layoutInputs(broken, null, 768, 768), context));
+        assertTrue(e.getMessage().contains("demo/broken.png"), e.getMessage());
     }
 
     @Test

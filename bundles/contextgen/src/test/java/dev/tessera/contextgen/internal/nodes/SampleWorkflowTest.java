@@ -57,7 +57,7 @@ class SampleWorkflowTest {
         Path samples = ConformancePack.sampleWorkflows();
         sample = Files.readString(samples.resolve("contextgen-flux-kontext.json"));
         Files.createDirectories(home.resolve("input"));
-        for (String name : List.of("contextgen-ref-a.png", "contextgen-ref-b.png")) {
+        for (String name : List.of("contextgen-ref-a.png", "contextgen-ref-b.png", "contextgen-layout.png")) {
             Files.copy(samples.resolve("input").resolve(name), home.resolve("input").resolve(name),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
@@ -114,6 +114,33 @@ class SampleWorkflowTest {
         // Pixels, not file bytes: the PNG's prompt chunk differs with the seed anyway.
         assertFalse(java.util.Arrays.equals(pixels("contextgen-flux-kontext_00001_.png"),
                 pixels("contextgen-flux-kontext_00002_.png")), "another seed, another image");
+    }
+
+    /**
+     * {@code sample-workflows/contextgen-segment-info.json}: the authors' segment_info.json (a 256 frame, RGBA
+     * references and an RGBA layout image named by path) at a 128 output runs, and its layout image is the named
+     * file, not a composite: without the file the run fails naming it.
+     */
+    @Test
+    void theSegmentInfoSampleRunsWithItsNamedLayoutImage() throws Exception {
+        String segmentInfo = Files.readString(ConformancePack.sampleWorkflows().resolve(
+                "contextgen-segment-info.json"));
+        RunResult result = host.engine().run(host.engine().parse(segmentInfo, "segment-info"), RunOptions.defaults(),
+                e -> { });
+        assertEquals(RunResult.Status.SUCCESS, result.status(), () -> String.valueOf(result.failure()));
+        assertEquals(13, result.executed().size(), result.executed().toString());
+        java.awt.image.BufferedImage saved = javax.imageio.ImageIO.read(home.resolve("output")
+                .resolve("contextgen-segment-info_00001_.png").toFile());
+        assertEquals(128, saved.getWidth());
+        assertEquals(128, saved.getHeight());
+
+        Files.delete(home.resolve("input/contextgen-layout.png"));
+        RunResult missing = host.engine().run(host.engine().parse(segmentInfo.replace("\"seed\": 7,",
+                "\"seed\": 8,").replace("\"width\": 128", "\"width\": 112"), "segment-info"),
+                RunOptions.defaults(), e -> { });
+        assertEquals(RunResult.Status.FAILED, missing.status());
+        assertTrue(String.valueOf(missing.failure()).contains("contextgen-layout.png"),
+                String.valueOf(missing.failure()));
     }
 
     /**

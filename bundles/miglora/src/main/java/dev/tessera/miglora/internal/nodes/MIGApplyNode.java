@@ -26,10 +26,13 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * MIGApply: divide / conquer / combine on a MODEL from MIGLoRALoader, with the instances of a MIGEncode
- * conditioning, a fusion mode and the beta(t) fraction. The result works with the standard KSampler.
+ * conditioning, a fusion mode and the beta(t) share of the noise range. The result works with the standard KSampler.
  */
 @Component(service = NodeType.class)
 public final class MIGApplyNode implements NodeType {
+
+    /** The host's log, which the CLI prints and the server logs: graph-api has no per-node warning channel. */
+    private static final System.Logger LOG = System.getLogger(MIGApplyNode.class.getName());
 
     static final String MODEL = "model";
     static final String CONDITIONING = "conditioning";
@@ -40,7 +43,7 @@ public final class MIGApplyNode implements NodeType {
             .displayName("Apply MIGLoRA Layout")
             .category(MigNodes.CATEGORY)
             .description("Runs the UNet encoder once per instance (all in one batch) with each instance's phrase and"
-                    + " box, fuses the features and decodes once, for the first beta of the steps.")
+                    + " box, fuses the features and decodes once, over the noisiest beta of the model's noise range.")
             .input(InputSpec.link(MODEL, ValueType.MODEL).withTooltip("The model from MIGLoRALoader."))
             .input(InputSpec.link(CONDITIONING, ValueType.CONDITIONING).withTooltip("The output of MIGEncode."))
             // avg by default: the released weights were trained with the mean over instances (sum hands the
@@ -50,7 +53,9 @@ public final class MIGApplyNode implements NodeType {
                             + " mask: each instance inside its box, the global caption outside (the paper's best,"
                             + " for weights trained with it); sum: their sum (about N+1 times larger than avg)."))
             .input(InputSpec.decimal(BETA, 0.7, 0.0, 1.0, 0.01, 0.01).withTooltip(
-                    "Fraction of the steps, from the first, guided by the layout; the plain model runs after."))
+                    "Share of the model's noise range, from the noisiest end, guided by the layout (0.7: timesteps"
+                            + " 300-999 of SD1.5's 0-999, whatever denoise or start step); the plain model runs"
+                            + " below it."))
             .output(new OutputSpec("MODEL", ValueType.MODEL, false, "The model with the layout applied."))
             .build();
 
@@ -65,7 +70,7 @@ public final class MIGApplyNode implements NodeType {
         if (widgetValues.has(BETA)) {
             double beta = widgetValues.getFloat(BETA);
             if (!(beta >= 0 && beta <= 1)) {
-                problems.add(InputProblem.of(BETA, "is " + beta + "; expected a fraction of the steps in [0, 1]"));
+                problems.add(InputProblem.of(BETA, "is " + beta + "; expected a share of the noise range in [0, 1]"));
             }
         }
         return problems;
@@ -110,6 +115,14 @@ public final class MIGApplyNode implements NodeType {
                     InstanceEmbeddings.of((NDArray) entry.extras().get(MigNodes.INSTANCES)), fusion, beta);
         } catch (MigLoraException e) {
             throw NodeException.invalidInput(beta >= 0 && beta <= 1 ? CONDITIONING : BETA, e.getMessage());
+        }
+        int trained = handle.trainedInstances();
+        if (layout.size() > trained) {
+            // More instances than training saw still run (the method has no cap); placement may be less reliable.
+            LOG.log(System.Logger.Level.WARNING, "node " + context.nodeId() + " (MIGApply): the layout has "
+                    + layout.size() + " instances; this MIGLoRA adapter was trained on at most " + trained
+                    + " per image (" + handle.trainedInstancesSource() + "); running with all " + layout.size()
+                    + ", the ones beyond " + trained + " may be placed less reliably");
         }
         return NodeResult.of(model.withPatch(hook));
     }

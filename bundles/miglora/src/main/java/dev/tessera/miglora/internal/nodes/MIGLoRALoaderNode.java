@@ -21,9 +21,12 @@ import dev.tessera.miglora.MaskEncoderPatch;
 import dev.tessera.miglora.MigLoraException;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.tensor.TensorRuntime;
+import dev.tessera.tensor.safetensors.SafetensorsException;
+import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -104,6 +107,7 @@ public final class MIGLoRALoaderNode implements NodeType {
             throw new NodeException("invalid_input", MASK_ENCODER, e.getMessage(), e);
         }
         LoraWeightPatch lora;
+        OptionalInt loraMaxInstances;
         try (NDManager scratch = manager.newSubManager(); LoraFile check = LoraFile.open(loraFile, scratch)) {
             if (check.modules().isEmpty()) {
                 throw NodeException.invalidInput(LORA, loraFile + ": no LoRA modules");
@@ -112,9 +116,14 @@ public final class MIGLoRALoaderNode implements NodeType {
         } catch (LoraException e) {
             throw new NodeException("invalid_input", LORA, e.getMessage(), e);
         }
+        try (SafetensorsFile st = SafetensorsFile.open(loraFile)) {
+            loraMaxInstances = MaskEncoder.maxInstances(loraFile, st.metadata());
+        } catch (MigLoraException | SafetensorsException e) {
+            throw new NodeException("invalid_input", LORA, e.getMessage(), e);
+        }
         DiffusionModel withLora = model.withPatch(lora);
         try {
-            return NodeResult.of(withLora.withPatch(new MaskEncoderPatch(encoder)));
+            return NodeResult.of(withLora.withPatch(new MaskEncoderPatch(encoder, loraMaxInstances)));
         } finally {
             withLora.close(); // the returned handle holds its own share of the base
         }

@@ -10,6 +10,7 @@ import dev.tessera.sd.nodes.internal.CheckpointCache;
 import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode;
 import dev.tessera.sd.nodes.internal.nodes.EmptyLatentImageNode;
+import dev.tessera.sd.nodes.internal.nodes.KSamplerAdvancedNode;
 import dev.tessera.sd.nodes.internal.nodes.KSamplerNode;
 import dev.tessera.sd.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.testing.CpuRuntime;
@@ -26,13 +27,17 @@ final class MigGraph implements AutoCloseable {
     final MIGLoRALoaderNode loader;
     final MIGEncodeNode encode = new MIGEncodeNode(runtime);
     final MIGApplyNode apply = new MIGApplyNode();
+    final EmptyLatentImageNode emptyLatent;
+    final KSamplerNode ksampler;
+    final KSamplerAdvancedNode ksamplerAdvanced;
 
     MigGraph(Path home, Path models) {
         host = new TestEngine(home, models);
         checkpointLoader = host.register(new CheckpointLoaderSimpleNode(host.folders(), cache));
         textEncode = host.register(new CLIPTextEncodeNode(runtime));
-        host.register(new EmptyLatentImageNode(runtime));
-        host.register(new KSamplerNode(runtime));
+        emptyLatent = host.register(new EmptyLatentImageNode(runtime));
+        ksampler = host.register(new KSamplerNode(runtime));
+        ksamplerAdvanced = host.register(new KSamplerAdvancedNode(runtime));
         host.register(new VAEDecodeNode(runtime));
         host.register(new SaveImageNode(host.folders()));
         host.register(new LayoutFromTokensNode());

@@ -145,6 +145,191 @@ class MigGraphTest {
         }
     }
 
+    /** The steps the hooks of a MODEL are asked about, in call order (a hook that never acts). */
+    private static final class StepRecorder implements dev.tessera.model.api.ForwardHook {
+        final List<ModelStep> steps = new java.util.ArrayList<>();
+
+        @Override public String key() { return "record-steps"; }
+        @Override public java.util.Set<String> points() { return java.util.Set.of(); }
+        @Override public boolean activeAt(ModelStep step) {
+            steps.add(step);
+            return false;
+        }
+        @Override public ai.djl.ndarray.NDList around(String point, ai.djl.ndarray.NDList inputs, Stage next,
+                dev.tessera.model.api.HookContext context) {
+            return next.run(inputs);
+        }
+    }
+
+    @Test
+    void betaGuidesTheSameNoiseLevelsInFullCutAndSplitSchedules() {
+        try (RunScope scope = new RunScope()) {
+            RecordingContext context = new RecordingContext(scope);
+            dev.tessera.graph.api.NodeResult loaded = graph.checkpointLoader.execute(new MapInputs()
+                    .with("ckpt_name", "tiny-sd15.safetensors"), context);
+            DiffusionModel base = (DiffusionModel) loaded.value(0);
+            TextEncoder clip = (TextEncoder) loaded.value(1);
+            DiffusionModel lora = (DiffusionModel) graph.loader.execute(new MapInputs().with("model", base)
+                    .with("mask_encoder_name", "tiny-mask-encoder-released.safetensors")
+                    .with("lora_name", "tiny-sd15-peft.safetensors").with("strength_model", 1.0), context).value(0);
+            Layout layout = Layout.of("a red apple and a blue cup", List.of(
+                    Instance.of("a red apple", new Box(0.05, 0.3, 0.45, 0.75))));
+            Conditioning positive = (Conditioning) graph.encode.execute(new MapInputs().with("clip", clip)
+                    .with("layout", layout), context).value(0);
+            Conditioning negative = (Conditioning) graph.textEncode.execute(new MapInputs().with("clip", clip)
+                    .with("text", "blurry"), context).value(0);
+            DiffusionModel mig = (DiffusionModel) graph.apply.execute(new MapInputs().with("model", lora)
+                    .with("conditioning", positive).with("fusion", "avg").with("beta", 0.7), context).value(0);
+            MigHook hook = (MigHook) mig.patches().get(mig.patches().size() - 1);
+            Object latent = graph.emptyLatent.execute(new MapInputs().with("width", 64).with("height", 64)
+                    .with("batch_size", 1), context).value(0);
+
+            // ComfyUI's simple scheduler on SD1.x's 1000 training sigmas: n steps take timesteps 999 - (1000/n) i.
+            // beta 0.7 guides t >= 999 - 0.7 * 999 = 299.7.
+            // Full, 10 steps: 999, 899, ..., 99; guided 999..399 = the first 7.
+            StepRecorder full = new StepRecorder();
+            graph.ksampler.execute(sampler(mig.withPatch(full), positive, negative, latent)
+                    .with("denoise", 1.0), context);
+            assertSteps(full, new double[] {999, 899, 799, 699, 599, 499, 399, 299, 199, 99}, 7, hook);
+
+            // Cut, denoise 0.5: ComfyUI schedules 20 steps and runs the last 10: 499, 449, ..., 49; guided 499..349.
+            StepRecorder cut = new StepRecorder();
+            graph.ksampler.execute(sampler(mig.withPatch(cut), positive, negative, latent)
+                    .with("denoise", 0.5), context);
+            assertSteps(cut, new double[] {499, 449, 399, 349, 299, 249, 199, 149, 99, 49}, 4, hook);
+
+            // Split, KSamplerAdvanced 10 steps: 0..5 runs 999..599 (all guided), 5..10 runs 499..99 (499, 399).
+            StepRecorder first = new StepRecorder();
+            graph.ksamplerAdvanced.execute(advanced(mig.withPatch(first), positive, negative, latent, 0, 5),
+                    context);
+            assertSteps(first, new double[] {999, 899, 799, 699, 599}, 5, hook);
+            StepRecorder second = new StepRecorder();
+            graph.ksamplerAdvanced.execute(advanced(mig.withPatch(second), positive, negative, latent, 5, 10),
+                    context);
+            assertSteps(second, new double[] {499, 399, 299, 199, 99}, 2, hook);
+
+            for (AutoCloseable c : new AutoCloseable[] {mig, positive, negative, lora, clip, base}) {
+                c.close();
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static MapInputs sampler(DiffusionModel model, Conditioning positive, Conditioning negative,
+            Object latent) {
+        return new MapInputs().with("model", model).with("seed", 1).with("steps", 10).with("cfg", 3.5)
+                .with("sampler_name", "euler").with("scheduler", "simple").with("positive", positive)
+                .with("negative", negative).with("latent_image", latent);
+    }
+
+    private static MapInputs advanced(DiffusionModel model, Conditioning positive, Conditioning negative,
+            Object latent, int start, int end) {
+        return new MapInputs().with("model", model).with("add_noise", "enable").with("noise_seed", 1)
+                .with("steps", 10).with("cfg", 3.5).with("sampler_name", "euler").with("scheduler", "simple")
+                .with("positive", positive).with("negative", negative).with("latent_image", latent)
+                .with("start_at_step", start).with("end_at_step", end).with("return_with_leftover_noise", "disable");
+    }
+
+    /** The recorded steps have these timesteps and SD1.x's whole range, and the hook guides the first {@code n}. */
+    private static void assertSteps(StepRecorder recorder, double[] timesteps, int guided, MigHook hook) {
+        assertEquals(timesteps.length, recorder.steps.size(), "one model call per euler step");
+        for (int i = 0; i < timesteps.length; i++) {
+            ModelStep step = recorder.steps.get(i);
+            assertEquals(timesteps[i], step.timestep(), "timestep of step " + i);
+            assertEquals(0, step.timestepMin());
+            assertEquals(999, step.timestepMax());
+            assertEquals(i < guided, hook.activeAt(step), "step " + i + " at timestep " + timesteps[i]);
+        }
+    }
+
+    /** MIGApply's warnings for {@code count} instances (MIGApply logs through System.Logger, JUL underneath). */
+    private static List<String> warningsFor(MigGraph graph, DiffusionModel lora, TextEncoder clip, int count,
+            RecordingContext context) {
+        List<Instance> instances = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            instances.add(Instance.of("thing " + i, new Box(0.1 * i / count, 0.1, 0.1 * i / count + 0.3, 0.6)));
+        }
+        Conditioning encoded = (Conditioning) graph.encode.execute(new MapInputs().with("clip", clip)
+                .with("layout", Layout.of("many things", instances)), context).value(0);
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(MIGApplyNode.class.getName());
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        log.addHandler(handler);
+        try {
+            DiffusionModel applied = (DiffusionModel) graph.apply.execute(new MapInputs().with("model", lora)
+                    .with("conditioning", encoded).with("fusion", "avg").with("beta", 0.7), context).value(0);
+            applied.close();
+        } finally {
+            log.removeHandler(handler);
+            encoded.close();
+        }
+        return warnings;
+    }
+
+    @Test
+    void moreInstancesThanTrainedRunWithAWarningNamingTheCount() throws Exception {
+        Path models = home.resolve("models");
+        try (MigGraph own = new MigGraph(home, models); RunScope scope = new RunScope()) {
+            for (String f : List.of("checkpoints/tiny-sd15.safetensors", "checkpoints/tiny-sd15.arch.json",
+                    "checkpoints/tiny-sd15.tokenizer/tokenizer.json", "loras/tiny-sd15-peft.safetensors",
+                    "miglora/tiny-mask-encoder-released.safetensors")) {
+                ConformancePack.copy(ConformancePack.sampleWorkflows().resolve("models/" + f), models.resolve(f));
+            }
+            // Our trainer's files state their cap in the metadata; this one says 6.
+            try (NDManager m = own.runtime.newManager("enc");
+                    dev.tessera.tensor.safetensors.SafetensorsFile st = dev.tessera.tensor.safetensors.SafetensorsFile
+                            .open(Pack.releasedEncoder())) {
+                java.util.Map<String, NDArray> tensors = new java.util.LinkedHashMap<>();
+                for (String name : st.names()) tensors.put(name, st.load(name, m));
+                dev.tessera.tensor.safetensors.SafetensorsWriter.write(models.resolve("miglora/six.safetensors"),
+                        tensors, java.util.Map.of("miglora.max_instances", "6"));
+                dev.tessera.tensor.safetensors.SafetensorsWriter.write(models.resolve("miglora/bad.safetensors"),
+                        tensors, java.util.Map.of("miglora.max_instances", "many"));
+            }
+            RecordingContext context = new RecordingContext(scope);
+            dev.tessera.graph.api.NodeResult loaded = own.checkpointLoader.execute(new MapInputs()
+                    .with("ckpt_name", "tiny-sd15.safetensors"), context);
+            DiffusionModel base = (DiffusionModel) loaded.value(0);
+            TextEncoder clip = (TextEncoder) loaded.value(1);
+            MapInputs load = new MapInputs().with("model", base).with("lora_name", "tiny-sd15-peft.safetensors")
+                    .with("strength_model", 1.0);
+            DiffusionModel released = (DiffusionModel) own.loader.execute(load.with("mask_encoder_name",
+                    "tiny-mask-encoder-released.safetensors"), context).value(0);
+            {
+                // The released adapter: at most 5 per image in training (train.py's max_conditions).
+                assertEquals(List.of(), warningsFor(own, released, clip, 5, context));
+                List<String> six = warningsFor(own, released, clip, 6, context);
+                assertEquals(1, six.size(), six.toString());
+                assertTrue(six.get(0).contains("6 instances") && six.get(0).contains("at most 5"), six.get(0));
+
+                DiffusionModel sixCap = (DiffusionModel) own.loader.execute(load.with("mask_encoder_name",
+                        "six.safetensors"), context).value(0);
+                assertEquals(List.of(), warningsFor(own, sixCap, clip, 6, context));
+                List<String> seven = warningsFor(own, sixCap, clip, 7, context);
+                assertEquals(1, seven.size(), seven.toString());
+                assertTrue(seven.get(0).contains("7 instances") && seven.get(0).contains("at most 6")
+                        && seven.get(0).contains("miglora.max_instances"), seven.get(0));
+                sixCap.close();
+
+                NodeException bad = assertThrows(NodeException.class, () -> own.loader.execute(load.with(
+                        "mask_encoder_name", "bad.safetensors"), context));
+                assertEquals("mask_encoder_name", bad.inputName());
+                assertTrue(bad.getMessage().contains("miglora.max_instances") && bad.getMessage().contains("many"),
+                        bad.getMessage());
+            }
+            released.close();
+            clip.close();
+            base.close();
+        }
+    }
+
     @Test
     void wrongWiringAndBadFilesFailAtTheNodeNamingTheInput() throws Exception {
         Path models = home.resolve("models");

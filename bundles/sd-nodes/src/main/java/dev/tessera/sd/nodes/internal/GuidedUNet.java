@@ -40,6 +40,8 @@ final class GuidedUNet implements BoundDenoiser {
     private final double cfg;
     private final boolean guided;
     private final boolean hasAreas;
+    /** The model's highest timestep (its lowest is 0): hooks that switch by noise level read the whole range. */
+    private final double timestepMax;
     private NDArray batchContext;
     private long contextBatch = -1;
 
@@ -48,13 +50,14 @@ final class GuidedUNet implements BoundDenoiser {
      *     {@code manager} (closed with this)
      */
     GuidedUNet(PatchedModels.Use<UNet2DConditionModel> use, List<ForwardHook> hooks, List<Part> parts,
-            List<NDArray> contexts, NDManager manager, double cfg) {
+            List<NDArray> contexts, NDManager manager, double cfg, double timestepMax) {
         this.use = use;
         this.hooks = List.copyOf(hooks);
         this.parts = List.copyOf(parts);
         this.contexts = List.copyOf(contexts);
         this.manager = manager;
         this.cfg = cfg;
+        this.timestepMax = timestepMax;
         this.guided = parts.stream().anyMatch(Part::unconditional);
         this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.declared(p.entry()));
         if (hasAreas && !this.hooks.isEmpty()) {
@@ -168,12 +171,16 @@ final class GuidedUNet implements BoundDenoiser {
         return sum.divi((float) total);
     }
 
+    /**
+     * The hooks' view of the step: the sampler's step with the model's whole timestep range added, since the
+     * sampler knows only its own (possibly cut: denoise below 1, a KSamplerAdvanced start/end) list of steps.
+     */
     private HookContext hookContext(ModelStep step, int batch) {
         List<HookContext.BatchPart> rows = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             rows.add(new HookContext.BatchPart(i * batch, batch, parts.get(i).unconditional(), parts.get(i).entry()));
         }
-        return new HookContext(step, rows);
+        return new HookContext(step.hasTimestepRange() ? step : step.withTimestepRange(0, timestepMax), rows);
     }
 
     /** Every part's context repeated to the latent batch, in part order: {@code [parts x batch, tokens, dim]}. */

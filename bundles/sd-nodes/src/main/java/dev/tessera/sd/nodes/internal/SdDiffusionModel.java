@@ -98,7 +98,7 @@ final class SdDiffusionModel implements DiffusionModel {
         try {
             List<NDArray> contexts = contexts(parts, own, base.dataType());
             use = checkpoint.unets().acquire(weights);
-            return new GuidedUNet(use, hooks, parts, contexts, own, cfg);
+            return new GuidedUNet(use, hooks, parts, contexts, own, cfg, noiseSchedule().numTrainTimesteps() - 1);
         } catch (RuntimeException e) {
             if (use != null) {
                 use.close();
