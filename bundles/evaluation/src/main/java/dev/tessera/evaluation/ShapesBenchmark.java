@@ -33,7 +33,8 @@ import javax.imageio.ImageIO;
  * by every method from the same noise seed through the engine ({@link ShapesWorkflows}), detected with
  * {@link ShapeDetector} and scored with COCO-MIG's rules ({@link MigScore}) against the layout's targets.
  *
- * <p>Image {@code i} of level {@code L} is scene {@code k = 1000 L + i} of the dataset {@code seed}, with exactly
+ * <p>Image {@code i} of level {@code L} is scene {@code k = 1000 L + i} of generator seed
+ * {@code LAYOUT_STREAM + seed} (never a training set's), with exactly
  * {@code L} objects, and every method samples it with the KSampler seed {@code 10000 seed + k}. Images go in level
  * order, and for each image every method in turn, so a benchmark stopped early compares the methods on the same
  * images.
@@ -44,6 +45,12 @@ public final class ShapesBenchmark {
     public static final int MAX_PER_LEVEL = 1000;
     /** The largest seed: the noise seeds {@code 10000 seed + k} stay within a long. */
     public static final long MAX_SEED = (1L << 40) - 1;
+    /**
+     * The benchmark draws its layouts from generator seed {@code LAYOUT_STREAM + seed}, a stream no training set
+     * uses ({@code tessera train shapes} takes seeds up to {@link #MAX_SEED}), so no benchmark layout is a training
+     * scene.
+     */
+    public static final long LAYOUT_STREAM = 1L << 41;
 
     /**
      * What to run.
@@ -115,7 +122,7 @@ public final class ShapesBenchmark {
                 : SceneConfig.forSize(size, size));
         List<Layout> layouts = new ArrayList<>();
         for (int i = 0; i < options.perLevel(); i++) {
-            layouts.add(generator.scene(options.seed(), sceneIndex(level, i), level).layout());
+            layouts.add(generator.scene(LAYOUT_STREAM + options.seed(), sceneIndex(level, i), level).layout());
         }
         return layouts;
     }

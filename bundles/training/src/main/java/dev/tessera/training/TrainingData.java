@@ -88,6 +88,26 @@ public final class TrainingData {
         return layouts;
     }
 
+    /** The first image of {@code batch} [B, 3, H, W] in [-1, 1] as an 8-bit RGB image (clamped, rounded). */
+    public static BufferedImage toImage(NDArray batch) {
+        Shape shape = batch.getShape();
+        int h = (int) shape.get(2);
+        int w = (int) shape.get(3);
+        float[] v = batch.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < w * h; p++) {
+            int r = channel(v[p]);
+            int g = channel(v[w * h + p]);
+            int b = channel(v[2 * w * h + p]);
+            image.setRGB(p % w, p / w, (r << 16) | (g << 8) | b);
+        }
+        return image;
+    }
+
+    private static int channel(float value) {
+        return Math.max(0, Math.min(255, Math.round((value + 1f) * 127.5f)));
+    }
+
     /** Images {@code indices} as [B, 3, H, W] float32 in [-1, 1] (the SD VAE's range) on {@code manager}. */
     public NDArray images(int[] indices, NDManager manager) {
         int plane = 3 * width * height;
