@@ -57,13 +57,13 @@ public final class ShapesRecipe {
 
     /** The recipe of the shipped weights (64x64 scenes of 1 to 6 objects), from {@code seed}. */
     public static Plan standard(long seed) {
-        AutoencoderKLConfig vae = new AutoencoderKLConfig(3, 3, 4, List.of(32, 64, 64, 64), 1, 16, 1f, true, true,
+        AutoencoderKLConfig vae = new AutoencoderKLConfig(3, 3, 4, List.of(32, 64, 128, 128), 1, 16, 1f, true, true,
                 true);
         UNet2DConditionConfig unet = new UNet2DConditionConfig(4, 4, List.of(64, 128, 128),
                 List.of(true, true, true), 1, List.of(4, 4, 4), List.of(1, 1, 1), 128, 16, 1e-5f, true, 0, false, 1,
                 1f, true);
         return new Plan(20_000, SceneConfig.defaults(), vae,
-                new AutoencoderTraining.Options(vae, 16, 2_000, 2e-4, 100, 100, 1e-5, seed),
+                new AutoencoderTraining.Options(vae, 16, 5_000, 8e-4, 200, 100, 1e-5, seed),
                 unet, 128, 3,
                 new DiffusionTraining.Options(unet, null, 32, 6_000, 2e-4, 200, 100, 0.1, 5, 0.999, seed),
                 new MigLoraTraining.Options(16, 16, 3e-4, 1_500, 8, Fusion.AVG, 100, 100, List.of(16, 32, 64, 128),

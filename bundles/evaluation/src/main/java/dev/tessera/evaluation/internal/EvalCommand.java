@@ -2,6 +2,7 @@ package dev.tessera.evaluation.internal;
 
 import dev.tessera.cli.Arguments;
 import dev.tessera.cli.Command;
+import dev.tessera.cli.StopSignal;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;
 import dev.tessera.evaluation.EvalMethod;
@@ -15,9 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -99,21 +97,10 @@ public final class EvalCommand implements Command {
     }
 
     private int run(ShapesBenchmark.Options options, Path out, CommandIO io) {
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                // Let the image in flight end and the results be written before the JVM goes.
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tessera-eval-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         EvalProgress progress = new EvalProgress(io.err(), io.interactive());
-        try {
-            ShapesBenchmark.Results results = new ShapesBenchmark(engine, folders).run(options, progress, stop::get);
+        try (StopSignal stop = StopSignal.install("tessera-eval-stop")) {
+            ShapesBenchmark.Results results = new ShapesBenchmark(engine, folders).run(options, progress,
+                    stop::requested);
             progress.finish();
             List<Path> written = ShapesBenchmark.write(results, out);
             if (!results.table().methods().isEmpty()) {
@@ -134,13 +121,6 @@ public final class EvalCommand implements Command {
             progress.finish();
             io.err().println("error: cannot write the results into " + out + ": " + e.getMessage());
             return FAILED;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it returns once finished is counted down
-            }
         }
     }
 

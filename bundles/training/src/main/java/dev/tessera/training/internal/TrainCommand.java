@@ -3,6 +3,7 @@ package dev.tessera.training.internal;
 import ai.djl.ndarray.NDManager;
 import dev.tessera.cli.Arguments;
 import dev.tessera.cli.Command;
+import dev.tessera.cli.StopSignal;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;
 import dev.tessera.miglora.Fusion;
@@ -16,9 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -26,7 +24,7 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@code tessera train shapes|miglora ...}: the shapes world's whole training, or a MIGLoRA adapter for a
  * checkpoint from a dataset folder. Runs resume from the checkpoints in the work folder; Ctrl+C (or SIGTERM) stops
- * at the end of the current step and writes a checkpoint first. Exit 1 on bad data or an unwritable file, 130 when
+ * at the end of the current step and writes a checkpoint first ({@link StopSignal}). Exit 1 on bad data or an unwritable file, 130 when
  * stopped.
  */
 @Component(service = Command.class)
@@ -83,48 +81,29 @@ public final class TrainCommand implements Command {
             throw new UsageException("unexpected argument '" + options.positionals().get(0) + "'");
         }
         TrainingProgress progress = new TrainingProgress(io.err(), io.interactive());
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                // Let the step in flight end and its checkpoint be written before the JVM goes.
-                finished.await(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "tessera-train-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (StopSignal stop = StopSignal.install("tessera-train-stop")) {
             boolean done = which.equals("shapes") ? shapes(options, progress, stop) : miglora(options, progress, stop);
             return done ? OK : STOPPED;
         } catch (TrainingException | dev.tessera.layout.InvalidDatasetException
                 | dev.tessera.models.sd.ModelLoadException e) {
             io.err().println("error: " + e.getMessage());
             return FAILED;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it returns once finished is counted down
-            }
         }
     }
 
-    private boolean shapes(Arguments options, TrainingProgress progress, AtomicBoolean stop) throws UsageException {
+    private boolean shapes(Arguments options, TrainingProgress progress, StopSignal stop) throws UsageException {
         // Below 2^40: the benchmark draws its layouts from generator seeds 2^41 and up, never a training set's.
         long seed = options.number("--seed", 0, 0, (1L << 40) - 1);
         Path work = Path.of(options.value("--work").orElse("shapes-training"));
         Path export = Path.of(options.value("--export").orElse("sample-workflows/models"));
         return runtime.call(() -> {
             try (NDManager manager = runtime.newManager("train")) {
-                return ShapesRecipe.run(ShapesRecipe.standard(seed), work, export, manager, progress, stop::get);
+                return ShapesRecipe.run(ShapesRecipe.standard(seed), work, export, manager, progress, stop::requested);
             }
         });
     }
 
-    private boolean miglora(Arguments options, TrainingProgress progress, AtomicBoolean stop) throws UsageException {
+    private boolean miglora(Arguments options, TrainingProgress progress, StopSignal stop) throws UsageException {
         for (String required : List.of("--checkpoint", "--dataset", "--out")) {
             if (options.value(required).isEmpty()) {
                 throw new UsageException(required + " is required");
@@ -161,7 +140,7 @@ public final class TrainCommand implements Command {
                 return MigLoraTrainer.run(run, Path.of(options.value("--checkpoint").get()),
                         Path.of(options.value("--dataset").get()),
                         work, out.resolve("mask_encoder.safetensors"), out.resolve("pytorch_lora_weights.safetensors"),
-                        manager, progress, stop::get);
+                        manager, progress, stop::requested);
             }
         });
     }
