@@ -52,7 +52,7 @@ class WorkflowParserTest {
         assertEquals(2, e.line());
         assertTrue(e.column() > 0);
         assertEquals("invalid_json", e.problems().get(0).type());
-        assertTrue(e.getMessage().matches("broken\\.json: not valid JSON at line 2, column \\d+: [A-Z][^\\n]*"), e.getMessage());
+        assertTrue(e.getMessage().matches("broken\\.json: not valid JSON at line 2, column \\d+: [a-z][^\\n]*"), e.getMessage());
         assertFalse(e.getMessage().contains("path $"), "Gson's position suffix is not repeated: " + e.getMessage());
     }
 
