@@ -149,34 +149,50 @@ public final class WorkflowParser {
         return new InputValue.Link(sourceId, idx.intValueExact());
     }
 
+    /** A top-level literal: numbers as {@link #number}. */
     static Object literal(JsonElement value) {
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) return number(value.getAsBigDecimal());
+        return nested(value);
+    }
+
+    /** Inside maps and lists numbers stay Long or Double, as node code reading JSON objects expects. */
+    private static Object nested(JsonElement value) {
         if (value.isJsonNull()) return null;
         if (value.isJsonObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
-                map.put(e.getKey(), literal(e.getValue()));
+                map.put(e.getKey(), nested(e.getValue()));
             }
             return map;
         }
         if (value.isJsonArray()) {
             List<Object> list = new ArrayList<>();
-            for (JsonElement item : value.getAsJsonArray()) list.add(literal(item));
+            for (JsonElement item : value.getAsJsonArray()) list.add(nested(item));
             return list;
         }
         JsonPrimitive p = value.getAsJsonPrimitive();
         if (p.isBoolean()) return p.getAsBoolean();
         if (p.isString()) return p.getAsString();
-        return number(p.getAsBigDecimal());
+        Object n = number(p.getAsBigDecimal());
+        return n instanceof java.math.BigInteger b ? (Object) b.doubleValue() : n;
     }
 
-    /** Long when the value is whole and fits, so 5 and 5.0 read alike; Double otherwise. */
+    /**
+     * Long when the value is whole and fits, so 5 and 5.0 read alike; a whole number above that up to 2^64-1
+     * (ComfyUI's largest seed) exactly, as a BigInteger; Double otherwise.
+     */
     static Object number(BigDecimal d) {
         BigDecimal stripped = d.stripTrailingZeros();
         if (stripped.scale() <= 0 && stripped.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
             return stripped.longValueExact();
         }
+        if (stripped.scale() <= 0 && stripped.signum() > 0 && stripped.compareTo(UNSIGNED_64_MAX) <= 0) {
+            return stripped.toBigIntegerExact();
+        }
         return d.doubleValue();
     }
+
+    private static final BigDecimal UNSIGNED_64_MAX = new BigDecimal("18446744073709551615");
 
     private static String canonicalNumber(BigDecimal d) {
         Object n = number(d);

@@ -137,4 +137,31 @@ class WorkflowLimitsTest {
             assertTrue(m.matches("w\\.json: not valid JSON at line 1, column \\d+: [a-zA-Z].*"), m);
         }
     }
+
+    @Test
+    void seedsTakeComfyUIsWholeRangeExactly() {
+        java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
+        f.register(new TestNode(dev.tessera.graph.api.NodeDescriptor.builder("Seed").outputNode(true)
+                .input(dev.tessera.graph.api.InputSpec.integer("seed", 0, 0, dev.tessera.graph.api.Widget.IntWidget.UNSIGNED_MAX, 1))
+                .build(), (in, ctx) -> {
+                    got.set(in.getInt("seed"));
+                    return dev.tessera.graph.api.NodeResult.of();
+                }));
+        RunResult top = f.engine.run(f.engine.parse("{\"1\": {\"class_type\": \"Seed\", \"inputs\": {\"seed\": 18446744073709551615}}}",
+                null), RunOptions.defaults(), new Fixtures.Recorder());
+        assertEquals(RunResult.Status.SUCCESS, top.status(), () -> top.validation().errors().toString());
+        assertEquals(0xffffffffffffffffL, got.get(), "2^64-1 reaches the node as the long with all 64 bits set");
+        RunResult big = f.engine.run(f.engine.parse("{\"1\": {\"class_type\": \"Seed\", \"inputs\": {\"seed\": 9223372036854775808}}}",
+                null), RunOptions.defaults(), new Fixtures.Recorder());
+        assertEquals(RunResult.Status.SUCCESS, big.status());
+        assertEquals(Long.MIN_VALUE, got.get(), "2^63");
+        for (String[] c : List.of(new String[] {"18446744073709551616", "value_bigger_than_max"},
+                new String[] {"-1", "value_smaller_than_min"})) {
+            RunResult r = f.engine.run(f.engine.parse("{\"1\": {\"class_type\": \"Seed\", \"inputs\": {\"seed\": " + c[0] + "}}}",
+                    null), RunOptions.defaults(), new Fixtures.Recorder());
+            ValidationProblem p = r.validation().errors().get(0);
+            assertEquals(c[1], p.type(), c[0]);
+            assertTrue(p.message().contains("(allowed: 0 to 18446744073709551615)"), p.message());
+        }
+    }
 }
