@@ -137,4 +137,15 @@ class DescriptorsTest {
         ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.yaml"));
         assertEquals(List.of("t.arch.json"), arch.currentOptions());
     }
+
+    @Test
+    void clipTextEncodeRefusesAPromptOverTheCharacterLimitAtValidation() {
+        CLIPTextEncodeNode node = new CLIPTextEncodeNode(null);
+        var problems = node.validate(new dev.tessera.testing.MapInputs().with("text", "x".repeat(20_001)));
+        assertEquals(1, problems.size());
+        assertEquals("text", problems.get(0).input());
+        assertEquals("the prompt has 20001 characters, more than the limit of 20000 (tessera.prompt.maxChars)",
+                problems.get(0).message());
+        assertEquals(List.of(), node.validate(new dev.tessera.testing.MapInputs().with("text", "x".repeat(20_000))));
+    }
 }
