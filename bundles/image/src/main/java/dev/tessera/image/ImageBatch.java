@@ -59,7 +59,7 @@ public final class ImageBatch implements AutoCloseable {
      */
     private static void checkFinite(NDArray pixels) {
         float peak;
-        try (NDArray max = pixels.abs().max(); NDArray f32 = max.toType(DataType.FLOAT32, true)) {
+        try (NDArray abs = pixels.abs(); NDArray max = abs.max(); NDArray f32 = max.toType(DataType.FLOAT32, true)) {
             peak = f32.getFloat();
         }
         if (!Float.isFinite(peak)) {
