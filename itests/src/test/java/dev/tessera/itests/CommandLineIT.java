@@ -26,9 +26,9 @@ public class CommandLineIT extends TesseraOsgiTestBase {
     public void noArgumentsOrAnUnknownCommandPrintTheCommandList() {
         CliRun none = tessera();
         assertEquals(none.toString(), 2, none.code());
-        assertTrue(none.toString(), none.err().startsWith("usage: tessera <command> [arguments]"));
+        assertTrue(none.toString(), none.err().startsWith("usage: tessera [--verbose] <command> [arguments]"));
         CliRun unknown = tessera("frobnicate");
-        assertUsage(unknown, "unknown command 'frobnicate'", "usage: tessera <command> [arguments]");
+        assertUsage(unknown, "unknown command 'frobnicate'", "usage: tessera [--verbose] <command> [arguments]");
         assertTrue(unknown.toString(), unknown.err().contains("  run "));
         assertTrue(unknown.toString(), unknown.err().contains("  nodes "));
     }

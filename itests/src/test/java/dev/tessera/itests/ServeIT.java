@@ -97,7 +97,36 @@ class ServeIT {
         boolean ended = process.waitFor(60, TimeUnit.SECONDS);
         if (!ended) process.destroyForcibly();
         assertTrue(ended, "serve did not end on SIGTERM\n" + log());
+        assertEquals(143, process.exitValue(), "docs/server.md: 128 + 15 after a clean stop on SIGTERM\n" + log());
         assertFalse(log().contains("\tat "), this::log);
+    }
+
+    @Test
+    void ctrlCStopsCleanlyWithExitCode130() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path err = work.resolve("sigint-stderr.txt");
+        Process other = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
+                "serve", "--port", Integer.toString(port)).directory(work.toFile()).redirectError(err.toFile()).start();
+        try {
+            other.getOutputStream().close();
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(120, TimeUnit.SECONDS);
+            assertEquals("http://127.0.0.1:" + port + "/", line);
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(other.pid())).start().waitFor());
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS), "serve did not end on SIGINT");
+            assertEquals(130, other.exitValue(), "docs/server.md: 128 + 2 after a clean stop on SIGINT (Ctrl+C)");
+            assertFalse(Files.readString(err).contains("\tat "), () -> err.toString());
+        } finally {
+            other.destroyForcibly();
+        }
     }
 
     String log() {

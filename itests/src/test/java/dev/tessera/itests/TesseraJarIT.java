@@ -114,7 +114,7 @@ class TesseraJarIT {
     void usageErrorsExitTwo() throws Exception {
         Run none = tesseraJar(work);
         assertEquals(2, none.code(), none::toString);
-        assertTrue(none.err().startsWith("usage: tessera <command>"), none::toString);
+        assertTrue(none.err().startsWith("usage: tessera [--verbose] <command>"), none::toString);
         Run unknown = tesseraJar(work, "frobnicate");
         assertEquals(2, unknown.code(), unknown::toString);
         assertTrue(unknown.err().startsWith("error: unknown command 'frobnicate'"), unknown::toString);
@@ -134,5 +134,41 @@ class TesseraJarIT {
             CliRun asCli = new CliRun(run.command(), run.code(), run.out(), run.err());
             assertNull(InvalidWorkflowsIT.check(asCli, ExpectedErrors.read(invalid.resolve(name + ".expected"))), run::toString);
         }
+    }
+
+    @Test
+    void aFailingNodeIsItsOwnLinesWithoutLogRecordsUnlessVerbose() throws Exception {
+        Path input = Files.createDirectories(work.resolve("input"));
+        Files.writeString(input.resolve("broken.png"), "not a PNG");
+        Path workflow = Files.writeString(work.resolve("broken.json"), """
+                {"1": {"class_type": "LoadImage", "inputs": {"image": "broken.png"}},
+                 "2": {"class_type": "PreviewImage", "inputs": {"images": ["1", 0]}}}
+                """);
+        Run quiet = tesseraJar(work, "run", workflow.toString());
+        assertEquals(1, quiet.code(), quiet::toString);
+        assertTrue(quiet.err().contains("node 1 (LoadImage)"), quiet::toString);
+        assertFalse(quiet.err().contains("WARNING") || quiet.err().contains("WorkflowRun"), quiet::toString);
+        quiet.assertNoStackTrace();
+        Run verbose = tesseraJar(work, "--verbose", "run", workflow.toString());
+        assertEquals(1, verbose.code(), verbose::toString);
+        assertTrue(verbose.err().contains("WARNING"), verbose::toString);
+    }
+
+    @Test
+    void duplicateNodeIdsAndDeepNestingAreOneLineErrors() throws Exception {
+        Path dup = Files.writeString(work.resolve("dup.json"), """
+                {"1": {"class_type": "PrimitiveInt", "inputs": {"value": 1}},
+                 "1": {"class_type": "PrimitiveInt", "inputs": {"value": 2}}}
+                """);
+        Run run = tesseraJar(work, "run", dup.toString());
+        assertEquals(1, run.code(), run::toString);
+        assertTrue(run.err().contains("node 1: invalid_prompt: node id 1 is given twice (again at line 2, column 2)"), run::toString);
+        Path deep = Files.writeString(work.resolve("deep.json"), "{\"1\": {\"class_type\": \"PrimitiveInt\", \"inputs\": {\"value\": "
+                + "[".repeat(100_000) + "]".repeat(100_000) + "}}}");
+        Run deepRun = tesseraJar(work, "run", deep.toString());
+        assertEquals(1, deepRun.code(), deepRun::toString);
+        assertTrue(deepRun.err().contains("nested deeper than the limit of 100 levels (tessera.workflow.maxDepth)"), deepRun::toString);
+        assertTrue(deepRun.err().lines().count() < 5, deepRun::toString);
+        deepRun.assertNoStackTrace();
     }
 }

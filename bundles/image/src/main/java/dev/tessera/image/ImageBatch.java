@@ -37,12 +37,35 @@ public final class ImageBatch implements AutoCloseable {
      * into it.
      *
      * @throws IllegalArgumentException if pixels is not a floating-point [B,H,W,3] tensor
+     * @throws ArithmeticException      if a value is NaN or infinite (the manager is closed then)
      */
     public static ImageBatch owning(NDManager manager, NDArray pixels) {
         Objects.requireNonNull(manager, "manager");
         checkPixels(pixels);
         pixels.attach(manager);
+        try {
+            checkFinite(pixels);
+        } catch (ArithmeticException e) {
+            manager.close();
+            throw e;
+        }
         return new ImageBatch(manager, pixels);
+    }
+
+    /**
+     * Every IMAGE a node produces passes here ({@link #of} too), so a NaN or infinite result (a VAE with broken
+     * weights decodes to NaN, which PNG encoding would turn into black) fails the node that made it instead of being
+     * saved. One reduction on the tensor's device: the maximum of |x| is NaN or infinite exactly when some value is.
+     */
+    private static void checkFinite(NDArray pixels) {
+        float peak;
+        try (NDArray abs = pixels.abs(); NDArray max = abs.max(); NDArray f32 = max.toType(DataType.FLOAT32, true)) {
+            peak = f32.getFloat();
+        }
+        if (!Float.isFinite(peak)) {
+            throw new ArithmeticException("the IMAGE holds values that are not finite (" + (Float.isNaN(peak) ? "NaN" : "infinite")
+                    + "), e.g. a decode with broken model weights; nothing is passed on or saved");
+        }
     }
 
     /** A batch in a new sub-manager of {@code parent}, holding {@code pixels} (moved into it). */

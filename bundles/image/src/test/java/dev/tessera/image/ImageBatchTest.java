@@ -81,6 +81,28 @@ class ImageBatchTest {
     }
 
     @Test
+    void aBatchWithNaNOrInfinityIsRefusedAndItsManagerClosed() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (ai.djl.ndarray.types.DataType type : List.of(ai.djl.ndarray.types.DataType.FLOAT32, ai.djl.ndarray.types.DataType.FLOAT16)) {
+                float[] values = new float[2 * 3 * 3];
+                values[7] = bad;
+                NDManager own = manager.newSubManager();
+                NDArray pixels = own.create(values, new ai.djl.ndarray.types.Shape(1, 2, 3, 3)).toType(type, true);
+                ArithmeticException e = assertThrows(ArithmeticException.class, () -> ImageBatch.owning(own, pixels), bad + " " + type);
+                assertTrue(e.getMessage().contains(Float.isNaN(bad) ? "(NaN)" : "(infinite)"), e.getMessage());
+                assertFalse(own.isOpen(), "the batch's manager is closed with the refusal");
+            }
+        }
+        // Large but finite values are an image (clipped when saved), not an error.
+        float[] big = new float[3];
+        big[0] = 3e38f;
+        big[1] = -3e38f;
+        try (ImageBatch ok = ImageBatch.of(manager, manager.create(big, new ai.djl.ndarray.types.Shape(1, 1, 1, 3)))) {
+            assertEquals(1, ok.width());
+        }
+    }
+
+    @Test
     void closingTheBatchFreesItsTensorOnly() {
         NDArray other = manager.zeros(new Shape(1));
         ImageBatch batch = ImageBatch.of(manager, manager.ones(new Shape(1, 2, 2, 3)));

@@ -70,18 +70,43 @@ public final class ClipTokenizer {
         return tokenizer;
     }
 
-    /** {@code prompt} as weighted 77-token windows; the empty prompt gives one window {@code start, end, pad...}. */
+    /**
+     * {@code prompt} as weighted 77-token windows; the empty prompt gives one window {@code start, end, pad...}.
+     * Within {@link PromptLimits#fromSystemProperties()}.
+     *
+     * @throws PromptTooLongException when the prompt has more characters or tokens than the limits allow
+     */
     public WeightedTokens tokenizeWithWeights(String prompt) {
+        return tokenizeWithWeights(prompt, PromptLimits.fromSystemProperties());
+    }
+
+    /**
+     * {@code prompt} as weighted 77-token windows, in time and memory linear in its length and bounded by
+     * {@code limits}: characters are checked first, tokens are counted as the pieces are encoded, stopping at the
+     * limit.
+     *
+     * @throws PromptTooLongException when the prompt has more characters or tokens than {@code limits} allow
+     */
+    public WeightedTokens tokenizeWithWeights(String prompt, PromptLimits limits) {
         if (prompt == null) {
             throw new IllegalArgumentException("prompt is null (tokenizer " + tokenizer.source() + ")");
         }
+        String tooLong = limits.charProblem(prompt);
+        if (tooLong != null) throw new PromptTooLongException(tooLong);
         List<String> ignoredEmbeddings = new ArrayList<>();
         List<Piece> pieces = new ArrayList<>();
+        long tokens = 0;
         for (WeightedText segment : PromptWeights.parse(prompt)) {
             for (String word : splitAtEmbeddings(segment.text())) {
                 String text = word.startsWith(EMBEDDING_PREFIX) ? dropEmbedding(word, ignoredEmbeddings) : word;
                 if (!text.isEmpty()) {
-                    pieces.add(new Piece(tokenizer.encode(text, false).ids(), (float) segment.weight()));
+                    long[] ids = tokenizer.encode(text, false).ids();
+                    tokens += ids.length;
+                    if (tokens > limits.maxTokens()) {
+                        throw new PromptTooLongException("the prompt has more than " + limits.maxTokens()
+                                + " tokens, the limit (" + PromptLimits.MAX_TOKENS + ")");
+                    }
+                    pieces.add(new Piece(ids, (float) segment.weight()));
                 }
             }
         }

@@ -1,6 +1,9 @@
 package dev.tessera.tokenizers;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -51,20 +54,34 @@ public final class PromptWeights {
         return result;
     }
 
-    private static void weigh(String text, double current, List<WeightedText> out) {
-        for (String part : splitTopLevel(text)) {
+    /**
+     * ComfyUI's recursion over nested groups, with an explicit stack of (parts, weight) so that deeply nested
+     * parentheses cannot overflow the thread's stack.
+     */
+    private static void weigh(String text, double weight, List<WeightedText> out) {
+        record Level(Iterator<String> parts, double weight) {}
+        Deque<Level> stack = new ArrayDeque<>();
+        stack.push(new Level(splitTopLevel(text).iterator(), weight));
+        while (!stack.isEmpty()) {
+            Level level = stack.peek();
+            if (!level.parts().hasNext()) {
+                stack.pop();
+                continue;
+            }
+            String part = level.parts().next();
+            double current = level.weight();
             if (part.length() >= 2 && part.charAt(0) == '(' && part.charAt(part.length() - 1) == ')') {
                 String inner = part.substring(1, part.length() - 1);
-                double weight = current * EMPHASIS;
+                double inside = current * EMPHASIS;
                 int colon = inner.lastIndexOf(':');
                 if (colon > 0) {
                     OptionalDouble explicit = parseWeight(inner.substring(colon + 1), part);
                     if (explicit.isPresent()) {
-                        weight = explicit.getAsDouble();
+                        inside = explicit.getAsDouble();
                         inner = inner.substring(0, colon);
                     }
                 }
-                weigh(inner, weight, out);
+                stack.push(new Level(splitTopLevel(inner).iterator(), inside));
             } else {
                 out.add(new WeightedText(part, current));
             }

@@ -117,23 +117,32 @@ public final class TextTokenizer implements AutoCloseable {
         return new TokenEncoding(ids, Arrays.asList(encoding.getTokens()), spans(text, encoding.getCharTokenSpans()));
     }
 
-    /** DJL gives spans in Unicode code points; Java strings index UTF-16 units. */
+    /**
+     * DJL gives spans in Unicode code points; Java strings index UTF-16 units. The mapping is made once (none at all
+     * without surrogate pairs): finding each span's index from the start of the text made long prompts quadratic.
+     */
     private static List<TokenSpan> spans(String text, CharSpan[] spans) {
         List<TokenSpan> result = new ArrayList<>(spans.length);
         int codePoints = text.codePointCount(0, text.length());
+        int[] utf16 = null;
+        if (codePoints != text.length()) {
+            utf16 = new int[codePoints + 1];
+            for (int cp = 0, i = 0; cp < codePoints; cp++) {
+                utf16[cp] = i;
+                i += Character.charCount(text.codePointAt(i));
+            }
+            utf16[codePoints] = text.length();
+        }
         for (CharSpan span : spans) {
             if (span == null) {
                 result.add(new TokenSpan(0, 0));
             } else {
-                result.add(new TokenSpan(utf16Index(text, span.getStart(), codePoints),
-                        utf16Index(text, span.getEnd(), codePoints)));
+                int start = Math.min(span.getStart(), codePoints);
+                int end = Math.min(span.getEnd(), codePoints);
+                result.add(utf16 == null ? new TokenSpan(start, end) : new TokenSpan(utf16[start], utf16[end]));
             }
         }
         return result;
-    }
-
-    private static int utf16Index(String text, int codePointIndex, int codePoints) {
-        return text.offsetByCodePoints(0, Math.min(codePointIndex, codePoints));
     }
 
     @Override

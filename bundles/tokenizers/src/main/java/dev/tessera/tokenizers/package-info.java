@@ -6,7 +6,7 @@
  * no tensors, so the text encoders decide device and dtype.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.tokenizers;
 
 import org.osgi.annotation.bundle.Export;

@@ -215,4 +215,43 @@ class ClipTokenizerTest {
         assertArrayEquals(window(END), alone.ids(0));
         assertThrows(IllegalArgumentException.class, () -> clip.tokenizeWithWeights("a embedding:"));
     }
+
+    @Test
+    void aLongPromptTakesLinearTimeWithinGenerousLimits() {
+        // About 1 MB with one character beyond Latin-1 (a Java string of UTF-16 units): each token's span index was
+        // found by walking from the start of the text, quadratic in the prompt's length.
+        String unit = SENTENCE + ", ";
+        String prompt = unit.repeat(1_000_000 / unit.length()) + "\u2615";
+        long started = System.nanoTime();
+        WeightedTokens tokens = clip.tokenizeWithWeights(prompt, new PromptLimits(2_000_000, 1_000_000));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        // The sentence's ids and a comma per repetition, 75 per window.
+        int repetitions = 1_000_000 / unit.length();
+        long expectedTokens = (long) repetitions * (SENTENCE_IDS.length + 1);
+        assertTrue(tokens.windows() >= (expectedTokens + 74) / 75, tokens.windows() + " windows");
+        assertTrue(seconds < 20, "1 MB took " + seconds + " s");
+    }
+
+    @Test
+    void promptsOverTheLimitsAreRefusedNamingTheLimit() {
+        PromptTooLongException chars = assertThrows(PromptTooLongException.class,
+                () -> clip.tokenizeWithWeights("x".repeat(101), new PromptLimits(100, 1000)));
+        assertEquals("the prompt has 101 characters, more than the limit of 100 (tessera.prompt.maxChars)", chars.getMessage());
+        PromptTooLongException tokens = assertThrows(PromptTooLongException.class,
+                () -> clip.tokenizeWithWeights(SENTENCE + " (" + SENTENCE + ":1.2)", new PromptLimits(1000, 15)));
+        assertEquals("the prompt has more than 15 tokens, the limit (tessera.prompt.maxTokens)", tokens.getMessage());
+        assertEquals(1, clip.tokenizeWithWeights(SENTENCE, new PromptLimits(1000, SENTENCE_IDS.length)).windows(),
+                "exactly at the limit");
+        assertEquals(PromptLimits.DEFAULTS, PromptLimits.from(k -> null));
+        assertEquals(new PromptLimits(5, 6), PromptLimits.from(java.util.Map.of("tessera.prompt.maxChars", "5",
+                "tessera.prompt.maxTokens", "6")::get));
+    }
+
+    @Test
+    void deeplyNestedParenthesesDoNotOverflowTheStack() {
+        int depth = (PromptLimits.DEFAULT_MAX_CHARS - "apple:1.5".length()) / 2;
+        WeightedTokens tokens = clip.tokenizeWithWeights("(".repeat(depth) + "apple:1.5" + ")".repeat(depth));
+        // The innermost group's explicit weight replaces the emphasis of all the groups around it.
+        assertEquals(1.5f, tokens.allWeights()[1]);
+    }
 }

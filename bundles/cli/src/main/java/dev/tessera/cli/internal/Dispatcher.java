@@ -27,6 +27,8 @@ public final class Dispatcher implements CommandLine {
 
     static final Set<String> HELP = Set.of("help", "--help", "-h");
     static final String DEBUG_PROPERTY = "tessera.debug";
+    /** Shows log records (java.util.logging) on stderr; without it a command's problems are its own lines only. */
+    static final String VERBOSE = "--verbose";
     static final String PLUGIN_WAIT_PROPERTY = "tessera.plugins.wait.ms";
 
     private final BundleContext context;
@@ -46,8 +48,9 @@ public final class Dispatcher implements CommandLine {
 
     @Override
     public int execute(List<String> args, CommandIO io) {
-        try {
-            return dispatch(args, io);
+        List<String> rest = withoutVerbose(args);
+        try (LogRecords logs = LogRecords.during(rest.size() < args.size())) {
+            return dispatch(rest, io);
         } catch (RuntimeException | LinkageError e) {
             io.err().println("error: " + describe(e));
             if (debug()) e.printStackTrace(io.err());
@@ -56,6 +59,17 @@ public final class Dispatcher implements CommandLine {
             io.out().flush();
             io.err().flush();
         }
+    }
+
+    /** The arguments without {@value #VERBOSE} (taken anywhere before {@code --}, for every command). */
+    static List<String> withoutVerbose(List<String> args) {
+        List<String> rest = new java.util.ArrayList<>(args.size());
+        boolean options = true;
+        for (String a : args) {
+            if (a.equals("--")) options = false;
+            if (!(options && a.equals(VERBOSE))) rest.add(a);
+        }
+        return rest;
     }
 
     private int dispatch(List<String> args, CommandIO io) {
@@ -103,7 +117,7 @@ public final class Dispatcher implements CommandLine {
     }
 
     private void usage(PrintStream to) {
-        to.println("usage: tessera <command> [arguments]");
+        to.println("usage: tessera [--verbose] <command> [arguments]");
         to.println("commands:");
         for (Command c : sorted()) {
             to.printf("  %-10s %s%n", c.name(), c.summary());

@@ -97,7 +97,7 @@ public final class NodesCommand implements Command {
     static String widget(Widget widget) {
         if (widget == null) return "";
         if (widget instanceof Widget.IntWidget w) {
-            return "default " + w.defaultValue() + ", " + range(Long.toString(w.min()), Long.toString(w.max()),
+            return "default " + w.defaultValue() + ", " + range(Long.toString(w.min()), w.maxValue().toString(),
                     w.min() == -Long.MAX_VALUE, w.max() == Long.MAX_VALUE);
         }
         if (widget instanceof Widget.FloatWidget w) {

@@ -1,5 +1,6 @@
 package dev.tessera.graph.api;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,9 +32,26 @@ public interface Folders {
     List<String> listModelFiles(String kind, List<String> extensions);
 
     /**
-     * Resolves a file name the user picked in a model folder, refusing names that lead outside it.
+     * Resolves a file name the user picked in a model folder to its real path, refusing names that lead outside it
+     * (also through a link).
      *
-     * @throws NodeException if the name is absolute, contains "..", or the file does not exist
+     * @throws NodeException if the name is absolute, contains "..", the file does not exist or is a link (or lies in
+     *                       a linked folder) leading outside the folder
      */
     Path resolveModelFile(String kind, String name);
+
+    /**
+     * Whether {@code file}, with every link followed, lies inside the real path of {@code folder}: a file reached
+     * through a link (to a file or a folder) that leads out of the folder is not inside. Every file a node reads
+     * by a name from a workflow must pass this (names alone can be checked for {@code ..}; links cannot).
+     *
+     * @return false also when either cannot be read (missing, a dangling link)
+     */
+    static boolean staysInside(Path file, Path folder) {
+        try {
+            return file.toRealPath().startsWith(folder.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -10,14 +10,33 @@ public sealed interface Widget {
     /** The value used when a workflow leaves the input out (boxed), or null when there is none. */
     Object defaultLiteral();
 
-    /** Whole numbers in [min, max]; {@code step} is the editor's increment. */
+    /**
+     * Whole numbers in [min, max]; {@code step} is the editor's increment. A {@code max} of {@link #UNSIGNED_MAX}
+     * with {@code min >= 0} is ComfyUI's seed range, up to 2^64-1 (0xffffffffffffffff): nodes receive such a value
+     * as the {@code long} with the same 64 bits (2^64-1 arrives as -1).
+     */
     record IntWidget(long defaultValue, long min, long max, long step) implements Widget {
+
+        /** As {@code max}: the whole unsigned 64-bit range (2^64-1), ComfyUI's {@code 0xffffffffffffffff}. */
+        public static final long UNSIGNED_MAX = -1L;
+
         public IntWidget {
-            if (min > max) throw new IllegalArgumentException("min " + min + " > max " + max);
+            boolean unsigned = max == UNSIGNED_MAX && min >= 0;
+            if (min > max && !unsigned) throw new IllegalArgumentException("min " + min + " > max " + max);
             if (step <= 0) throw new IllegalArgumentException("step must be positive: " + step);
-            if (defaultValue < min || defaultValue > max) {
+            if (unsigned ? Long.compareUnsigned(defaultValue, min) < 0 : defaultValue < min || defaultValue > max) {
                 throw new IllegalArgumentException("default " + defaultValue + " outside [" + min + ", " + max + "]");
             }
+        }
+
+        /** Whether the range reaches 2^64-1 (see {@link #UNSIGNED_MAX}). */
+        public boolean unsigned() {
+            return max == UNSIGNED_MAX && min >= 0;
+        }
+
+        /** The maximum as a number: a {@code BigInteger} 2^64-1 when {@link #unsigned()}, else a {@code Long}. */
+        public Number maxValue() {
+            return unsigned() ? new java.math.BigInteger(Long.toUnsignedString(max)) : (Number) max;
         }
 
         @Override

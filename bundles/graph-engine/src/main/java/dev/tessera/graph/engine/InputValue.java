@@ -10,7 +10,8 @@ public sealed interface InputValue {
 
     /**
      * A literal as JSON gave it: {@code String}, {@code Boolean}, {@code Long} (a number with an integral value
-     * that fits), {@code Double} (any other number), an unmodifiable {@code Map<String, Object>} (a JSON object
+     * that fits), {@code BigInteger} (a whole number above that, up to 2^64-1; not inside maps),
+     * {@code Double} (any other number), an unmodifiable {@code Map<String, Object>} (a JSON object
      * of such values, nested arrays as {@code List}), or null (JSON {@code null}). A top-level array is always a
      * {@link Link}, as in ComfyUI.
      */
@@ -19,7 +20,7 @@ public sealed interface InputValue {
             if (value instanceof Map<?, ?> map) {
                 value = Collections.unmodifiableMap(new LinkedHashMap<>(map));
             } else if (value != null && !(value instanceof String || value instanceof Boolean
-                    || value instanceof Long || value instanceof Double)) {
+                    || value instanceof Long || value instanceof Double || value instanceof java.math.BigInteger)) {
                 throw new IllegalArgumentException("unsupported literal " + value.getClass().getName());
             }
         }

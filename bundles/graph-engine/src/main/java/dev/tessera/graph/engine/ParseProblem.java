@@ -15,4 +15,10 @@ public record ParseProblem(String nodeId, String inputName, String type, String 
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(message, "message");
     }
+
+    /** A node id given twice in one workflow ({@code invalid_prompt}); JSON readers would silently keep the last. */
+    public static ParseProblem duplicateNode(String nodeId, int line, int column) {
+        return new ParseProblem(nodeId, null, "invalid_prompt", "node id " + nodeId + " is given twice (again at line "
+                + line + ", column " + column + "); each node needs its own id");
+    }
 }

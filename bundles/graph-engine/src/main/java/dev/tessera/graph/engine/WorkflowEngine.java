@@ -20,6 +20,9 @@ public interface WorkflowEngine {
      */
     Workflow parse(String json, String source);
 
+    /** The limits {@link #parse} applies (nesting depth, node count), e.g. for a server reading a request around a workflow. */
+    WorkflowLimits limits();
+
     /** Checks a workflow against the registered node types and reports every problem. */
     ValidationReport validate(Workflow workflow);
 

@@ -6,6 +6,9 @@ import dev.tessera.image.PngEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,7 +34,7 @@ public final class ImageSaver {
             String name;
             while (true) {
                 name = target.fileName(n, number++);
-                // CREATE_NEW: a concurrent save with the same prefix takes the next number instead of overwriting.
+                // A name that is taken (also by a concurrent save with the same prefix) moves on to the next number.
                 if (writeNew(target.folder().resolve(name), png)) break;
             }
             refs.add(new ImageRef(name, target.subfolder(), type));
@@ -39,12 +42,41 @@ public final class ImageSaver {
         return refs;
     }
 
+    /** Writes a file's content; may fail part-way. */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     private static boolean writeNew(Path file, byte[] bytes) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            out.write(bytes);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
+        return writeNew(file, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes {@code file} only if no file has that name, and only whole: the content goes to a temporary name in
+     * the same folder, which is then hard-linked to the name (atomic, and failing if the name exists, so a
+     * concurrent save is never overwritten). An interrupted or failed write leaves no file under the name (at
+     * worst a hidden {@code .tessera-*.part}). Where hard links are not supported, an atomic rename after a check.
+     *
+     * @return false when the name is taken
+     */
+    static boolean writeNew(Path file, Content content) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".tessera-", ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                content.writeTo(out);
+            }
+            try {
+                Files.createLink(file, tmp);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return false;
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

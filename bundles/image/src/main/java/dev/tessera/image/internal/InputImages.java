@@ -1,5 +1,6 @@
 package dev.tessera.image.internal;
 
+import dev.tessera.graph.api.Folders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -28,7 +29,10 @@ public final class InputImages {
 
     private InputImages() {}
 
-    /** The image files directly in {@code input}, sorted; those ImageIO has a reader for. Missing folder: none. */
+    /**
+     * The image files directly in {@code input}, sorted; those ImageIO has a reader for, not links leading out of
+     * the folder. Missing folder: none.
+     */
     public static List<String> list(Path input) {
         if (!Files.isDirectory(input)) return List.of();
         Set<String> suffixes = Arrays.stream(ImageIO.getReaderFileSuffixes())
@@ -38,7 +42,8 @@ public final class InputImages {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 int dot = name.lastIndexOf('.');
-                if (dot > 0 && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT)) && Files.isRegularFile(f)) {
+                if (dot > 0 && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT)) && Files.isRegularFile(f)
+                        && Folders.staysInside(f, input)) {
                     names.add(name);
                 }
             }
@@ -83,7 +88,16 @@ public final class InputImages {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("Invalid image file: " + name + " (no such file in " + base + ")");
         }
-        return file;
+        if (!Folders.staysInside(file, base)) {
+            throw new IllegalArgumentException("'" + name + "' is (or lies in) a link leading outside the "
+                    + base.getFileName() + " folder");
+        }
+        try {
+            // The real path: what was checked is what is read.
+            return file.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("'" + name + "' cannot be read: " + e.getMessage());
+        }
     }
 
     /** The SHA-256 of the file's bytes in hex, as ComfyUI's LoadImage.IS_CHANGED. */

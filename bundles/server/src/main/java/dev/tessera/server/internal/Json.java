@@ -4,12 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.IOException;
-import java.io.StringReader;
+import dev.tessera.graph.engine.StrictJson;
+import dev.tessera.graph.engine.WorkflowLimits;
 
 /** Strict JSON in, compact JSON out. Values written are maps, lists, strings, numbers, booleans and Gson trees. */
 public final class Json {
@@ -23,35 +19,32 @@ public final class Json {
         return GSON.toJson(value);
     }
 
+    /** {@link #parseObject(String, String, int)} nested at most as deep as a workflow may be by default. */
+    public static JsonObject parseObject(String text, String what) {
+        return parseObject(text, what, WorkflowLimits.DEFAULT_MAX_DEPTH + 1);
+    }
+
     /**
-     * Reads a JSON object strictly (no comments, single quotes or trailing text).
+     * Reads a JSON object strictly (no comments, single quotes, trailing text or names given twice), without
+     * recursion.
      *
-     * @param what names the text in messages, e.g. "the body of POST /prompt"
+     * @param what     names the text in messages, e.g. "the body of POST /prompt"
+     * @param maxDepth how deep objects and arrays may nest (the object itself is 1)
      * @throws ApiException 400 {@code invalid_json} with line and column, or when the text is not an object
      */
-    public static JsonObject parseObject(String text, String what) {
+    public static JsonObject parseObject(String text, String what, int maxDepth) {
+        if (text == null || text.isBlank()) throw ApiException.badRequest("invalid_json", what + " must be a JSON object");
         JsonElement root;
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
-            reader.setStrictness(Strictness.STRICT);
-            try {
-                root = GSON.fromJson(reader, JsonElement.class);
-                if (root != null && reader.peek() != JsonToken.END_DOCUMENT) {
-                    throw new JsonParseException("unexpected text after the JSON value " + reader.getPath());
-                }
-            } catch (JsonParseException | IOException | IllegalStateException e) {
-                throw ApiException.badRequest("invalid_json", what + " is not valid JSON: " + message(e));
-            }
-        } catch (IOException e) {
-            throw ApiException.badRequest("invalid_json", what + " could not be read: " + e.getMessage());
+        try {
+            root = StrictJson.read(text, maxDepth);
+        } catch (StrictJson.Problem p) {
+            ApiException e = ApiException.badRequest("invalid_json", what + " is not valid JSON " + p.describe());
+            e.initCause(p);
+            throw e;
         }
         if (root == null || !root.isJsonObject()) {
             throw ApiException.badRequest("invalid_json", what + " must be a JSON object");
         }
         return root.getAsJsonObject();
-    }
-
-    private static String message(Exception e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return String.valueOf(cause.getMessage());
     }
 }

@@ -108,7 +108,9 @@ public final class Multipart {
                 StringBuilder sb = new StringBuilder();
                 end = start + 1;
                 while (end < value.length() && value.charAt(end) != '"') {
-                    if (value.charAt(end) == '\\' && end + 1 < value.length()) end++;
+                    // Browsers send a name's backslashes as they are (and a quote as %22); only \" is an escape
+                    // here, so that a name with a backslash reaches the name check and is refused.
+                    if (value.charAt(end) == '\\' && end + 1 < value.length() && value.charAt(end + 1) == '"') end++;
                     sb.append(value.charAt(end++));
                 }
                 v = sb.toString();

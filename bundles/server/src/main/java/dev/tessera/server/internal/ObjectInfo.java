@@ -76,7 +76,7 @@ public final class ObjectInfo {
         if (w instanceof Widget.IntWidget i) {
             options.put("default", i.defaultValue());
             options.put("min", i.min());
-            options.put("max", i.max());
+            options.put("max", i.maxValue());
             options.put("step", i.step());
         } else if (w instanceof Widget.FloatWidget f) {
             options.put("default", f.defaultValue());

@@ -74,6 +74,11 @@ public final class PromptQueue {
         return new PromptQueue(engine, hub, historySize, clock);
     }
 
+    /** How deep a {@code POST /prompt} body may nest: one level more than the engine allows a workflow. */
+    public int maxBodyDepth() {
+        return engine.limits().maxDepth() + 1;
+    }
+
     /**
      * Validates and queues a prompt.
      *

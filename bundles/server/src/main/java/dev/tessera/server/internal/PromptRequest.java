@@ -3,6 +3,11 @@ package dev.tessera.server.internal;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import dev.tessera.graph.engine.ParseProblem;
+import dev.tessera.graph.engine.StrictJson;
+import dev.tessera.graph.engine.WorkflowLimits;
+import dev.tessera.graph.engine.WorkflowParseException;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +27,24 @@ public record PromptRequest(JsonObject prompt, String clientId, String promptId,
     private static final int MAX_ID_LENGTH = 200;
 
     public static PromptRequest parse(String body) {
-        JsonObject root = Json.parseObject(body, "the body of POST /prompt");
+        return parse(body, WorkflowLimits.DEFAULT_MAX_DEPTH + 1);
+    }
+
+    /** @param maxDepth how deep the body may nest: one more than a workflow may */
+    public static PromptRequest parse(String body, int maxDepth) {
+        JsonObject root;
+        try {
+            root = Json.parseObject(body, "the body of POST /prompt", maxDepth);
+        } catch (ApiException e) {
+            if (e.getCause() instanceof StrictJson.Problem p && p.duplicateName() != null && p.depth() == 2
+                    && p.path().startsWith("$.prompt.")) {
+                // A node id given twice is a problem of the workflow, reported under its node as the engine does.
+                WorkflowParseException wpe = new WorkflowParseException("prompt",
+                        List.of(ParseProblem.duplicateNode(p.duplicateName(), p.line(), p.column())), p.line(), p.column());
+                throw new ApiException(400, PromptQueue.parseErrorBody(wpe), wpe.getMessage());
+            }
+            throw e;
+        }
         JsonElement prompt = root.get("prompt");
         if (prompt == null || prompt.isJsonNull()) {
             throw ApiException.badRequest("no_prompt", "No prompt provided: the body needs a \"prompt\" object");

@@ -23,6 +23,13 @@ class MultipartTest {
     }
 
     @Test
+    void aBackslashInAFileNameIsKeptOnlyAQuoteIsEscaped() {
+        byte[] body = ("--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"dir\\x \\\"q\\\".png\"\r\n\r\nX\r\n--b--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals("dir\\x \"q\".png", Multipart.parse(body, "b").get(0).filename());
+    }
+
+    @Test
     void readsFilesAndFields() {
         // The file's bytes contain CRLF and dashes, which must not end the part early.
         byte[] file = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', '-', '-', 0, (byte) 0xFF};

@@ -45,6 +45,12 @@ public final class TestNodes {
                 (in, ctx) -> NodeResult.of(in.getInt("value")));
     }
 
+    /** {@code Inc{value: INT link}} -> INT: the value plus one, for chains. */
+    public static Node increment() {
+        return new Node(NodeDescriptor.builder("Inc").category("test").input(InputSpec.link("value", ValueType.INT))
+                .output("INT", ValueType.INT).build(), (in, ctx) -> NodeResult.of(in.getInt("value") + 1));
+    }
+
     /** {@code ShowInt{value: INT link}}: an output node whose ui lists the value. */
     public static Node showInt() {
         return new Node(NodeDescriptor.builder("ShowInt").category("test").outputNode(true)

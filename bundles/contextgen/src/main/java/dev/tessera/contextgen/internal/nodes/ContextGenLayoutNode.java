@@ -27,6 +27,7 @@ import dev.tessera.layout.ImageSource;
 import dev.tessera.layout.Instance;
 import dev.tessera.layout.Layout;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,9 +223,9 @@ public final class ContextGenLayoutNode implements NodeType {
     private DecodedImage read(ImageSource.File file, String what) {
         Path input = folders.input().toAbsolutePath().normalize();
         Path path = input.resolve(file.path()).normalize();
-        if (!path.startsWith(input)) {
+        if (!path.startsWith(input) || Files.exists(path) && !Folders.staysInside(path, input)) {
             throw NodeException.invalidInput(LAYOUT, what + ": " + file.path()
-                    + " lies outside the input folder; expected a path inside it");
+                    + " lies outside the input folder (by its name or through a link); expected a path inside it");
         }
         try {
             return ImageDecoder.read(path);

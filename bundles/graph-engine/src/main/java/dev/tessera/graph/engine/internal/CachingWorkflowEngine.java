@@ -7,12 +7,14 @@ import dev.tessera.graph.engine.RunResult;
 import dev.tessera.graph.engine.ValidationReport;
 import dev.tessera.graph.engine.Workflow;
 import dev.tessera.graph.engine.WorkflowEngine;
+import dev.tessera.graph.engine.WorkflowLimits;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,14 +25,32 @@ import org.osgi.service.component.annotations.Reference;
 public final class CachingWorkflowEngine implements WorkflowEngine {
 
     private final NodeTypeRegistry registry;
-    private final WorkflowParser parser = new WorkflowParser();
+    private final WorkflowLimits limits;
+    private final WorkflowParser parser;
     private final OutputCache cache = new OutputCache();
     /** Runs share the cache, so they take turns, as ComfyUI's single prompt worker does. */
     private final ReentrantLock runLock = new ReentrantLock();
 
     @Activate
-    public CachingWorkflowEngine(@Reference(name = "registry") NodeTypeRegistry registry) {
+    public CachingWorkflowEngine(@Reference(name = "registry") NodeTypeRegistry registry, BundleContext context) {
+        // BundleContext.getProperty falls back to system properties.
+        this(registry, WorkflowLimits.from(context::getProperty));
+    }
+
+    /** Not public: SCR must find exactly one public constructor. Default limits. */
+    CachingWorkflowEngine(NodeTypeRegistry registry) {
+        this(registry, WorkflowLimits.DEFAULTS);
+    }
+
+    CachingWorkflowEngine(NodeTypeRegistry registry, WorkflowLimits limits) {
         this.registry = registry;
+        this.limits = limits;
+        this.parser = new WorkflowParser(limits);
+    }
+
+    @Override
+    public WorkflowLimits limits() {
+        return limits;
     }
 
     @Deactivate

@@ -43,22 +43,50 @@ final class Cycles {
         return found;
     }
 
-    // Tarjan's algorithm over "depends on" edges; recursion depth is bounded by the workflow's size.
-    private void connect(String id) {
+    // Tarjan's algorithm over "depends on" edges, with an explicit stack of (node, next edge) so that a long chain
+    // cannot overflow the thread's stack.
+    private void connect(String start) {
+        Deque<Frame> frames = new ArrayDeque<>();
+        frames.push(enter(start));
+        while (!frames.isEmpty()) {
+            Frame f = frames.peek();
+            if (f.next < f.upstream.size()) {
+                String up = f.upstream.get(f.next++);
+                if (!index.containsKey(up)) {
+                    frames.push(enter(up));
+                } else if (onStack.contains(up)) {
+                    low.put(f.id, Math.min(low.get(f.id), index.get(up)));
+                }
+                continue;
+            }
+            frames.pop();
+            finish(f.id);
+            Frame caller = frames.peek();
+            if (caller != null) low.put(caller.id, Math.min(low.get(caller.id), low.get(f.id)));
+        }
+    }
+
+    private static final class Frame {
+        final String id;
+        final List<String> upstream;
+        int next;
+
+        Frame(String id, List<String> upstream) {
+            this.id = id;
+            this.upstream = upstream;
+        }
+    }
+
+    private Frame enter(String id) {
         index.put(id, counter);
         low.put(id, counter);
         counter++;
         stack.push(id);
         onStack.add(id);
-        for (InputValue.Link link : edgesInto.apply(workflow.nodes().get(id)).values()) {
-            String up = link.nodeId();
-            if (!index.containsKey(up)) {
-                connect(up);
-                low.put(id, Math.min(low.get(id), low.get(up)));
-            } else if (onStack.contains(up)) {
-                low.put(id, Math.min(low.get(id), index.get(up)));
-            }
-        }
+        return new Frame(id, edgesInto.apply(workflow.nodes().get(id)).values().stream().map(InputValue.Link::nodeId).toList());
+    }
+
+    private void finish(String id) {
         if (low.get(id).equals(index.get(id))) {
             Set<String> component = new TreeSet<>(NodeIds.ORDER);
             String member;
@@ -99,10 +127,11 @@ final class Cycles {
                 }
             }
         }
-        List<String> path = new ArrayList<>();
-        for (String at = source; at != null; at = cameFrom.get(at)) path.add(0, at);
-        path.add(0, source);
         if (source.equals(consumer)) return List.of(source, source);
+        List<String> path = new ArrayList<>();
+        for (String at = source; at != null; at = cameFrom.get(at)) path.add(at);
+        path.add(source);
+        Collections.reverse(path);
         return path;
     }
 }

@@ -88,11 +88,10 @@ public final class FileFolders implements Folders {
         List<String> suffixes = extensions.stream()
                 .map(e -> (e.startsWith(".") ? e : "." + e).toLowerCase(Locale.ROOT)).toList();
         try (Stream<Path> walk = Files.walk(folder)) {
-            Path realFolder = folder.toRealPath();
             List<String> names = new ArrayList<>();
             walk.filter(Files::isRegularFile)
                     .filter(p -> suffixes.isEmpty() || suffixes.stream().anyMatch(p.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith))
-                    .filter(p -> staysInside(p, realFolder))
+                    .filter(p -> Folders.staysInside(p, folder))
                     .forEach(p -> names.add(folder.relativize(p).toString().replace('\\', '/')));
             names.sort(null);
             return names;
@@ -122,21 +121,14 @@ public final class FileFolders implements Folders {
         if (!Files.isRegularFile(file)) {
             throw new NodeException("invalid_input", null, "model file '" + name + "' not found in " + folder);
         }
-        try {
-            if (!staysInside(file, folder.toRealPath())) {
-                throw new NodeException("invalid_input", null, "model file '" + name + "' is a link leading outside " + folder);
-            }
-        } catch (IOException e) {
-            throw new NodeException("invalid_input", null, "model folder " + folder + " cannot be read: " + e.getMessage(), e);
+        if (!Folders.staysInside(file, folder)) {
+            throw new NodeException("invalid_input", null, "model file '" + name + "' is (or lies in) a link leading outside " + folder);
         }
-        return file;
-    }
-
-    private static boolean staysInside(Path file, Path realFolder) {
         try {
-            return file.toRealPath().startsWith(realFolder);
+            // The real path: what was checked is what is read, even if the link changes afterwards.
+            return file.toRealPath();
         } catch (IOException e) {
-            return false;
+            throw new NodeException("invalid_input", null, "model file '" + name + "' cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.Widget;
 import dev.tessera.graph.engine.ValidationProblem;
 import java.util.LinkedHashMap;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -50,21 +51,27 @@ final class LiteralChecker {
     }
 
     private Outcome checkInt(InputSpec spec, Widget.IntWidget w, Object literal) {
+        Number max = w.maxValue();
         if (literal instanceof Long v) {
-            if (v < w.min()) return tooSmall(spec, literal, w.min(), w.max());
-            if (v > w.max()) return tooBig(spec, literal, w.min(), w.max());
+            if (v < w.min()) return tooSmall(spec, literal, w.min(), max);
+            if (!w.unsigned() && v > w.max()) return tooBig(spec, literal, w.min(), max);
             return new Outcome(v, null);
         }
-        if (literal instanceof Double d && !d.isNaN() && d == Math.rint(d)) {
-            // Whole but beyond the long range (the parser keeps every whole number that fits as a Long).
-            return d < 0 ? tooSmall(spec, literal, w.min(), w.max()) : tooBig(spec, literal, w.min(), w.max());
+        if (literal instanceof BigInteger b) {
+            // Beyond the long range; up to 2^64-1 only where the widget says so, as the long with those 64 bits.
+            if (w.unsigned() && b.signum() > 0 && b.bitLength() <= 64) return new Outcome(b.longValue(), null);
+            return b.signum() < 0 ? tooSmall(spec, literal, w.min(), max) : tooBig(spec, literal, w.min(), max);
         }
-        return problem(spec, "invalid_input_type", "expects a whole number (INT) in [" + w.min() + ", " + w.max()
+        if (literal instanceof Double d && !d.isNaN() && d == Math.rint(d)) {
+            // Whole but beyond the range the parser keeps exactly (Long, or BigInteger up to 2^64-1).
+            return d < 0 ? tooSmall(spec, literal, w.min(), max) : tooBig(spec, literal, w.min(), max);
+        }
+        return problem(spec, "invalid_input_type", "expects a whole number (INT) in [" + w.min() + ", " + max
                 + "], got " + describe(literal), literal, Map.of());
     }
 
     private Outcome checkFloat(InputSpec spec, Widget.FloatWidget w, Object literal) {
-        if (!(literal instanceof Long || literal instanceof Double)) {
+        if (!(literal instanceof Long || literal instanceof Double || literal instanceof BigInteger)) {
             return problem(spec, "invalid_input_type", "expects a number (FLOAT) in [" + w.min() + ", " + w.max()
                     + "], got " + describe(literal), literal, Map.of());
         }

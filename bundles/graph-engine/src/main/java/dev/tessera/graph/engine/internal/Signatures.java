@@ -5,6 +5,8 @@ import dev.tessera.graph.engine.InputValue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -27,10 +29,35 @@ final class Signatures {
         this.nodes = nodes;
     }
 
-    /** The signature of a node of an acyclic, validated workflow. */
+    /**
+     * The signature of a node of an acyclic, validated workflow. Upstream signatures first, from an explicit stack,
+     * so that a long chain cannot overflow the thread's stack.
+     */
     String of(String nodeId) {
-        String known = computed.get(nodeId);
-        if (known != null) return known;
+        Deque<String> todo = new ArrayDeque<>();
+        todo.push(nodeId);
+        while (!todo.isEmpty()) {
+            String id = todo.peek();
+            if (computed.containsKey(id)) {
+                todo.pop();
+                continue;
+            }
+            boolean ready = true;
+            for (InputValue.Link link : nodes.get(id).links().values()) {
+                if (!computed.containsKey(link.nodeId())) {
+                    todo.push(link.nodeId());
+                    ready = false;
+                }
+            }
+            if (ready) {
+                computed.put(id, compute(id));
+                todo.pop();
+            }
+        }
+        return computed.get(nodeId);
+    }
+
+    private String compute(String nodeId) {
         PreparedNode node = nodes.get(nodeId);
         StringBuilder text = new StringBuilder();
         field(text, "class", node.classType());
@@ -38,14 +65,12 @@ final class Signatures {
         for (InputSpec spec : node.type().descriptor().inputs()) {
             InputValue.Link link = node.links().get(spec.name());
             if (link != null) {
-                field(text, "link:" + spec.name(), of(link.nodeId()) + "#" + link.outputIndex());
+                field(text, "link:" + spec.name(), computed.get(link.nodeId()) + "#" + link.outputIndex());
             } else if (node.widgetValues().containsKey(spec.name())) {
                 field(text, "value:" + spec.name(), canonical(node.widgetValues().get(spec.name())));
             }
         }
-        String signature = sha256(text.toString());
-        computed.put(nodeId, signature);
-        return signature;
+        return sha256(text.toString());
     }
 
     private static String changeKey(PreparedNode node) {

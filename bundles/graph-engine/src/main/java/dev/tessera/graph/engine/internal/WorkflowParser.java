@@ -1,29 +1,21 @@
 package dev.tessera.graph.engine.internal;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import dev.tessera.graph.engine.InputValue;
 import dev.tessera.graph.engine.ParseProblem;
+import dev.tessera.graph.engine.StrictJson;
 import dev.tessera.graph.engine.Workflow;
 import dev.tessera.graph.engine.WorkflowNode;
+import dev.tessera.graph.engine.WorkflowLimits;
 import dev.tessera.graph.engine.WorkflowParseException;
-import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads ComfyUI API-format JSON into a {@link Workflow}, collecting every structural problem. */
 public final class WorkflowParser {
@@ -31,16 +23,27 @@ public final class WorkflowParser {
     static final String INVALID_JSON = "invalid_json";
     static final String INVALID_PROMPT = "invalid_prompt";
 
-    private static final Pattern LINE_COLUMN = Pattern.compile("\\s*at line (\\d+) column (\\d+)( path \\S*)?");
-    private static final Pattern TROUBLESHOOTING = Pattern.compile("\\s*See https://\\S+$");
+    private final WorkflowLimits limits;
 
-    private final TypeAdapter<JsonElement> elements = new Gson().getAdapter(JsonElement.class);
+    public WorkflowParser() {
+        this(WorkflowLimits.DEFAULTS);
+    }
+
+    public WorkflowParser(WorkflowLimits limits) {
+        this.limits = limits;
+    }
 
     public Workflow parse(String json, String source) {
         JsonElement root = readStrict(json, source);
         if (!root.isJsonObject()) {
             throw new WorkflowParseException(source, List.of(new ParseProblem(null, null, INVALID_PROMPT,
                     "a workflow in API format is a JSON object of nodes keyed by id, got " + kind(root))), -1, -1);
+        }
+        int count = root.getAsJsonObject().size();
+        if (count > limits.maxNodes()) {
+            throw new WorkflowParseException(source, List.of(new ParseProblem(null, null, INVALID_PROMPT,
+                    "the workflow has " + count + " nodes, more than the limit of " + limits.maxNodes() + " ("
+                    + WorkflowLimits.MAX_NODES + ")")), -1, -1);
         }
         List<ParseProblem> problems = new ArrayList<>();
         Map<String, WorkflowNode> nodes = new LinkedHashMap<>();
@@ -58,33 +61,17 @@ public final class WorkflowParser {
             throw new WorkflowParseException(source,
                     List.of(new ParseProblem(null, null, INVALID_JSON, "the text is empty, expected a JSON object")), -1, -1);
         }
-        try (JsonReader reader = new JsonReader(new StringReader(json))) {
-            reader.setStrictness(Strictness.STRICT);
-            JsonElement root = elements.read(reader);
-            if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("unexpected text after the JSON value at " + position(reader));
+        try {
+            return StrictJson.read(json, limits.maxDepth());
+        } catch (StrictJson.Problem p) {
+            if (p.duplicateName() != null && p.depth() == 1) {
+                throw new WorkflowParseException(source, List.of(ParseProblem.duplicateNode(p.duplicateName(), p.line(),
+                        p.column())), p.line(), p.column());
             }
-            return root;
-        } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : TROUBLESHOOTING.matcher(e.getMessage()).replaceAll("");
-            Matcher m = LINE_COLUMN.matcher(msg);
-            int line = -1;
-            int column = -1;
-            if (m.find()) {
-                line = Integer.parseInt(m.group(1));
-                column = Integer.parseInt(m.group(2));
-            }
-            String where = line > 0 ? " at line " + line + ", column " + column : "";
-            String what = LINE_COLUMN.matcher(msg).replaceAll("");
-            throw new WorkflowParseException(source,
-                    List.of(new ParseProblem(null, null, INVALID_JSON, "not valid JSON" + where + ": " + what)), line, column);
+            String hint = p.getMessage().startsWith("objects and arrays are nested deeper") ? " (" + WorkflowLimits.MAX_DEPTH + ")" : "";
+            throw new WorkflowParseException(source, List.of(new ParseProblem(null, null, INVALID_JSON,
+                    "not valid JSON " + p.describe() + hint)), p.line(), p.column());
         }
-    }
-
-    private static String position(JsonReader reader) {
-        String s = reader.toString();
-        int at = s.indexOf(" at ");
-        return at >= 0 ? s.substring(at + 4) : s;
     }
 
     private static WorkflowNode node(String id, JsonElement value, List<ParseProblem> problems) {
@@ -127,14 +114,25 @@ public final class WorkflowParser {
     private static InputValue input(String nodeId, String name, JsonElement value, List<ParseProblem> problems) {
         if (value.isJsonArray()) {
             // As in ComfyUI, an array is always a link.
-            InputValue.Link link = link(value.getAsJsonArray());
+            InputValue.Link link;
+            try {
+                link = link(value.getAsJsonArray());
+            } catch (NumberFormatException e) {
+                link = null;
+            }
             if (link == null) {
                 problems.add(new ParseProblem(nodeId, name, INVALID_PROMPT, "node " + nodeId + " input '" + name
                         + "': a link must be [source node id, output index] with a non-negative whole index, got " + value));
             }
             return link;
         }
-        return new InputValue.Literal(literal(value));
+        try {
+            return new InputValue.Literal(literal(value));
+        } catch (NumberFormatException e) {
+            problems.add(new ParseProblem(nodeId, name, INVALID_PROMPT, "node " + nodeId + " input '" + name
+                    + "': a number too long to read (" + e.getMessage() + ")"));
+            return null;
+        }
     }
 
     private static InputValue.Link link(JsonArray a) {
@@ -151,34 +149,50 @@ public final class WorkflowParser {
         return new InputValue.Link(sourceId, idx.intValueExact());
     }
 
+    /** A top-level literal: numbers as {@link #number}. */
     static Object literal(JsonElement value) {
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) return number(value.getAsBigDecimal());
+        return nested(value);
+    }
+
+    /** Inside maps and lists numbers stay Long or Double, as node code reading JSON objects expects. */
+    private static Object nested(JsonElement value) {
         if (value.isJsonNull()) return null;
         if (value.isJsonObject()) {
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
-                map.put(e.getKey(), literal(e.getValue()));
+                map.put(e.getKey(), nested(e.getValue()));
             }
             return map;
         }
         if (value.isJsonArray()) {
             List<Object> list = new ArrayList<>();
-            for (JsonElement item : value.getAsJsonArray()) list.add(literal(item));
+            for (JsonElement item : value.getAsJsonArray()) list.add(nested(item));
             return list;
         }
         JsonPrimitive p = value.getAsJsonPrimitive();
         if (p.isBoolean()) return p.getAsBoolean();
         if (p.isString()) return p.getAsString();
-        return number(p.getAsBigDecimal());
+        Object n = number(p.getAsBigDecimal());
+        return n instanceof java.math.BigInteger b ? (Object) b.doubleValue() : n;
     }
 
-    /** Long when the value is whole and fits, so 5 and 5.0 read alike; Double otherwise. */
+    /**
+     * Long when the value is whole and fits, so 5 and 5.0 read alike; a whole number above that up to 2^64-1
+     * (ComfyUI's largest seed) exactly, as a BigInteger; Double otherwise.
+     */
     static Object number(BigDecimal d) {
         BigDecimal stripped = d.stripTrailingZeros();
         if (stripped.scale() <= 0 && stripped.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
             return stripped.longValueExact();
         }
+        if (stripped.scale() <= 0 && stripped.signum() > 0 && stripped.compareTo(UNSIGNED_64_MAX) <= 0) {
+            return stripped.toBigIntegerExact();
+        }
         return d.doubleValue();
     }
+
+    private static final BigDecimal UNSIGNED_64_MAX = new BigDecimal("18446744073709551615");
 
     private static String canonicalNumber(BigDecimal d) {
         Object n = number(d);

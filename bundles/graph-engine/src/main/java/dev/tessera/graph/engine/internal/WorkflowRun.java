@@ -8,9 +8,12 @@ import dev.tessera.graph.engine.InputValue;
 import dev.tessera.graph.engine.RunOptions;
 import dev.tessera.graph.engine.RunResult;
 import dev.tessera.graph.engine.Workflow;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -105,18 +108,29 @@ final class WorkflowRun {
         return new RunResult(promptId, status, validation.report(), outputs, executed, List.copyOf(cached), error, interruption);
     }
 
-    /** Depth-first from each output in id order, so each output's chain runs together, as in ComfyUI. */
+    /**
+     * Depth-first from each output in id order, so each output's chain runs together, as in ComfyUI. An explicit
+     * stack (node, next input) rather than recursion, so that a long chain cannot overflow the thread's stack.
+     */
     private List<String> executionOrder() {
         List<String> order = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String output : validation.outputs()) visit(output, seen, order);
+        Deque<Map.Entry<String, Iterator<InputValue.Link>>> stack = new ArrayDeque<>();
+        for (String output : validation.outputs()) {
+            if (!seen.add(output)) continue;
+            stack.push(Map.entry(output, validation.nodes().get(output).links().values().iterator()));
+            while (!stack.isEmpty()) {
+                Map.Entry<String, Iterator<InputValue.Link>> top = stack.peek();
+                if (top.getValue().hasNext()) {
+                    String up = top.getValue().next().nodeId();
+                    if (seen.add(up)) stack.push(Map.entry(up, validation.nodes().get(up).links().values().iterator()));
+                } else {
+                    stack.pop();
+                    order.add(top.getKey());
+                }
+            }
+        }
         return order;
-    }
-
-    private void visit(String id, Set<String> seen, List<String> order) {
-        if (!seen.add(id)) return;
-        for (InputValue.Link link : validation.nodes().get(id).links().values()) visit(link.nodeId(), seen, order);
-        order.add(id);
     }
 
     private OutputCache.Entry cachedEntry(String id, Map<String, String> keys) {

@@ -31,6 +31,9 @@ import java.util.TreeSet;
  */
 final class WorkflowValidator {
 
+    /** Cycles of more nodes are described by their size, not by their path. */
+    private static final int SHOWN_CYCLE = 50;
+
     private final Workflow workflow;
     private final Map<String, RegisteredType> types;
     private final Set<String> requestedOutputs;
@@ -55,10 +58,11 @@ final class WorkflowValidator {
         for (String id : sortedIds()) checkNode(workflow.nodes().get(id));
         checkCycles();
         List<String> outputs = outputs();
-        Map<String, List<String>> dependents = dependentOutputs(outputs);
         for (PreparedNode node : prepared.values()) {
             if (!badWidgets.contains(node.id())) checkWithNodeType(node);
         }
+        // Only reported nodes need them; a walk per output is too much to do for nothing on a large workflow.
+        Map<String, List<String>> dependents = byNode.isEmpty() ? Map.of() : dependentOutputs(outputs);
         return new Validation(report(outputs, dependents), prepared, outputs);
     }
 
@@ -207,14 +211,19 @@ final class WorkflowValidator {
 
     private void checkCycles() {
         for (Set<String> component : new Cycles(workflow, this::edgesInto).find()) {
+            List<String> cycleIds = component.stream().limit(SHOWN_CYCLE).toList();
             for (String id : component) {
                 WorkflowNode node = workflow.nodes().get(id);
                 edgesInto(node).forEach((input, link) -> {
                     if (!component.contains(link.nodeId())) return;
-                    String path = String.join(" -> ", Cycles.path(workflow, this::edgesInto, id, link.nodeId()));
+                    // Finding the path is a walk of the graph per link: shown for cycles a person can read.
+                    String path = component.size() <= SHOWN_CYCLE
+                            ? String.join(" -> ", Cycles.path(workflow, this::edgesInto, id, link.nodeId()))
+                            : "one of " + component.size() + " nodes that depend on each other, from "
+                                    + String.join(", ", component.stream().limit(5).toList()) + ", ...";
                     add(problem(node, input, "cycle", "node " + id + " (" + node.classType() + ") input '" + input
                             + "' closes a cycle: " + path + "; a workflow must not depend on itself", input,
-                            Map.of("input_name", input, "cycle", List.copyOf(new TreeSet<>(component)))));
+                            Map.of("input_name", input, "cycle", cycleIds)));
                 });
             }
         }

@@ -90,12 +90,16 @@ class FileFoldersTest {
 
         Files.createSymbolicLink(ckpt.resolve("escape.safetensors"), secret);
         assertRefused(f, "escape.safetensors", "a link leading outside");
+        Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.writeString(outside.resolve("other.safetensors"), "s");
+        Files.createSymbolicLink(ckpt.resolve("linked"), outside);
+        assertRefused(f, "linked/other.safetensors", "a link leading outside");
         assertEquals(List.of("sd/model.safetensors"), f.listModelFiles("checkpoints", List.of(".safetensors")),
-                "a link leading out is not offered either");
+                "links leading out (to a file or a folder) are not offered either");
 
         Files.createSymbolicLink(ckpt.resolve("alias.safetensors"), ckpt.resolve("sd/model.safetensors"));
-        assertEquals(ckpt.resolve("alias.safetensors"), f.resolveModelFile("checkpoints", "alias.safetensors"),
-                "a link that stays inside is fine");
+        assertEquals(ckpt.resolve("sd/model.safetensors").toRealPath(), f.resolveModelFile("checkpoints", "alias.safetensors"),
+                "a link that stays inside is fine, and read where it leads");
 
         assertThrows(IllegalArgumentException.class, () -> f.modelFolder("../outside"));
     }

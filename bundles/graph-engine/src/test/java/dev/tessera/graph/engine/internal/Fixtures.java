@@ -15,7 +15,15 @@ import java.util.Map;
 final class Fixtures {
 
     final NodeTypeRegistry registry = new NodeTypeRegistry();
-    final CachingWorkflowEngine engine = new CachingWorkflowEngine(registry);
+    final CachingWorkflowEngine engine;
+
+    Fixtures() {
+        this(dev.tessera.graph.engine.WorkflowLimits.DEFAULTS);
+    }
+
+    Fixtures(dev.tessera.graph.engine.WorkflowLimits limits) {
+        engine = new CachingWorkflowEngine(registry, limits);
+    }
     private long nextServiceId = 1;
 
     /** Registers like SCR does: with service properties. */

@@ -162,6 +162,29 @@ class LoadImageNodeTest {
     }
 
     @Test
+    void linksLeadingOutOfTheFolderAreNeitherListedNorRead() throws IOException {
+        Path outside = Files.createDirectories(root.resolve("elsewhere"));
+        assertTrue(ImageIO.write(new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), "png", outside.resolve("secret.png").toFile()));
+        writeImage("mine.png", new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png");
+        Files.createSymbolicLink(folders.input().resolve("file-link.png"), outside.resolve("secret.png"));
+        Files.createSymbolicLink(folders.input().resolve("folder-link"), outside);
+        Files.createSymbolicLink(folders.input().resolve("alias.png"), folders.input().resolve("mine.png"));
+        Widget.ComboWidget combo = (Widget.ComboWidget) node.descriptor().input("image").orElseThrow().widget();
+        assertEquals(List.of("alias.png", "mine.png"), combo.currentOptions(), "a link that stays inside is offered");
+        for (String name : List.of("file-link.png", "folder-link/secret.png")) {
+            List<InputProblem> problems = node.validate(new MapInputs().with("image", name));
+            assertEquals(1, problems.size(), name);
+            assertTrue(problems.get(0).message().contains("a link leading outside the input folder"), problems.get(0).message());
+            NodeException e = assertThrows(NodeException.class, () -> load(name), name);
+            assertEquals("image", e.inputName());
+        }
+        NodeResult r = load("alias.png");
+        try (ImageBatch image = (ImageBatch) r.value(0); MaskBatch mask = (MaskBatch) r.value(1)) {
+            assertEquals(1, image.width());
+        }
+    }
+
+    @Test
     void annotatedNamesReadOtherFolders() throws IOException {
         BufferedImage img = new BufferedImage(2, 3, BufferedImage.TYPE_INT_RGB);
         assertTrue(ImageIO.write(img, "png", folders.output().resolve("Tessera_00001_.png").toFile()));

@@ -40,7 +40,8 @@ abstract class ApiServlet extends HttpServlet {
                 if (e.status() == 413 || !bodyRead(req)) resp.setHeader("Connection", "close");
                 writeJson(resp, e.status(), e.body());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // A stack overflow is a bug of ours (input depth is limited), but still an answer in the API's shape.
             LOG.log(System.Logger.Level.ERROR, req.getMethod() + " " + req.getRequestURI() + " failed", e);
             if (!resp.isCommitted()) {
                 resp.reset();

@@ -5,7 +5,11 @@ import dev.tessera.server.internal.EventFrames;
 import dev.tessera.server.internal.Frame;
 import dev.tessera.server.internal.OutboundQueue;
 import dev.tessera.server.internal.PromptQueue;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.eclipse.jetty.util.Callback;
@@ -18,7 +22,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
  * One WebSocket connection, on Jetty's core WebSocket API: registers with the hub on open (welcoming the client
  * with {@code status} and its sid, and the node running for it, if any), sends through an {@link OutboundQueue},
  * and leaves the hub on close. Messages from clients are read and ignored, as ComfyUI's server ignores those it
- * does not know; pings are answered.
+ * does not know; pings are answered; a text message that is not UTF-8 closes the connection with 1007.
  */
 final class ClientSocket implements FrameHandler {
 
@@ -59,10 +63,32 @@ final class ClientSocket implements FrameHandler {
         session.demand();
     }
 
+    /** The text message being received (its frames so far), or null between text messages. */
+    private ByteArrayOutputStream text;
+
     @Override
     public void onFrame(org.eclipse.jetty.websocket.core.Frame frame, Callback callback) {
         CoreSession s = session;
         byte op = frame.getOpCode();
+        if (op == OpCode.TEXT || op == OpCode.CONTINUATION && text != null) {
+            if (op == OpCode.TEXT) text = new ByteArrayOutputStream();
+            ByteBuffer payload = frame.getPayload();
+            if (payload != null) {
+                byte[] bytes = new byte[payload.remaining()];
+                payload.slice().get(bytes);
+                text.writeBytes(bytes);
+            }
+            if (frame.isFin()) {
+                boolean valid = isUtf8(text.toByteArray());
+                text = null;
+                if (!valid && s != null) {
+                    // RFC 6455 8.1: a text message that is not UTF-8 fails the connection with 1007.
+                    callback.succeeded();
+                    s.close(CloseStatus.BAD_PAYLOAD, "a text message must be UTF-8", Callback.NOOP);
+                    return;
+                }
+            }
+        }
         if (op == OpCode.PING && s != null) {
             // The core API leaves pongs to the handler; Jetty queues control frames safely beside data frames.
             ByteBuffer payload = ByteBuffer.allocate(frame.getPayloadLength()).put(frame.getPayload().slice()).flip();
@@ -83,6 +109,17 @@ final class ClientSocket implements FrameHandler {
     public void onClosed(CloseStatus closeStatus, Callback callback) {
         leave();
         callback.succeeded();
+    }
+
+    /** Whole messages are at most {@link #MAX_INCOMING} bytes (Jetty enforces it, 1009), so they are checked whole. */
+    static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private void leave() {

@@ -41,7 +41,7 @@ public final class PromptServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        PromptRequest request = PromptRequest.parse(text(req, config.maxBodyBytes()));
+        PromptRequest request = PromptRequest.parse(text(req, config.maxBodyBytes()), queue.maxBodyDepth());
         PromptQueue.Submitted submitted = queue.submit(request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("prompt_id", submitted.promptId());

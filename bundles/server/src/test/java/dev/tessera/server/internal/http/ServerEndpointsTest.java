@@ -348,6 +348,11 @@ class ServerEndpointsTest {
         assertError(upload("cat.exe", png), 400, "invalid_image");
         assertError(upload("cat.png", png, "subfolder", "../.."), 403, "forbidden");
         assertError(upload("../cat.png", png), 403, "forbidden");
+        // A name with a backslash (as a browser sends it, unescaped) is refused, as names with '/' are.
+        assertError(upload("pets\\cat.png", png), 400, "invalid_request");
+        assertError(upload("pets\\\\cat.png", png), 400, "invalid_request");
+        assertEquals(List.of("cat (1).png", "cat.png"), Files.list(server.engine.folders().input())
+                .map(p -> p.getFileName().toString()).sorted().toList());
         assertError(upload("cat.png", png, "type", "models"), 400, "invalid_request");
         assertError(post("/upload/image", "{}"), 400, "invalid_request");
         HttpResponse<byte[]> noFile = send(HttpRequest.newBuilder(server.uri("/upload/image"))

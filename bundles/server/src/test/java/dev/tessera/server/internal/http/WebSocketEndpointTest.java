@@ -279,4 +279,73 @@ class WebSocketEndpointTest {
         while (server.hub.isConnected("pinger") && System.currentTimeMillis() < end) Thread.sleep(10);
         assertFalse(server.hub.isConnected("pinger"), "a closed client leaves the hub");
     }
+
+    /** A raw connection: the handshake, then frames as bytes (a client that can send what Java's client cannot). */
+    static final class RawSocket implements AutoCloseable {
+        final java.net.Socket socket;
+        final java.io.DataInputStream in;
+
+        RawSocket(int port, String query) throws Exception {
+            socket = new java.net.Socket("127.0.0.1", port);
+            socket.setSoTimeout(20_000);
+            String head = "GET /ws" + query + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            in = new java.io.DataInputStream(socket.getInputStream());
+            StringBuilder response = new StringBuilder();
+            while (!response.toString().endsWith("\r\n\r\n")) response.append((char) in.readUnsignedByte());
+            assertTrue(response.toString().startsWith("HTTP/1.1 101"), response.toString());
+        }
+
+        /** Sends one masked frame (mask zero: the payload goes as it is). */
+        void send(boolean fin, int opcode, byte[] payload) throws Exception {
+            var out = new ByteArrayOutputStream();
+            out.write((fin ? 0x80 : 0) | opcode);
+            out.write(0x80 | payload.length);
+            out.write(new byte[4]);
+            out.write(payload);
+            socket.getOutputStream().write(out.toByteArray());
+        }
+
+        /** Reads frames until one with {@code opcode}; returns its payload. */
+        byte[] awaitFrame(int opcode) throws Exception {
+            while (true) {
+                int b0 = in.readUnsignedByte();
+                int len = in.readUnsignedByte() & 0x7f;
+                if (len == 126) len = in.readUnsignedShort();
+                else if (len == 127) len = (int) in.readLong();
+                byte[] payload = new byte[len];
+                in.readFully(payload);
+                if ((b0 & 0x0f) == opcode) return payload;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    @Test
+    void aTextMessageThatIsNotUtf8ClosesWith1007() throws Exception {
+        for (byte[][] frames : List.of(
+                new byte[][] {{(byte) 0xC3, 0x28}},
+                new byte[][] {{'a', 'b'}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}},
+                new byte[][] {{'x', (byte) 0xC3}})) {
+            try (RawSocket raw = new RawSocket(server.base.getPort(), "?clientId=bad")) {
+                raw.awaitFrame(0x1); // the welcome
+                for (int i = 0; i < frames.length; i++) raw.send(i == frames.length - 1, i == 0 ? 0x1 : 0x0, frames[i]);
+                byte[] close = raw.awaitFrame(0x8);
+                assertEquals(1007, ((close[0] & 0xff) << 8) | (close[1] & 0xff));
+            }
+        }
+        // UTF-8 split across frames is fine: the connection stays open and answers a ping.
+        try (RawSocket raw = new RawSocket(server.base.getPort(), "?clientId=good")) {
+            raw.awaitFrame(0x1);
+            raw.send(false, 0x1, new byte[] {'{', '"', (byte) 0xC3});
+            raw.send(true, 0x0, new byte[] {(byte) 0xA9, '"', '}'});
+            raw.send(true, 0x9, new byte[] {7});
+            assertArrayEquals(new byte[] {7}, raw.awaitFrame(0xA));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.tessera.sd.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
+import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
 import dev.tessera.graph.api.NodeInputs;
@@ -11,6 +12,7 @@ import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.tensor.TensorRuntime;
+import dev.tessera.tokenizers.PromptLimits;
 import dev.tessera.tokenizers.TokenizerException;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -45,6 +47,17 @@ public final class CLIPTextEncodeNode implements NodeType {
     @Override
     public NodeDescriptor descriptor() {
         return DESCRIPTOR;
+    }
+
+    /**
+     * A prompt over the character limit is refused before anything runs (the server answers 400 at validation);
+     * the token limit is checked while tokenizing, when the CLIP is at hand.
+     */
+    @Override
+    public List<InputProblem> validate(NodeInputs widgetValues) {
+        if (!widgetValues.has("text")) return List.of();
+        String problem = PromptLimits.fromSystemProperties().charProblem(widgetValues.getString("text"));
+        return problem == null ? List.of() : List.of(InputProblem.of("text", problem));
     }
 
     @Override

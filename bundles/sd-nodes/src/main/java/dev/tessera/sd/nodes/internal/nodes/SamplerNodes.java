@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
+import dev.tessera.graph.api.Widget;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
@@ -35,7 +36,8 @@ final class SamplerNodes {
     }
 
     static InputSpec seed(String name) {
-        return InputSpec.integer(name, 0, 0, Long.MAX_VALUE, 1)
+        // ComfyUI's range, 0 to 0xffffffffffffffff; the sampler gets the long with those 64 bits.
+        return InputSpec.integer(name, 0, 0, Widget.IntWidget.UNSIGNED_MAX, 1)
                 .withTooltip("The random seed used for creating the noise.");
     }
 

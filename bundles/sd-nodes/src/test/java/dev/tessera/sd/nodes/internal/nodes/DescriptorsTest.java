@@ -90,7 +90,9 @@ class DescriptorsTest {
     @Test
     void widgetsHaveComfyUisDefaultsAndRanges() {
         NodeDescriptor k = node("KSampler");
-        assertEquals(new Widget.IntWidget(0, 0, Long.MAX_VALUE, 1), widget(k, "seed"));
+        assertEquals(new Widget.IntWidget(0, 0, Widget.IntWidget.UNSIGNED_MAX, 1), widget(k, "seed"));
+        assertEquals(new java.math.BigInteger("18446744073709551615"), ((Widget.IntWidget) widget(k, "seed")).maxValue(),
+                "ComfyUI's seed range ends at 0xffffffffffffffff");
         assertEquals(new Widget.IntWidget(20, 1, 10000, 1), widget(k, "steps"));
         assertEquals(new Widget.FloatWidget(8.0, 0.0, 100.0, 0.1, 0.01), widget(k, "cfg"));
         assertEquals(new Widget.FloatWidget(1.0, 0.0, 1.0, 0.01, 0.01), widget(k, "denoise"));
@@ -101,7 +103,7 @@ class DescriptorsTest {
 
         NodeDescriptor a = node("KSamplerAdvanced");
         assertEquals(List.of("enable", "disable"), ((Widget.ComboWidget) widget(a, "add_noise")).currentOptions());
-        assertEquals(new Widget.IntWidget(0, 0, Long.MAX_VALUE, 1), widget(a, "noise_seed"));
+        assertEquals(new Widget.IntWidget(0, 0, Widget.IntWidget.UNSIGNED_MAX, 1), widget(a, "noise_seed"));
         assertEquals(new Widget.IntWidget(0, 0, 10000, 1), widget(a, "start_at_step"));
         assertEquals(new Widget.IntWidget(10000, 0, 10000, 1), widget(a, "end_at_step"));
         assertEquals(List.of("disable", "enable"),
@@ -134,5 +136,16 @@ class DescriptorsTest {
         ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.arch.json"));
         ConformancePack.copy(home.resolve("models/checkpoints/tiny-sd15.arch.json"), home.resolve("models/configs/t.yaml"));
         assertEquals(List.of("t.arch.json"), arch.currentOptions());
+    }
+
+    @Test
+    void clipTextEncodeRefusesAPromptOverTheCharacterLimitAtValidation() {
+        CLIPTextEncodeNode node = new CLIPTextEncodeNode(null);
+        var problems = node.validate(new dev.tessera.testing.MapInputs().with("text", "x".repeat(20_001)));
+        assertEquals(1, problems.size());
+        assertEquals("text", problems.get(0).input());
+        assertEquals("the prompt has 20001 characters, more than the limit of 20000 (tessera.prompt.maxChars)",
+                problems.get(0).message());
+        assertEquals(List.of(), node.validate(new dev.tessera.testing.MapInputs().with("text", "x".repeat(20_000))));
     }
 }
