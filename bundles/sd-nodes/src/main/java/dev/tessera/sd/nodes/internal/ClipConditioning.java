@@ -12,12 +12,16 @@ import dev.tessera.tensor.TensorScope;
 
 /**
  * Token windows to SD1.x conditioning as ComfyUI's {@code SDClipModel} with {@code ClipTokenWeightEncoder} computes
- * it: all windows (and, when weighted, the empty window) in one batch; the output of layer {@code lastLayer}
+ * it: all windows (and, when weighted, the empty window) in one batch, or in batches of {@link #ROWS_PER_PASS}
+ * windows when there are more; the output of layer {@code lastLayer}
  * (-1: the final layer; earlier layers then pass through the final layer norm, ComfyUI's
  * {@code layer_norm_hidden_state}); {@code z = (z - z_empty) * w + z_empty} where a token's weight differs from
  * 1; the windows concatenated along tokens; the pooled output of the first window.
  */
 final class ClipConditioning {
+
+    /** Windows the text encoder runs at once; longer prompts run in several passes. */
+    static final int ROWS_PER_PASS = 8;
 
     private ClipConditioning() {}
 
@@ -44,14 +48,25 @@ final class ClipConditioning {
         }
         NDArray tokens = manager.create(batch, new Shape(rows, length));
         boolean applyWeights = weighted;
+        int rowCount = rows;
         NDList result = TensorScope.keepAll(() -> {
-            CLIPTextOutput out = model.forward(tokens);
-            NDArray z = switch (lastLayer) {
-                case -1 -> out.lastHiddenState();
-                case -2 -> model.finalLayerNorm(out.penultimateHiddenState());
-                default -> model.finalLayerNorm(model.hiddenState(tokens, lastLayer));
-            };
-            NDArray pooled = out.pooledOutput().get(new NDIndex("0:1"));
+            // Windows in batches of at most ROWS_PER_PASS: a long prompt's activations stay bounded (a prompt of
+            // hundreds of windows in one batch took gigabytes); up to that many, one pass as ComfyUI runs them.
+            NDList parts = new NDList();
+            NDArray pooled = null;
+            for (int start = 0; start < rowCount; start += ROWS_PER_PASS) {
+                NDArray chunk = tokens.get(new NDIndex("{}:{}", start, Math.min(rowCount, start + ROWS_PER_PASS)));
+                CLIPTextOutput out = model.forward(chunk);
+                parts.add(switch (lastLayer) {
+                    case -1 -> out.lastHiddenState();
+                    case -2 -> model.finalLayerNorm(out.penultimateHiddenState());
+                    default -> model.finalLayerNorm(model.hiddenState(chunk, lastLayer));
+                });
+                if (pooled == null) {
+                    pooled = out.pooledOutput().get(new NDIndex("0:1"));
+                }
+            }
+            NDArray z = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
             if (applyWeights) {
                 NDArray empty = z.get(new NDIndex("{}:", windows));
                 z = z.get(new NDIndex(":{}", windows));
