@@ -14,7 +14,9 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
@@ -92,15 +94,36 @@ final class PluginFolder {
         }
     }
 
-    /** True when the bundle declares no components, or SCR has a configuration for each of them. */
+    /**
+     * True when the bundle declares no components, or SCR has a configuration for each of them and the satisfied
+     * ones' services are registered: SCR fills in the configuration before it registers the service, on its own
+     * thread, so a command that looked only at the configurations could miss a node type (seen under load).
+     */
     private boolean componentsProcessed(Bundle bundle) {
         if (scr == null || bundle.getHeaders("").get("Service-Component") == null) return true;
         var descriptions = scr.getComponentDescriptionDTOs(bundle);
         if (descriptions.isEmpty()) return false;
         for (ComponentDescriptionDTO description : descriptions) {
-            if (scr.isComponentEnabled(description) && scr.getComponentConfigurationDTOs(description).isEmpty()) return false;
+            if (!scr.isComponentEnabled(description)) continue;
+            var configurations = scr.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty()) return false;
+            boolean satisfied = configurations.stream().anyMatch(c -> c.state == ComponentConfigurationDTO.SATISFIED
+                    || c.state == ComponentConfigurationDTO.ACTIVE);
+            if (satisfied && description.serviceInterfaces.length > 0 && !registered(bundle, description.name)) {
+                return false;
+            }
         }
         return true;
+    }
+
+    /** Whether {@code bundle} has registered the service of component {@code name}. */
+    private static boolean registered(Bundle bundle, String name) {
+        ServiceReference<?>[] services = bundle.getRegisteredServices();
+        if (services == null) return false;
+        for (ServiceReference<?> service : services) {
+            if (name.equals(service.getProperty("component.name"))) return true;
+        }
+        return false;
     }
 
     private static boolean isUp(Bundle bundle) {
