@@ -17,6 +17,8 @@ import dev.tessera.models.t5.T5Tokens;
 import dev.tessera.models.t5.loading.T5EncoderCheckpoint;
 import dev.tessera.tensor.TensorScope;
 import dev.tessera.tokenizers.ClipTokenizer;
+import dev.tessera.tokenizers.PromptLimits;
+import dev.tessera.tokenizers.PromptTooLongException;
 import dev.tessera.tokenizers.TextTokenizer;
 import dev.tessera.tokenizers.WeightedTokens;
 import java.util.List;
@@ -218,6 +220,9 @@ public final class FluxTextEncoder implements TextEncoder {
      */
     public Conditioning encode(String clipL, String t5xxl, NDManager owner) {
         WeightedTokens clipTokens = parts.clipTokenizer.tokenizeWithWeights(clipL);
+        // T5 keeps at most t5MaxLength tokens, but its tokenizer would still read the whole text: the same limit.
+        String tooLong = PromptLimits.fromSystemProperties().charProblem(t5xxl);
+        if (tooLong != null) throw new PromptTooLongException(tooLong);
         T5Tokens t5Tokens = parts.t5Tokenizer.encode(t5xxl, parts.t5MaxLength);
         CLIPTextModel clip = parts.clip();
         NDList out = TensorScope.keepAll(() -> {

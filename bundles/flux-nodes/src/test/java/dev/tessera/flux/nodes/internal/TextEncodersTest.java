@@ -32,6 +32,7 @@ import dev.tessera.tokenizers.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,38 @@ class TextEncodersTest {
                 assertTrue(Float.isFinite(v.abs().sum().getFloat()));
             }
             split.close();
+        }
+    }
+
+    @Test
+    void promptsOverTheCharacterLimitAreRefusedByInputAtValidationAndBeforeTokenizing() {
+        CLIPTextEncodeFluxNode node = new CLIPTextEncodeFluxNode(tensors);
+        String over = "a red cup ".repeat(2_001);
+        var problems = node.validate(new MapInputs().with("clip_l", "a cup").with("t5xxl", over));
+        assertEquals(1, problems.size());
+        assertEquals("t5xxl", problems.get(0).input());
+        assertEquals("the prompt has 20010 characters, more than the limit of 20000 (tessera.prompt.maxChars)",
+                problems.get(0).message());
+        assertEquals(List.of("clip_l"), node.validate(new MapInputs().with("clip_l", over).with("t5xxl", "a cup"))
+                .stream().map(p -> p.input()).toList());
+        assertEquals(List.of(), node.validate(new MapInputs().with("clip_l", "a cup").with("t5xxl", "x".repeat(20_000))));
+        // From a link the text is only known at run time: the same refusal, by input, and a 10 MB T5 prompt is
+        // never tokenized (the T5 tokenizer would read all of it to keep 511 tokens).
+        String huge = "x".repeat(10 << 20);
+        try (TextEncoder clip = load("tiny-t5/model.safetensors", "tiny-clip-l.safetensors");
+                NDManager owner = tensors.newManager("out")) {
+            for (String input : List.of("clip_l", "t5xxl")) {
+                long start = System.nanoTime();
+                NodeException e = assertThrows(NodeException.class, () -> node.execute(new MapInputs().with("clip", clip)
+                        .with("clip_l", input.equals("clip_l") ? huge : "a cup")
+                        .with("t5xxl", input.equals("t5xxl") ? huge : "a cup").with("guidance", 3.5), context));
+                assertEquals(input, e.inputName());
+                assertTrue(e.getMessage().contains("more than the limit of 20000 (tessera.prompt.maxChars)"), e.getMessage());
+                assertTrue(System.nanoTime() - start < 2_000_000_000L, "refused at once");
+            }
+            var ex = assertThrows(dev.tessera.tokenizers.PromptTooLongException.class,
+                    () -> ((FluxTextEncoder) clip).encode("a cup", huge, owner));
+            assertTrue(ex.getMessage().contains("(tessera.prompt.maxChars)"), ex.getMessage());
         }
     }
 
