@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * <li>{@code serve} turns Felix HTTP on ({@code org.apache.felix.http.enable}, off for every other command so they
  * open no port), and its {@code --port N} and {@code --listen ADDR} set {@code org.osgi.service.http.port} and
  * {@code org.apache.felix.http.host} (the application's defaults are 8188 and 127.0.0.1). A value that is not a
- * port or an address leaves HTTP off, for the command to report.</li>
+ * port or an address leaves HTTP off, for the command to report; its {@code --persist-queue[=FILE]} sets
+ * {@code tessera.server.queueJournal} (default {@code tessera-queue.json} in {@code tessera.home}).</li>
  * </ul>
  * The arguments themselves go on unchanged to the command line inside the framework, which checks them again.
  */
@@ -40,6 +41,8 @@ final class BootProperties {
     static final String HTTP_ENABLE = "org.apache.felix.http.enable";
     static final String HTTP_PORT = "org.osgi.service.http.port";
     static final String HTTP_HOST = "org.apache.felix.http.host";
+    static final String QUEUE_JOURNAL = "tessera.server.queueJournal";
+    static final String DEFAULT_QUEUE_JOURNAL = "tessera-queue.json";
 
     private BootProperties() {
     }
@@ -55,6 +58,7 @@ final class BootProperties {
         String firstPositional = null;
         String port = null;
         String listen = null;
+        String journal = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--")) {
@@ -68,6 +72,8 @@ final class BootProperties {
                 String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.size() ? args.get(++i) : "");
                 if (name.equals("--port")) port = value;
                 else listen = value;
+            } else if (name.equals("--persist-queue")) {
+                journal = eq >= 0 ? arg.substring(eq + 1) : DEFAULT_QUEUE_JOURNAL;
             } else if (property != null) {
                 String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.size() ? args.get(++i) : "");
                 // A missing or empty value is left for the command line to report as a usage error.
@@ -95,6 +101,10 @@ final class BootProperties {
                 props.put(HTTP_ENABLE, "true");
                 if (port != null) props.put(HTTP_PORT, port);
                 if (host != null) props.put(HTTP_HOST, host);
+            }
+            if (journal != null && !journal.isEmpty()) {
+                String home = existing.apply(HOME);
+                props.put(QUEUE_JOURNAL, absolute(home == null || home.isBlank() ? cwd : cwd.resolve(home), journal));
             }
         }
         if (existing.apply(PLUGINS) == null) {

@@ -89,6 +89,18 @@ class BootPropertiesTest {
     }
 
     @Test
+    void persistQueueSetsTheJournalFileUnderHomeOrAsGiven() {
+        assertEquals(cwd.resolve("tessera-queue.json").toString(),
+                of(Map.of(), "serve", "--persist-queue").get("tessera.server.queueJournal"));
+        assertEquals(cwd.resolve("h/tessera-queue.json").toString(),
+                of(Map.of("tessera.home", "h"), "serve", "--persist-queue").get("tessera.server.queueJournal"));
+        assertEquals(cwd.resolve("q/j.json").toString(),
+                of(Map.of(), "serve", "--persist-queue=q/j.json").get("tessera.server.queueJournal"));
+        assertEquals(null, of(Map.of(), "serve").get("tessera.server.queueJournal"));
+        assertEquals(null, of(Map.of(), "run", "wf.json", "--persist-queue").get("tessera.server.queueJournal"));
+    }
+
+    @Test
     void otherCommandsAndBadValuesLeaveHttpOff() {
         assertEquals(null, of(Map.of(), "run", "wf.json").get("org.apache.felix.http.enable"));
         assertEquals(null, of(Map.of(), "nodes").get("org.apache.felix.http.enable"));

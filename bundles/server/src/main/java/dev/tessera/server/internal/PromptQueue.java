@@ -8,6 +8,8 @@ import dev.tessera.graph.engine.ValidationReport;
 import dev.tessera.graph.engine.Workflow;
 import dev.tessera.graph.engine.WorkflowEngine;
 import dev.tessera.graph.engine.WorkflowParseException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -41,6 +43,15 @@ public final class PromptQueue {
     public record Submitted(String promptId, long number) {
     }
 
+    /**
+     * What {@link #resume()} did.
+     *
+     * @param queued  the prompts queued again
+     * @param refused one line per prompt or file that could not be queued again, saying why
+     */
+    public record Resumed(List<String> queued, List<String> refused) {
+    }
+
     private final WorkflowEngine engine;
     private final ClientHub hub;
     private final EventFrames frames;
@@ -53,15 +64,23 @@ public final class PromptQueue {
     private QueueItem running;
     private RunRecorder runningRecorder;
     private boolean stopped;
+    private final QueueJournal journal;
+    /**
+     * Until {@link #resume()} has queued the journal's prompts again the journal stays as it is (a prompt submitted
+     * earlier is written with them at the end of resume()).
+     */
+    private boolean resuming;
 
     @Activate
     public PromptQueue(@Reference WorkflowEngine engine, @Reference ClientHub hub, @Reference ServerConfig config) {
-        this(engine, hub, config.historySize(), System::currentTimeMillis);
+        this(engine, hub, config.historySize(), System::currentTimeMillis, config.queueJournal());
     }
 
-    private PromptQueue(WorkflowEngine engine, ClientHub hub, int historySize, LongSupplier clock) {
+    private PromptQueue(WorkflowEngine engine, ClientHub hub, int historySize, LongSupplier clock, Path journal) {
         this.engine = engine;
         this.hub = hub;
+        this.journal = journal == null ? null : new QueueJournal(journal);
+        this.resuming = journal != null;
         this.frames = new EventFrames(clock);
         this.history = new History(historySize);
         this.worker = new Thread(this::work, "tessera-prompt-worker");
@@ -71,7 +90,20 @@ public final class PromptQueue {
 
     /** A started queue outside OSGi (tests, embedding); {@link #stop()} ends it. */
     public static PromptQueue start(WorkflowEngine engine, ClientHub hub, int historySize, LongSupplier clock) {
-        return new PromptQueue(engine, hub, historySize, clock);
+        return new PromptQueue(engine, hub, historySize, clock, null);
+    }
+
+    /**
+     * A started queue that keeps its accepted, unfinished prompts in {@code journal} (outside OSGi); they are
+     * queued again by {@link #resume()}.
+     */
+    public static PromptQueue start(WorkflowEngine engine, ClientHub hub, int historySize, LongSupplier clock, Path journal) {
+        return new PromptQueue(engine, hub, historySize, clock, journal);
+    }
+
+    /** The journal file, or null when the queue is kept in memory only. */
+    public Path journal() {
+        return journal == null ? null : journal.file();
     }
 
     /** How deep a {@code POST /prompt} body may nest: one level more than the engine allows a workflow. */
@@ -108,6 +140,14 @@ public final class PromptQueue {
             QueueItem item = new QueueItem(number, nextSequence++, id, request.prompt(), request.extraData(),
                     report.outputNodes(), request.clientId(), workflow, request.extraPngInfo(), new InterruptToken());
             pending.add(item);
+            try {
+                saveJournal();
+            } catch (IOException e) {
+                // Accepted means kept: a prompt that could not be journaled is not accepted.
+                pending.remove(item);
+                throw ApiException.of(503, "queue_journal_failed", "the prompt was not queued: the queue journal "
+                        + journal.file() + " could not be written (" + e.getMessage() + ")");
+            }
             lock.notifyAll();
             submitted = new Submitted(id, number);
             broadcastStatus();
@@ -184,6 +224,7 @@ public final class PromptQueue {
     public void clearPending() {
         synchronized (lock) {
             pending.clear();
+            saveJournalOrWarn();
             broadcastStatus();
         }
     }
@@ -193,6 +234,7 @@ public final class PromptQueue {
         Set<String> set = Set.copyOf(ids);
         synchronized (lock) {
             pending.removeIf(i -> set.contains(i.promptId()));
+            saveJournalOrWarn();
             broadcastStatus();
         }
     }
@@ -260,18 +302,21 @@ public final class PromptQueue {
                 runningRecorder = recorder;
                 broadcastStatus();
             }
-            execute(item, recorder);
+            boolean interrupted = execute(item, recorder);
             // As ComfyUI: the history has the prompt and the queue has let it go before its end is announced.
             synchronized (lock) {
                 running = null;
                 runningRecorder = null;
+                // A prompt cut short because the server stops stays in the journal, to run again after a restart.
+                if (!(stopped && interrupted)) saveJournalOrWarn();
                 broadcastStatus();
             }
             recorder.finish();
         }
     }
 
-    private void execute(QueueItem item, RunRecorder recorder) {
+    /** @return whether the run was interrupted */
+    private boolean execute(QueueItem item, RunRecorder recorder) {
         RunResult result = null;
         try {
             RunOptions options = new RunOptions(item.promptId(), item.interrupt(), item.extraPngInfo(), Set.of());
@@ -283,14 +328,108 @@ public final class PromptQueue {
         } finally {
             history.put(item.promptId(), recorder.historyEntry(result));
         }
+        return result != null && result.status() == RunResult.Status.INTERRUPTED;
     }
 
-    /** Stops taking prompts, interrupts the running one and waits for the worker (at most 30 s). */
+    /**
+     * Queues the journal's prompts again, in their order, with their ids and numbers, validated again (a prompt
+     * whose node types are gone is refused, with the reason); new prompts are numbered after them. Without a
+     * journal nothing happens. An unreadable journal is moved aside (reported) rather than overwritten. Until this
+     * is called the journal is only read, never written; call it once, when the node types are registered.
+     */
+    public Resumed resume() {
+        if (journal == null) return new Resumed(List.of(), List.of());
+        synchronized (lock) {
+            if (!resuming) throw new IllegalStateException("the queue journal " + journal.file() + " was resumed already");
+        }
+        List<String> queued = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        List<String> bodies;
+        try {
+            bodies = journal.load(maxBodyDepth());
+        } catch (IOException e) {
+            String where;
+            try {
+                where = "moved to " + journal.setAside();
+            } catch (IOException moving) {
+                where = "could not be moved aside: " + moving.getMessage();
+            }
+            refused.add(e.getMessage() + " (" + where + ")");
+            bodies = List.of();
+        }
+        long last = Long.MIN_VALUE;
+        try {
+            for (String text : bodies) {
+                String id = "?";
+                try {
+                    PromptRequest request = PromptRequest.parse(text, maxBodyDepth());
+                    id = request.promptId();
+                    String invalid = whyInvalid(request);
+                    if (invalid != null) {
+                        refused.add("prompt " + id + ": " + invalid);
+                        continue;
+                    }
+                    Submitted s = submit(request);
+                    queued.add(s.promptId());
+                    last = Math.max(last, s.number());
+                } catch (ApiException e) {
+                    refused.add("prompt " + id + ": " + e.getMessage());
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                resuming = false;
+                if (last != Long.MIN_VALUE) nextNumber = Math.max(nextNumber, last + 1);
+                saveJournalOrWarn();
+            }
+        }
+        return new Resumed(queued, refused);
+    }
+
+    /** Null when the request parses and validates, else the first problem in one line. */
+    private String whyInvalid(PromptRequest request) {
+        Workflow workflow;
+        try {
+            workflow = engine.parse(Json.write(request.prompt()), "prompt");
+        } catch (WorkflowParseException e) {
+            return e.getMessage();
+        }
+        ValidationReport report = engine.validate(workflow);
+        if (report.ok()) return null;
+        var p = report.errors().get(0);
+        return (p.nodeId() == null ? "" : "node " + p.nodeId() + (p.classType() == null ? "" : " (" + p.classType() + ")")
+                + ": ") + p.message() + (report.errors().size() > 1 ? " (and " + (report.errors().size() - 1) + " more)" : "");
+    }
+
+    /** Writes the running and waiting prompts to the journal, running first then in run order; lock held. */
+    private void saveJournal() throws IOException {
+        if (journal == null || resuming) return;
+        List<QueueItem> items = new ArrayList<>();
+        if (running != null) items.add(running);
+        List<QueueItem> waiting = new ArrayList<>(pending);
+        waiting.sort(ORDER);
+        items.addAll(waiting);
+        journal.save(items);
+    }
+
+    private void saveJournalOrWarn() {
+        try {
+            saveJournal();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "the queue journal " + journal.file() + " could not be written: " + e);
+        }
+    }
+
+    /**
+     * Stops taking prompts, interrupts the running one and waits for the worker (at most 30 s). With a journal the
+     * waiting prompts and the interrupted one stay in it.
+     */
     @Deactivate
     public void stop() {
         synchronized (lock) {
             stopped = true;
-            pending.clear();
+            // Kept in the journal, they run after a restart; without one they are dropped.
+            if (journal == null) pending.clear();
             if (running != null) running.interrupt().interrupt();
             lock.notifyAll();
         }

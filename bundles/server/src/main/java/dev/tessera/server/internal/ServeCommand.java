@@ -17,6 +17,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 
 /**
@@ -37,11 +38,12 @@ public final class ServeCommand implements Command {
     private static final long START_WAIT_MILLIS = 20_000;
 
     /** The parsed command line. */
-    record Options(int port, String listen, boolean help) {
+    record Options(int port, String listen, boolean help, boolean persistQueue) {
         static Options parse(List<String> args) throws UsageException {
             int port = DEFAULT_PORT;
             String listen = DEFAULT_LISTEN;
             boolean help = false;
+            boolean persistQueue = false;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
                 int eq = arg.indexOf('=');
@@ -51,6 +53,11 @@ public final class ServeCommand implements Command {
                     case "--help", "-h" -> help = true;
                     case "--port" -> port = port(value(args, i, name, inline));
                     case "--listen" -> listen = listen(value(args, i, name, inline));
+                    case "--persist-queue" -> {
+                        // The file (default tessera-queue.json in tessera.home) is set by the launcher, as --port.
+                        if (inline != null && inline.isEmpty()) throw new UsageException("--persist-queue= needs a file name");
+                        persistQueue = true;
+                    }
                     default -> {
                         if (!FOLDER_OPTIONS.contains(name)) {
                             throw new UsageException(arg.startsWith("-") ? "unknown option " + arg
@@ -61,7 +68,7 @@ public final class ServeCommand implements Command {
                 }
                 if (inline == null && (name.equals("--port") || name.equals("--listen") || FOLDER_OPTIONS.contains(name))) i++;
             }
-            return new Options(port, listen, help);
+            return new Options(port, listen, help, persistQueue);
         }
 
         private static String value(List<String> args, int i, String name, String inline) throws UsageException {
@@ -92,11 +99,13 @@ public final class ServeCommand implements Command {
     }
 
     private final BundleContext context;
+    private final PromptQueue queue;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Activate
-    public ServeCommand(BundleContext context) {
+    public ServeCommand(BundleContext context, @Reference PromptQueue queue) {
         this.context = context;
+        this.queue = queue;
     }
 
     @Deactivate
@@ -111,7 +120,7 @@ public final class ServeCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--port N] [--listen ADDR] [--out DIR] [--input DIR] [--models DIR] [--temp DIR]";
+        return "[--port N] [--listen ADDR] [--persist-queue[=FILE]] [--out DIR] [--input DIR] [--models DIR] [--temp DIR]";
     }
 
     @Override
@@ -149,6 +158,11 @@ public final class ServeCommand implements Command {
                     + " launcher, or set the framework properties org.osgi.service.http.port and org.apache.felix.http.host.");
             return FAILED;
         }
+        if (options.persistQueue() && queue.journal() == null) {
+            io.err().println("error: --persist-queue takes effect when the framework starts: give it to the tessera launcher,"
+                    + " or set the framework property " + ServerConfig.QUEUE_JOURNAL + " to the journal's file");
+            return FAILED;
+        }
         URI url = endpoints.get(0);
         if (!isLoopback(options.listen())) {
             io.err().println("warning: listening on " + options.listen() + ": anyone who can reach it can run workflows"
@@ -157,6 +171,13 @@ public final class ServeCommand implements Command {
         io.out().println(url);
         io.out().flush();
         io.err().println("tessera: serving ComfyUI's API and the editor at " + url + " (Ctrl+C stops it)");
+        if (queue.journal() != null) {
+            // Only now: every node bundle has registered its types, so the journal's prompts validate as before.
+            PromptQueue.Resumed resumed = queue.resume();
+            io.err().println("tessera: queue kept in " + queue.journal() + "; " + resumed.queued().size()
+                    + " prompt(s) from before the restart queued again");
+            resumed.refused().forEach(r -> io.err().println("warning: not queued again: " + r));
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.tessera.server.internal;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -9,7 +11,9 @@ import org.osgi.service.component.annotations.Component;
  * The server's limits, from framework (or system) properties: {@code tessera.server.maxBodyBytes} (JSON request
  * bodies, default 32 MiB), {@code tessera.server.maxUploadBytes} (uploads, default 100 MiB as ComfyUI),
  * {@code tessera.server.historySize} (prompts kept in the history, default 10000 as ComfyUI) and
- * {@code tessera.server.wsQueueFrames} (messages waiting for one slow WebSocket client, default 512).
+ * {@code tessera.server.wsQueueFrames} (messages waiting for one slow WebSocket client, default 512), and
+ * {@code tessera.server.queueJournal}: the file that keeps accepted, unfinished prompts across a restart (unset:
+ * the queue lives in memory only; {@code serve --persist-queue} sets it).
  */
 @Component(service = ServerConfig.class)
 public final class ServerConfig {
@@ -24,6 +28,9 @@ public final class ServerConfig {
     private final int historySize;
     private final int wsQueueFrames;
     private final String version;
+    private final Path queueJournal;
+
+    public static final String QUEUE_JOURNAL = "tessera.server.queueJournal";
 
     @Activate
     public ServerConfig(BundleContext context) {
@@ -34,10 +41,12 @@ public final class ServerConfig {
         this(number(properties, "tessera.server.maxBodyBytes", DEFAULT_MAX_BODY),
                 number(properties, "tessera.server.maxUploadBytes", DEFAULT_MAX_UPLOAD),
                 (int) number(properties, "tessera.server.historySize", DEFAULT_HISTORY),
-                (int) number(properties, "tessera.server.wsQueueFrames", DEFAULT_WS_QUEUE), version);
+                (int) number(properties, "tessera.server.wsQueueFrames", DEFAULT_WS_QUEUE), version, path(properties, QUEUE_JOURNAL));
     }
 
-    private ServerConfig(long maxBodyBytes, long maxUploadBytes, int historySize, int wsQueueFrames, String version) {
+    private ServerConfig(long maxBodyBytes, long maxUploadBytes, int historySize, int wsQueueFrames, String version,
+            Path queueJournal) {
+        this.queueJournal = queueJournal;
         this.maxBodyBytes = maxBodyBytes;
         this.maxUploadBytes = maxUploadBytes;
         this.historySize = historySize;
@@ -50,12 +59,22 @@ public final class ServerConfig {
         if (maxBodyBytes < 1 || maxUploadBytes < 1 || historySize < 1 || wsQueueFrames < 1) {
             throw new IllegalArgumentException("server limits must be positive");
         }
-        return new ServerConfig(maxBodyBytes, maxUploadBytes, historySize, wsQueueFrames, version);
+        return new ServerConfig(maxBodyBytes, maxUploadBytes, historySize, wsQueueFrames, version, null);
     }
 
     /** Limits from properties, e.g. {@code System::getProperty}. */
     public static ServerConfig fromProperties(Function<String, String> properties, String version) {
         return new ServerConfig(properties, version);
+    }
+
+    private static Path path(Function<String, String> properties, String key) {
+        String text = properties.apply(key);
+        if (text == null || text.isBlank()) return null;
+        try {
+            return Path.of(text.strip()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(key + " must be a file path, got '" + text + "'");
+        }
     }
 
     private static long number(Function<String, String> properties, String key, long fallback) {
@@ -87,6 +106,11 @@ public final class ServerConfig {
 
     public int wsQueueFrames() {
         return wsQueueFrames;
+    }
+
+    /** Where accepted, unfinished prompts are kept across a restart, or null to keep them in memory only. */
+    public Path queueJournal() {
+        return queueJournal;
     }
 
     /** The server bundle's version, reported by {@code /system_stats}. */

@@ -35,6 +35,16 @@ class ServeCommandTest {
     }
 
     @Test
+    void persistQueueIsAFlagWithAnOptionalFile() throws Exception {
+        assertFalse(parse().persistQueue());
+        assertTrue(parse("--persist-queue").persistQueue());
+        assertTrue(parse("--persist-queue=q.json", "--port", "9000").persistQueue());
+        assertEquals(9000, parse("--persist-queue", "--port", "9000").port());
+        assertEquals("--persist-queue= needs a file name",
+                assertThrows(UsageException.class, () -> parse("--persist-queue=")).getMessage());
+    }
+
+    @Test
     void refusesBadOptionsWithWhatWasExpected() {
         assertEquals("--port must be a TCP port between 1 and 65535, got '0'",
                 assertThrows(UsageException.class, () -> parse("--port", "0")).getMessage());
