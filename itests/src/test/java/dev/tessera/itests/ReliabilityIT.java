@@ -84,6 +84,10 @@ class ReliabilityIT {
     }
 
     Server serve(String name, String... extra) throws Exception {
+        return serveWithModels(name, MODELS, extra);
+    }
+
+    Server serveWithModels(String name, Path models, String... extra) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
@@ -91,7 +95,7 @@ class ReliabilityIT {
         Path stderr = work.resolve(name + "-stderr.txt");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
                 TesseraFramework.appJar().toString(), "serve", "--port", Integer.toString(port), "--input", "input",
-                "--models", MODELS.toString()));
+                "--models", models.toString()));
         command.addAll(List.of(extra));
         Files.createDirectories(work.resolve("input"));
         if (!Files.exists(work.resolve("input/mosaic.png"))) {
@@ -287,6 +291,64 @@ class ReliabilityIT {
         System.out.printf("soak: 100 runs in %.0f s (%.2f s per run after warm-up); resident %d MiB after 20 runs, %d MiB"
                 + " after 100, peak %d MiB%n", seconds, perRun, warm, end, peak);
         assertTrue(end - warm <= 200, "resident memory grew from " + warm + " MiB after 20 runs to " + end + " MiB after 100");
+        s.terminate();
+    }
+
+    /**
+     * Broken checkpoint files through the server: each prompt ends in an execution error of its loader whose message
+     * is one line naming the file, the server logs no stack trace, and a good prompt afterwards still runs.
+     */
+    @Test
+    void brokenCheckpointFilesFailTheirLoaderInOneLineAndTheServerGoesOn() throws Exception {
+        Path checkpoints = Files.createDirectories(work.resolve("models/checkpoints"));
+        Path good = MODELS.resolve("checkpoints/tiny-sd15.safetensors");
+        byte[] bytes = Files.readAllBytes(good);
+        Files.copy(good, checkpoints.resolve("tiny-sd15.safetensors"));
+        copyTree(MODELS.resolve("checkpoints/tiny-sd15.tokenizer"), checkpoints.resolve("tiny-sd15.tokenizer"));
+        Files.copy(MODELS.resolve("checkpoints/tiny-sd15.arch.json"), checkpoints.resolve("tiny-sd15.arch.json"));
+        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        Map<String, byte[]> broken = new java.util.LinkedHashMap<>();
+        broken.put("empty", new byte[0]);
+        broken.put("truncated-data", java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        broken.put("truncated-header", java.util.Arrays.copyOf(bytes, 8 + (int) headerLength / 2));
+        byte[] huge = bytes.clone();
+        ByteBuffer.wrap(huge, 0, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE / 2);
+        broken.put("header-length-huge", huge);
+        byte[] notJson = bytes.clone();
+        notJson[8] = '[';
+        notJson[9] = '[';
+        broken.put("header-not-json", notJson);
+        byte[] noise = new byte[4096];
+        new java.util.Random(7).nextBytes(noise);
+        broken.put("noise", noise);
+        for (Map.Entry<String, byte[]> e : broken.entrySet()) {
+            Files.write(checkpoints.resolve(e.getKey() + ".safetensors"), e.getValue());
+        }
+        Server s = serveWithModels("broken", work.resolve("models"));
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (String name : broken.keySet()) {
+            JsonObject w = txt2img(1, 1);
+            w.getAsJsonObject("1").getAsJsonObject("inputs").addProperty("ckpt_name", name + ".safetensors");
+            ids.put(name, queue(s, w));
+        }
+        String fine = queue(s, txt2img(1, 1));
+        waitFor(unchecked(() -> status(s, fine) != null), 300, "the prompts to end");
+        for (Map.Entry<String, String> e : ids.entrySet()) {
+            JsonObject entry = get(s, "history/" + e.getValue()).getAsJsonObject(e.getValue());
+            assertEquals("error", entry.getAsJsonObject("status").get("status_str").getAsString(), e.getKey());
+            JsonObject error = null;
+            for (JsonElement m : entry.getAsJsonObject("status").getAsJsonArray("messages")) {
+                if (m.getAsJsonArray().get(0).getAsString().equals("execution_error")) error = m.getAsJsonArray().get(1).getAsJsonObject();
+            }
+            assertTrue(error != null, entry::toString);
+            assertEquals("1", error.get("node_id").getAsString(), entry::toString);
+            String message = error.get("exception_message").getAsString();
+            assertTrue(message.contains(e.getKey() + ".safetensors") && !message.contains("\n") && !message.contains("BEGIN_"),
+                    e.getKey() + ": " + message);
+            System.out.println("broken checkpoint " + e.getKey() + ": " + message);
+        }
+        assertEquals("success", status(s, fine));
+        assertFalse(s.log().contains("\tat "), s::log);
         s.terminate();
     }
 

@@ -56,7 +56,7 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
             }
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             // Gson reports syntax errors as MalformedJsonException (an IOException) or IllegalStateException.
-            throw new SafetensorsException(file, null, "header is not valid JSON: " + e.getMessage(), e);
+            throw new SafetensorsException(file, null, "header is not valid JSON: " + withoutLibraryHints(e), e);
         }
         checkNoOverlap(file, tensors.values());
         return new SafetensorsHeader(metadata, Collections.unmodifiableMap(tensors));
@@ -190,7 +190,35 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
             throws IOException {
         JsonToken actual = reader.peek();
         if (actual != token) {
-            throw new SafetensorsException(file, tensor, "expected " + what + ", found " + actual);
+            throw new SafetensorsException(file, tensor, "expected " + what + ", found " + describe(actual));
         }
+    }
+
+    /** A token in words rather than Gson's constant names. */
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case BEGIN_ARRAY -> "an array";
+            case BEGIN_OBJECT -> "an object";
+            case END_ARRAY -> "the end of an array";
+            case END_OBJECT -> "the end of an object";
+            case NAME -> "a name";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "true or false";
+            case NULL -> "null";
+            case END_DOCUMENT -> "the end of the header";
+        };
+    }
+
+    /**
+     * Gson's message, one line and without its advice to the programmer (setStrictness, the troubleshooting link),
+     * which means nothing to someone with a broken model file.
+     */
+    static String withoutLibraryHints(Exception e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int see = msg.indexOf("\nSee ");
+        if (see >= 0) msg = msg.substring(0, see);
+        msg = msg.replaceAll("Use JsonReader\\.setStrictness\\(\\S*\\) to accept malformed JSON", "unexpected character");
+        return msg.replace('\n', ' ').strip();
     }
 }

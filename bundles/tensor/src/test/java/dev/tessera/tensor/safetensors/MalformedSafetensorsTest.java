@@ -75,6 +75,17 @@ class MalformedSafetensorsTest {
     }
 
     @Test
+    void messagesAreOneLineInWordsWithoutGsonsAdvice() throws IOException {
+        for (String header : java.util.List.of("{\"w\": {\"dtype\": F32", "{'w': {}}", "{\"w\" {}}", "{\"w\": {\"dtype\": \"F32\",")) {
+            String m = openFails(RawFiles.write(dir.resolve("hint.safetensors"), header, new byte[0]), "not valid JSON").getMessage();
+            assertTrue(!m.contains("setStrictness") && !m.contains("LENIENT") && !m.contains("http") && !m.contains("\n"), m);
+        }
+        String m = openFails(RawFiles.write(dir.resolve("array.safetensors"), "[1]", new byte[0]),
+                "expected the header to be a JSON object, found an array").getMessage();
+        assertTrue(!m.contains("BEGIN_ARRAY"), m);
+    }
+
+    @Test
     void invalidJson() throws IOException {
         Path file = RawFiles.write(dir.resolve("json.safetensors"), "{\"w\": {\"dtype\": F32", new byte[0]);
         openFails(file, "not valid JSON");
