@@ -6,13 +6,14 @@
 import { LGraph, LGraphCanvas, LiteGraph } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 import './style.css';
-import { connectEvents, getJson, interrupt, postPrompt, uploadImage } from './api.js';
+import { connectEvents, convertWorkflow, getJson, interrupt, postPrompt, uploadImage } from './api.js';
 import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
-import { graphToApi, toGraph } from './lib/convert.js';
+import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, toGraph } from './lib/convert.js';
 import { workflowFromPng } from './lib/png.js';
 import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
 import { configureLiteGraph, hooks, registerNodeTypes } from './nodes.js';
 import { openLayoutDialog } from './layoutdialog.js';
+import defaultGraph from './defaultgraph.json';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
@@ -102,15 +103,16 @@ function addNode(type) {
 async function queue() {
   for (const n of graph._nodes) n.run = null;
   $('messages').replaceChildren();
-  const workflow = graph.serialize();
+  const workflow = workflowJson();
   let prompt;
   try {
-    prompt = graphToApi(workflow, defs);
+    prompt = await apiPrompt(workflow);
   } catch (e) {
     say(e.message, 'error');
     return;
   }
   const { ok, body } = await postPrompt(prompt, clientId, workflow);
+  if (ok) for (const n of graph._nodes) n.afterQueued?.();
   if (!ok) {
     for (const line of promptErrors(body, nodeName)) say(line, 'error');
     for (const id of Object.keys(body.node_errors ?? {})) {
@@ -123,6 +125,27 @@ async function queue() {
   tracker.begin(body.prompt_id, Object.keys(prompt));
   showRunState();
   say(`queued prompt ${body.prompt_id} (#${body.number})`);
+}
+
+/**
+ * The graph as litegraph JSON, with the subgraph definitions of the workflow it was loaded from (litegraph keeps
+ * subgraph instances it has no type for as placeholders, and drops their definitions).
+ */
+function workflowJson() {
+  const w = graph.serialize();
+  if (loadedDefinitions && !w.definitions?.subgraphs?.length) w.definitions = loadedDefinitions;
+  return w;
+}
+
+/**
+ * The API prompt of a workflow by the server's converter (the one `tessera run` uses); against a server without it
+ * (ComfyUI), by the editor's own graphToApi. Its notes (node types not installed) are shown.
+ */
+async function apiPrompt(workflow) {
+  const converted = await convertWorkflow(workflow);
+  if (!converted) return graphToApi(workflow, defs);
+  for (const note of converted.notes) say(note, 'warning');
+  return converted.prompt;
 }
 
 function nodeName(id) {
@@ -184,11 +207,42 @@ function download(name, doc) {
 /** Loads a workflow document of either format into the canvas. */
 function loadDocument(doc, source) {
   const ui = toGraph(doc, defs, source);
-  const missing = [...new Set(ui.nodes.map((n) => n.type).filter((t) => !defs.has(t) && !LiteGraph.registered_node_types[t]))];
-  if (missing.length) throw new Error(`${source}: the server has no node type ${missing.map((t) => `'${t}'`).join(', ')}`);
-  graph.configure(ui);
-  canvas.setDirty(true, true);
+  configureGraph(ui);
   say(`loaded ${source}`);
+  const missing = markPlaceholders();
+  if (missing.length) {
+    say(`${source}: not installed here, kept as red placeholders (the server leaves them out where nothing needs them): ${missing.join(', ')}`, 'warning');
+  }
+}
+
+/** @type {any} */
+let loadedDefinitions = null;
+
+function configureGraph(ui) {
+  loadedDefinitions = ui.definitions?.subgraphs?.length ? ui.definitions : null;
+  graph.configure(ui);
+  history.reset();
+  canvas.setDirty(true, true);
+}
+
+/**
+ * Nodes whose type the server does not have (or subgraph instances, which litegraph cannot show yet) keep their
+ * data as placeholders: red, titled with their type. Returns their names.
+ */
+function markPlaceholders() {
+  const names = [];
+  for (const node of graph._nodes) {
+    if (!node.has_errors || !node.last_serialization) continue;
+    const info = node.last_serialization;
+    const sub = loadedDefinitions?.subgraphs?.find((d) => d.id === info.type);
+    node.title = sub ? `Subgraph: ${sub.name ?? info.type}` : `${info.title ?? info.type} (not installed)`;
+    node.color = sub ? '#335' : '#a33';
+    node.bgcolor = sub ? '#224' : '#622';
+    node.size = info.size ?? node.size;
+    names.push(sub ? `subgraph '${sub.name ?? info.type}' (node ${info.id}, runs on the server)` : `'${info.type}' (node ${info.id})`);
+  }
+  canvas.setDirty(true, true);
+  return names;
 }
 
 async function loadFile(file) {
@@ -211,7 +265,61 @@ async function loadFile(file) {
 }
 
 function save() {
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(graph.serialize()));
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(workflowJson()));
+}
+
+// ---- undo and keyboard ------------------------------------------------------------------------------------------
+
+/** Undo and redo over snapshots of the graph, taken when litegraph reports a change. */
+const history = {
+  /** @type {string[]} */
+  past: [],
+  /** @type {string[]} */
+  future: [],
+  current: '',
+  restoring: false,
+  reset() {
+    this.past = [];
+    this.future = [];
+    this.current = JSON.stringify(workflowJson());
+  },
+  record() {
+    if (this.restoring) return;
+    const now = JSON.stringify(workflowJson());
+    if (now === this.current) return;
+    this.past.push(this.current);
+    if (this.past.length > 100) this.past.shift();
+    this.future = [];
+    this.current = now;
+  },
+  /** @param {string[]} from @param {string[]} to */
+  step(from, to) {
+    const snapshot = from.pop();
+    if (snapshot === undefined) return;
+    to.push(this.current);
+    this.current = snapshot;
+    this.restoring = true;
+    try {
+      graph.configure(JSON.parse(snapshot));
+      markPlaceholders();
+    } finally {
+      this.restoring = false;
+    }
+    canvas.setDirty(true, true);
+  },
+  undo() { this.step(this.past, this.future); },
+  redo() { this.step(this.future, this.past); },
+};
+
+/** Sets the mode of the selected nodes, or back to always when all of them have it already (ComfyUI's toggle). */
+function toggleMode(mode) {
+  const nodes = Object.values(canvas.selected_nodes ?? {});
+  if (!nodes.length) return;
+  const all = nodes.every((n) => n.mode === mode);
+  for (const n of nodes) n.mode = all ? MODE_ALWAYS : mode;
+  history.record();
+  save();
+  canvas.setDirty(true, true);
 }
 
 /** Lets the user pick an image and uploads it (LoadImage's upload button). */
@@ -238,17 +346,15 @@ hooks.upload = () => new Promise((resolve) => {
 
 $('queue').addEventListener('click', () => queue().catch((e) => say(e.message, 'error')));
 $('interrupt').addEventListener('click', () => interrupt().catch((e) => say(e.message, 'error')));
-$('save').addEventListener('click', () => download('workflow.json', graph.serialize()));
+$('save').addEventListener('click', () => download('workflow.json', workflowJson()));
 $('save-api').addEventListener('click', () => {
-  try {
-    download('workflow_api.json', graphToApi(graph.serialize(), defs));
-  } catch (e) {
-    say(e.message, 'error');
-  }
+  apiPrompt(workflowJson()).then((prompt) => download('workflow_api.json', prompt), (e) => say(e.message, 'error'));
 });
 $('clear').addEventListener('click', () => {
   graph.clear();
+  loadedDefinitions = null;
   placed = 0;
+  history.record();
   canvas.setDirty(true, true);
 });
 $('load').addEventListener('click', () => $('file').click());
@@ -266,15 +372,34 @@ document.addEventListener('drop', (ev) => {
 });
 document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) queue().catch((e) => say(e.message, 'error'));
+  // The rest belongs to the canvas: not while typing in a field or a dialog.
+  const target = /** @type {HTMLElement} */ (ev.target);
+  if (target.closest?.('input, textarea, select, .graphdialog, dialog')) return;
+  const ctrl = ev.ctrlKey || ev.metaKey;
+  const key = ev.key.toLowerCase();
+  if (ctrl && key === 'z' && !ev.shiftKey) history.undo();
+  else if (ctrl && (key === 'y' || (key === 'z' && ev.shiftKey))) history.redo();
+  else if (ctrl && key === 'b') toggleMode(MODE_BYPASS);
+  else if (ctrl && key === 'm') toggleMode(MODE_NEVER);
+  else return;
+  ev.preventDefault();
 });
-graph.onAfterChange = save;
+// litegraph listens for keys on the canvas element (Delete, Ctrl+A/C/V): it must be able to take the focus.
+canvasEl.tabIndex = 0;
+canvasEl.addEventListener('pointerdown', () => canvasEl.focus({ preventScroll: true }));
+graph.onAfterChange = () => {
+  history.record();
+  save();
+};
 window.addEventListener('beforeunload', save);
 
 // For scripted use and the browser tests: the live objects, and where a node's slot is on the page.
 window.tessera = {
   graph, canvas, tracker, addNode, loadDocument, queue,
   get defs() { return defs; },
-  api: () => graphToApi(graph.serialize(), defs),
+  /** The API prompt Queue would post (a promise: the server converts). */
+  api: () => apiPrompt(workflowJson()),
+  history,
   /** Page coordinates of a node's input or output slot (by index or name). */
   slotOnPage(nodeId, kind, slot) {
     const node = graph.getNodeById(nodeId);
@@ -301,12 +426,12 @@ resize();
 loadNodeTypes()
   .then(() => {
     const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved) {
-      try {
-        graph.configure(JSON.parse(saved));
-      } catch (e) {
-        say(`the workflow of the last session could not be restored: ${e.message}`, 'error');
-      }
+    try {
+      // The first start shows ComfyUI's default graph, with the tiny checkpoint of the samples.
+      configureGraph(saved ? JSON.parse(saved) : structuredClone(defaultGraph));
+      markPlaceholders();
+    } catch (e) {
+      say(`the workflow of the last session could not be restored: ${e.message}`, 'error');
     }
     document.body.dataset.ready = 'true';
     say(`${defs.size} node types`);
