@@ -457,3 +457,41 @@ test('keyboard: Delete, undo and redo, select all, copy and paste, bypass and mu
   await waitFor('the pasted copy', async () => (await count()) === 2, 5000);
   assert.deepEqual(pageErrors, []);
 });
+
+test('the queue panel lists running, pending and done prompts: cancel, images, reload; the toolbar bar counts nodes and steps', async () => {
+  const page = await openEditor();
+  const wf = sampleWorkflow('sd15-txt2img.json');
+  wf['5'].inputs.steps = 60;
+  wf['5'].inputs.seed = 4242;
+  await page.setInputFiles('#file', { name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wf)) });
+  await waitFor('the workflow loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 7), 10000);
+  await page.click('#queue');
+  const first = await waitFor('the first prompt followed', () => page.evaluate(() => window.tessera.tracker.promptId), 30000);
+  // A second prompt (another seed, so nothing comes from the cache) waits behind the first.
+  await page.evaluate(() => { window.tessera.graph.getNodeById(5).widgets.find((w) => w.name === 'seed').value = 4243; });
+  await page.click('#queue');
+  const second = await waitFor('the second prompt followed', () => page.evaluate((a) => {
+    const id = window.tessera.tracker.promptId;
+    return id !== a && id;
+  }, first), 30000);
+  const pending = page.locator(`#queue-list li.pending[data-prompt="${second}"]`);
+  await pending.waitFor({ timeout: 30000 });
+  await page.locator(`#queue-list li.running[data-prompt="${first}"]`).waitFor({ timeout: 30000 });
+  await pending.locator('button', { hasText: 'cancel' }).click();
+  await waitFor('the cancelled prompt gone', async () => (await page.locator(`#queue-list li[data-prompt="${second}"]`).count()) === 0, 30000);
+
+  // The first prompt's progress in the toolbar, while its sampler runs (the tracker follows the latest prompt, so
+  // follow the first again).
+  await page.evaluate((id) => window.tessera.tracker.begin(id, ['1', '2', '3', '4', '5', '6', '7']), first);
+  await waitFor('steps in the toolbar', () => page.evaluate(() => /\d\/7 nodes · KSampler \d+\/60 steps/.test(document.querySelector('#progress .text').textContent)), 240000);
+  const done = page.locator(`#queue-list li.success[data-prompt="${first}"]`);
+  await done.waitFor({ timeout: 240000 });
+  await waitFor('its image in the panel', () => done.locator('.thumbs img').evaluate((i) => i.complete && i.naturalWidth === 64), 30000);
+  await waitFor('the bar full', () => page.evaluate(() => document.querySelector('#progress').dataset.fraction === '1.000'), 30000);
+
+  await page.click('#clear');
+  await done.locator('button', { hasText: 'load' }).click();
+  await waitFor('the past workflow loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 7), 10000);
+  assert.equal(await page.evaluate(() => window.tessera.graph.getNodeById(5).widgets.find((w) => w.name === 'steps').value), 60);
+  assert.deepEqual(pageErrors, []);
+});

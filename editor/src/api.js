@@ -64,6 +64,15 @@ export async function convertWorkflow(workflow) {
   return { prompt: body.prompt, notes: body.notes ?? [] };
 }
 
+/**
+ * Removes prompts that wait in the queue.
+ * @param {string[]} ids
+ */
+export async function deleteQueued(ids) {
+  const res = await fetch('queue', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delete: ids }) });
+  if (!res.ok) throw new Error(`POST /queue: HTTP ${res.status}`);
+}
+
 export async function interrupt() {
   const res = await fetch('interrupt', { method: 'POST' });
   if (!res.ok) throw new Error(`POST /interrupt: HTTP ${res.status}`);

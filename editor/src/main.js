@@ -6,7 +6,8 @@
 import { LGraph, LGraphCanvas, LiteGraph } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 import './style.css';
-import { connectEvents, convertWorkflow, getJson, interrupt, postPrompt, uploadImage } from './api.js';
+import { connectEvents, convertWorkflow, deleteQueued, getJson, interrupt, postPrompt, uploadImage } from './api.js';
+import { overallProgress, queueEntries } from './lib/queue.js';
 import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
 import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, toGraph } from './lib/convert.js';
 import { workflowFromPng } from './lib/png.js';
@@ -124,6 +125,7 @@ async function queue() {
   }
   tracker.begin(body.prompt_id, Object.keys(prompt));
   showRunState();
+  refreshQueue();
   say(`queued prompt ${body.prompt_id} (#${body.number})`);
 }
 
@@ -154,6 +156,7 @@ function nodeName(id) {
 }
 
 function onMessage(msg) {
+  if (['status', 'execution_start', 'execution_success', 'execution_error', 'execution_interrupted'].includes(msg.type)) refreshQueue();
   if (!tracker.handle(msg)) {
     if (msg.type === 'status' && tracker.queueRemaining !== null && !tracker.promptId) {
       $('status').textContent = `queue: ${tracker.queueRemaining}`;
@@ -185,7 +188,110 @@ function showRunState() {
     if (node) node.run = state.state === 'queued' ? null : state;
   }
   document.body.dataset.run = tracker.status;
+  showProgress();
   canvas.setDirty(true, false);
+}
+
+/** The bar in the toolbar: nodes finished of the prompt's, and the running node's steps. */
+function showProgress() {
+  const p = overallProgress(tracker.nodes);
+  // A prompt that succeeded is complete, whatever a node's last message said.
+  if (tracker.status === 'success') p.fraction = 1;
+  const bar = $('progress');
+  /** @type {HTMLElement} */ (bar.querySelector('.fill')).style.width = `${Math.round(p.fraction * 100)}%`;
+  let text = '';
+  if (p.total) {
+    text = `${p.done}/${p.total} nodes`;
+    if (p.running) {
+      const node = graph.getNodeById(Number(p.running));
+      text += ` · ${node?.title ?? p.running}`;
+      if (p.steps) text += ` ${p.steps.value}/${p.steps.max} steps`;
+    } else if (tracker.status !== 'running' && tracker.status !== 'queued') {
+      text += ` · ${tracker.status}`;
+    }
+  }
+  /** @type {HTMLElement} */ (bar.querySelector('.text')).textContent = text;
+  bar.dataset.fraction = p.fraction.toFixed(3);
+}
+
+// ---- queue and history panel --------------------------------------------------------------------------------------
+
+let refreshing = null;
+/** Reads /queue and /history again and redraws the panel (at most one read at a time, then once more). */
+function refreshQueue() {
+  if (refreshing) {
+    refreshing.again = true;
+    return;
+  }
+  refreshing = { again: false };
+  Promise.all([getJson('queue'), getJson('history?max_items=30')])
+    .then(([q, h]) => renderQueue(queueEntries(q, h)))
+    .catch((e) => say(`the queue could not be read: ${e.message}`, 'error'))
+    .finally(() => {
+      const again = refreshing?.again;
+      refreshing = null;
+      if (again) refreshQueue();
+    });
+}
+
+/** @param {import('./lib/queue.js').QueueEntry[]} entries */
+function renderQueue(entries) {
+  const items = entries.map((e) => {
+    const li = document.createElement('li');
+    li.className = e.state;
+    li.dataset.prompt = e.id;
+    const head = document.createElement('div');
+    head.className = 'head';
+    const state = document.createElement('span');
+    state.className = 'state';
+    state.textContent = e.state;
+    const label = document.createElement('span');
+    label.textContent = `#${e.number}`;
+    label.title = e.id;
+    head.append(state, label);
+    if (e.state === 'pending') head.append(button('cancel', 'Remove it from the queue', () => deleteQueued([e.id]).then(refreshQueue)));
+    if (e.state === 'running') head.append(button('stop', 'Interrupt it', () => interrupt()));
+    if (e.workflow) {
+      head.append(button('load', 'Load the workflow it ran', () => {
+        try {
+          loadDocument(structuredClone(e.workflow), `prompt #${e.number}`);
+        } catch (err) {
+          say(/** @type {Error} */ (err).message, 'error');
+        }
+      }));
+    }
+    li.append(head);
+    if (e.message) {
+      const m = document.createElement('div');
+      m.className = 'message';
+      m.textContent = e.message;
+      li.append(m);
+    }
+    if (e.images.length) {
+      const thumbs = document.createElement('div');
+      thumbs.className = 'thumbs';
+      for (const ref of e.images) {
+        const img = document.createElement('img');
+        img.src = viewUrl(ref);
+        img.alt = ref.filename;
+        img.title = ref.filename;
+        thumbs.append(img);
+      }
+      li.append(thumbs);
+    }
+    return li;
+  });
+  $('queue-list').replaceChildren(...items);
+}
+
+function button(text, title, onClick) {
+  const b = document.createElement('button');
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener('click', () => {
+    Promise.resolve(onClick()).catch((e) => say(e.message, 'error'));
+  });
+  return b;
 }
 
 /** A preview frame from a sampler goes onto the node that runs. */
@@ -433,6 +539,7 @@ loadNodeTypes()
     } catch (e) {
       say(`the workflow of the last session could not be restored: ${e.message}`, 'error');
     }
+    refreshQueue();
     document.body.dataset.ready = 'true';
     say(`${defs.size} node types`);
   })

@@ -253,8 +253,14 @@ function nodeClass(def) {
       ctx.lineWidth = run.state === 'running' ? 3 : 2;
       ctx.strokeRect(-2, -LiteGraph.NODE_TITLE_HEIGHT - 2, this.size[0] + 4, this.size[1] + LiteGraph.NODE_TITLE_HEIGHT + 4);
       if (run.state === 'running' && run.max > 0) {
+        // Under the title: the steps done of this node, as a bar and as numbers.
+        ctx.fillStyle = '#1b1b1b';
+        ctx.fillRect(0, 0, this.size[0], 14);
         ctx.fillStyle = color;
-        ctx.fillRect(0, -3, (this.size[0] * run.value) / run.max, 3);
+        ctx.fillRect(0, 0, (this.size[0] * run.value) / run.max, 14);
+        ctx.fillStyle = '#fff';
+        ctx.font = '11px sans-serif';
+        ctx.fillText(`${run.value}/${run.max}`, 4, 11);
       }
       if (run.state === 'error' && run.message) {
         ctx.fillStyle = color;
