@@ -20,13 +20,15 @@ after(async () => {
   await browser?.close();
 });
 
-async function openEditor() {
+/** A fresh page (no saved workflow); its first-start graph is cleared unless `keep`. */
+async function openEditor({ keep = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(EDITOR);
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60000 });
+  if (!keep) await page.click('#clear');
   return page;
 }
 
@@ -63,7 +65,7 @@ async function connect(page, from, output, to, input) {
 }
 
 /** The API input `input` of node `id` as the editor would queue it. */
-const apiInput = (page, id, input) => page.evaluate(([n, i]) => window.tessera.api()[n].inputs[i], [id, input]);
+const apiInput = (page, id, input) => page.evaluate(async ([n, i]) => (await window.tessera.api())[n].inputs[i], [id, input]);
 
 /** Types a value into a number or text widget through litegraph's value dialog. */
 async function typeIntoWidget(page, id, name, value) {
@@ -358,5 +360,138 @@ test('a workflow the server refuses shows its errors by node and input', async (
   // A file that is no workflow is refused with its name.
   await page.setInputFiles('#file', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await page.locator('#messages li.error', { hasText: 'notes.json: neither litegraph workflow JSON' }).waitFor({ timeout: 5000 });
+  assert.deepEqual(pageErrors, []);
+});
+
+const UI_WORKFLOWS = join(process.env.TESSERA_REPO ?? '..', 'bundles/graph-engine/src/test/resources/ui-workflows');
+
+/** Loads a file through the Load button and waits for the canvas to hold `nodes` nodes. */
+async function loadFile(page, path, name, nodes) {
+  await page.setInputFiles('#file', { name, mimeType: 'application/json', buffer: readFileSync(path) });
+  await waitFor(`${name} loaded`, () => page.evaluate((n) => window.tessera.graph._nodes.length === n, nodes), 10000);
+}
+
+test("the first start shows ComfyUI's default graph, which runs, and its seed control changes the seed", async () => {
+  const page = await openEditor({ keep: true });
+  const types = await page.evaluate(() => window.tessera.graph._nodes.map((n) => n.type).sort());
+  assert.deepEqual(types, ['CLIPTextEncode', 'CLIPTextEncode', 'CheckpointLoaderSimple', 'EmptyLatentImage', 'KSampler', 'SaveImage', 'VAEDecode']);
+  assert.equal(await page.evaluate(() => window.tessera.canvas.show_info), false, "litegraph's debug text is off");
+  const control = await page.evaluate(() => window.tessera.graph.getNodeById(3).widgets.map((w) => w.name));
+  assert.deepEqual(control.slice(0, 2), ['seed', 'control_after_generate']);
+  const api = await page.evaluate(() => window.tessera.api());
+  assert.equal(api['3'].inputs.seed, 156680208700286);
+  assert.equal(api['3'].inputs.steps, 20, 'the saved control value does not shift the widgets');
+  assert.equal(api['3'].inputs.control_after_generate, undefined, 'the control is not an input');
+  await page.click('#queue');
+  const img = page.locator('#images img.result').first();
+  await img.waitFor({ timeout: 180000 });
+  await waitFor('the result image to load', () => img.evaluate((i) => i.complete && i.naturalWidth > 0), 30000);
+  assert.equal(await img.evaluate((i) => i.naturalWidth), 64);
+  const seed = await page.evaluate(() => window.tessera.graph.getNodeById(3).widgets[0].value);
+  assert.notEqual(seed, 156680208700286, 'randomize: a new seed after the queue');
+  assert.deepEqual(pageErrors, []);
+});
+
+test("ComfyUI's templates load whole: notes, bypassed nodes, missing types as placeholders, subgraphs run on the server", async () => {
+  const page = await openEditor();
+  await loadFile(page, join(UI_WORKFLOWS, 'flux_kontext_dev_basic.json'), 'flux_kontext_dev_basic.json', 24);
+  // Sockets as the definition has them: no second positive/negative/latent_image on KSampler.
+  const inputs = await page.evaluate(() => window.tessera.graph.getNodeById(31).inputs.map((i) => i.name));
+  assert.deepEqual(inputs, ['model', 'seed', 'steps', 'cfg', 'sampler_name', 'scheduler', 'positive', 'negative', 'latent_image', 'denoise']);
+  assert.equal(await page.evaluate(() => window.tessera.graph.getNodeById(31).inputs[6].link), 57, 'positive keeps its link');
+  await page.locator('#messages li.warning', { hasText: "not installed here, kept as red placeholders" }).first().waitFor({ timeout: 5000 });
+  const api = await page.evaluate(() => window.tessera.api());
+  assert.deepEqual(api['31'].inputs, {
+    seed: 784381637916598, steps: 20, cfg: 1, sampler_name: 'euler', scheduler: 'simple', denoise: 1,
+    model: ['37', 0], positive: ['35', 0], negative: ['135', 0], latent_image: ['124', 0],
+  });
+  assert.equal(api['175'], undefined, 'MarkdownNote never reaches the server');
+  assert.equal(api['188'], undefined, 'bypassed');
+  // The server names what is missing: ImageStitch is needed, so is the LoadImageOutput before it.
+  await page.locator('#messages li.warning', { hasText: "no node type 'ImageStitch' is installed" }).first().waitFor({ timeout: 5000 });
+  // Save keeps the placeholders' data.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(saved.nodes.find((n) => n.id === 146).widgets_values, ['right', true, 0, 'white']);
+
+  await page.click('#clear');
+  await loadFile(page, join(UI_WORKFLOWS, '01_get_started_text_to_image.json'), '01_get_started_text_to_image.json', 3);
+  assert.equal(await page.evaluate(() => window.tessera.graph.getNodeById(83).title), 'Subgraph: Z-Image-Turbo Text to Image');
+  const sub = await page.evaluate(() => window.tessera.api());
+  assert.deepEqual(sub['60'].inputs.images, ['83:8', 0]);
+  assert.deepEqual(sub['83:3'].inputs.model, ['83:28', 0], 'the bypassed ModelSamplingAuraFlow passes the model through');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('keyboard: Delete, undo and redo, select all, copy and paste, bypass and mute', async () => {
+  const page = await openEditor();
+  const scale = await addFromPalette(page, 'ImageScale');
+  const count = () => page.evaluate(() => window.tessera.graph._nodes.length);
+  const at = await page.evaluate((n) => {
+    const node = window.tessera.graph.getNodeById(n);
+    const [ox, oy] = window.tessera.canvas.ds.convertCanvasToOffset([node.pos[0] + 40, node.pos[1] - 10]);
+    const r = document.querySelector('#graph').getBoundingClientRect();
+    return { x: r.left + ox, y: r.top + oy };
+  }, scale);
+  await page.mouse.click(at.x, at.y);
+  await page.keyboard.press('Control+b');
+  assert.equal(await page.evaluate((n) => window.tessera.graph.getNodeById(n).mode, scale), 4, 'Ctrl+B bypasses');
+  await page.keyboard.press('Control+b');
+  assert.equal(await page.evaluate((n) => window.tessera.graph.getNodeById(n).mode, scale), 0, 'and back');
+  await page.keyboard.press('Control+m');
+  assert.equal(await page.evaluate((n) => window.tessera.graph.getNodeById(n).mode, scale), 2, 'Ctrl+M mutes');
+  await page.keyboard.press('Control+m');
+  await page.keyboard.press('Delete');
+  await waitFor('the node deleted', async () => (await count()) === 0, 5000);
+  await page.keyboard.press('Control+z');
+  await waitFor('undo brings it back', async () => (await count()) === 1, 5000);
+  await page.keyboard.press('Control+Shift+z');
+  await waitFor('redo deletes it again', async () => (await count()) === 0, 5000);
+  await page.keyboard.press('Control+z');
+  await waitFor('undo again', async () => (await count()) === 1, 5000);
+  await page.mouse.click(at.x + 300, at.y + 300); // the empty canvas takes the focus
+  await page.keyboard.press('Control+a');
+  assert.equal(await page.evaluate(() => Object.keys(window.tessera.canvas.selected_nodes).length), 1, 'Ctrl+A selects all');
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await waitFor('the pasted copy', async () => (await count()) === 2, 5000);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the queue panel lists running, pending and done prompts: cancel, images, reload; the toolbar bar counts nodes and steps', async () => {
+  const page = await openEditor();
+  const wf = sampleWorkflow('sd15-txt2img.json');
+  wf['5'].inputs.steps = 60;
+  wf['5'].inputs.seed = 4242;
+  await page.setInputFiles('#file', { name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wf)) });
+  await waitFor('the workflow loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 7), 10000);
+  await page.click('#queue');
+  const first = await waitFor('the first prompt followed', () => page.evaluate(() => window.tessera.tracker.promptId), 30000);
+  // A second prompt (another seed, so nothing comes from the cache) waits behind the first.
+  await page.evaluate(() => { window.tessera.graph.getNodeById(5).widgets.find((w) => w.name === 'seed').value = 4243; });
+  await page.click('#queue');
+  const second = await waitFor('the second prompt followed', () => page.evaluate((a) => {
+    const id = window.tessera.tracker.promptId;
+    return id !== a && id;
+  }, first), 30000);
+  const pending = page.locator(`#queue-list li.pending[data-prompt="${second}"]`);
+  await pending.waitFor({ timeout: 30000 });
+  await page.locator(`#queue-list li.running[data-prompt="${first}"]`).waitFor({ timeout: 30000 });
+  await pending.locator('button', { hasText: 'cancel' }).click();
+  await waitFor('the cancelled prompt gone', async () => (await page.locator(`#queue-list li[data-prompt="${second}"]`).count()) === 0, 30000);
+
+  // The first prompt's progress in the toolbar, while its sampler runs (the tracker follows the latest prompt, so
+  // follow the first again).
+  await page.evaluate((id) => window.tessera.tracker.begin(id, ['1', '2', '3', '4', '5', '6', '7']), first);
+  await waitFor('steps in the toolbar', () => page.evaluate(() => /\d\/7 nodes · KSampler \d+\/60 steps/.test(document.querySelector('#progress .text').textContent)), 240000);
+  const done = page.locator(`#queue-list li.success[data-prompt="${first}"]`);
+  await done.waitFor({ timeout: 240000 });
+  await waitFor('its image in the panel', () => done.locator('.thumbs img').evaluate((i) => i.complete && i.naturalWidth === 64), 30000);
+  await waitFor('the bar full', () => page.evaluate(() => document.querySelector('#progress').dataset.fraction === '1.000'), 30000);
+
+  await page.click('#clear');
+  await done.locator('button', { hasText: 'load' }).click();
+  await waitFor('the past workflow loaded', () => page.evaluate(() => window.tessera.graph._nodes.length === 7), 10000);
+  assert.equal(await page.evaluate(() => window.tessera.graph.getNodeById(5).widgets.find((w) => w.name === 'steps').value), 60);
   assert.deepEqual(pageErrors, []);
 });

@@ -39,6 +39,40 @@ export async function postPrompt(prompt, clientId, workflow) {
   return { ok: true, body };
 }
 
+/**
+ * The API prompt of a UI-format workflow by the server's converter (Tessera's `POST /tessera/workflow/api`, the one
+ * `tessera run` uses). Resolves to `{prompt, notes}`, or null when the server has no such endpoint (ComfyUI).
+ * @param {object} workflow litegraph JSON
+ * @returns {Promise<{prompt: Record<string, any>, notes: string[]} | null>}
+ */
+export async function convertWorkflow(workflow) {
+  const res = await fetch('tessera/workflow/api', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(workflow),
+  });
+  if (res.status === 404 || res.status === 405) return null;
+  const text = await res.text();
+  /** @type {any} */
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`converting the workflow: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+  }
+  if (!res.ok) throw new Error(`the workflow cannot be converted: ${body?.error?.message ?? text.slice(0, 200)}`);
+  return { prompt: body.prompt, notes: body.notes ?? [] };
+}
+
+/**
+ * Removes prompts that wait in the queue.
+ * @param {string[]} ids
+ */
+export async function deleteQueued(ids) {
+  const res = await fetch('queue', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delete: ids }) });
+  if (!res.ok) throw new Error(`POST /queue: HTTP ${res.status}`);
+}
+
 export async function interrupt() {
   const res = await fetch('interrupt', { method: 'POST' });
   if (!res.ok) throw new Error(`POST /interrupt: HTTP ${res.status}`);

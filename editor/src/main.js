@@ -6,13 +6,15 @@
 import { LGraph, LGraphCanvas, LiteGraph } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 import './style.css';
-import { connectEvents, getJson, interrupt, postPrompt, uploadImage } from './api.js';
+import { connectEvents, convertWorkflow, deleteQueued, getJson, interrupt, postPrompt, uploadImage } from './api.js';
+import { overallProgress, queueEntries } from './lib/queue.js';
 import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
-import { graphToApi, toGraph } from './lib/convert.js';
+import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, toGraph } from './lib/convert.js';
 import { workflowFromPng } from './lib/png.js';
 import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
 import { configureLiteGraph, hooks, registerNodeTypes } from './nodes.js';
 import { openLayoutDialog } from './layoutdialog.js';
+import defaultGraph from './defaultgraph.json';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
@@ -102,15 +104,16 @@ function addNode(type) {
 async function queue() {
   for (const n of graph._nodes) n.run = null;
   $('messages').replaceChildren();
-  const workflow = graph.serialize();
+  const workflow = workflowJson();
   let prompt;
   try {
-    prompt = graphToApi(workflow, defs);
+    prompt = await apiPrompt(workflow);
   } catch (e) {
     say(e.message, 'error');
     return;
   }
   const { ok, body } = await postPrompt(prompt, clientId, workflow);
+  if (ok) for (const n of graph._nodes) n.afterQueued?.();
   if (!ok) {
     for (const line of promptErrors(body, nodeName)) say(line, 'error');
     for (const id of Object.keys(body.node_errors ?? {})) {
@@ -122,7 +125,29 @@ async function queue() {
   }
   tracker.begin(body.prompt_id, Object.keys(prompt));
   showRunState();
+  refreshQueue();
   say(`queued prompt ${body.prompt_id} (#${body.number})`);
+}
+
+/**
+ * The graph as litegraph JSON, with the subgraph definitions of the workflow it was loaded from (litegraph keeps
+ * subgraph instances it has no type for as placeholders, and drops their definitions).
+ */
+function workflowJson() {
+  const w = graph.serialize();
+  if (loadedDefinitions && !w.definitions?.subgraphs?.length) w.definitions = loadedDefinitions;
+  return w;
+}
+
+/**
+ * The API prompt of a workflow by the server's converter (the one `tessera run` uses); against a server without it
+ * (ComfyUI), by the editor's own graphToApi. Its notes (node types not installed) are shown.
+ */
+async function apiPrompt(workflow) {
+  const converted = await convertWorkflow(workflow);
+  if (!converted) return graphToApi(workflow, defs);
+  for (const note of converted.notes) say(note, 'warning');
+  return converted.prompt;
 }
 
 function nodeName(id) {
@@ -131,6 +156,7 @@ function nodeName(id) {
 }
 
 function onMessage(msg) {
+  if (['status', 'execution_start', 'execution_success', 'execution_error', 'execution_interrupted'].includes(msg.type)) refreshQueue();
   if (!tracker.handle(msg)) {
     if (msg.type === 'status' && tracker.queueRemaining !== null && !tracker.promptId) {
       $('status').textContent = `queue: ${tracker.queueRemaining}`;
@@ -162,7 +188,110 @@ function showRunState() {
     if (node) node.run = state.state === 'queued' ? null : state;
   }
   document.body.dataset.run = tracker.status;
+  showProgress();
   canvas.setDirty(true, false);
+}
+
+/** The bar in the toolbar: nodes finished of the prompt's, and the running node's steps. */
+function showProgress() {
+  const p = overallProgress(tracker.nodes);
+  // A prompt that succeeded is complete, whatever a node's last message said.
+  if (tracker.status === 'success') p.fraction = 1;
+  const bar = $('progress');
+  /** @type {HTMLElement} */ (bar.querySelector('.fill')).style.width = `${Math.round(p.fraction * 100)}%`;
+  let text = '';
+  if (p.total) {
+    text = `${p.done}/${p.total} nodes`;
+    if (p.running) {
+      const node = graph.getNodeById(Number(p.running));
+      text += ` · ${node?.title ?? p.running}`;
+      if (p.steps) text += ` ${p.steps.value}/${p.steps.max} steps`;
+    } else if (tracker.status !== 'running' && tracker.status !== 'queued') {
+      text += ` · ${tracker.status}`;
+    }
+  }
+  /** @type {HTMLElement} */ (bar.querySelector('.text')).textContent = text;
+  bar.dataset.fraction = p.fraction.toFixed(3);
+}
+
+// ---- queue and history panel --------------------------------------------------------------------------------------
+
+let refreshing = null;
+/** Reads /queue and /history again and redraws the panel (at most one read at a time, then once more). */
+function refreshQueue() {
+  if (refreshing) {
+    refreshing.again = true;
+    return;
+  }
+  refreshing = { again: false };
+  Promise.all([getJson('queue'), getJson('history?max_items=30')])
+    .then(([q, h]) => renderQueue(queueEntries(q, h)))
+    .catch((e) => say(`the queue could not be read: ${e.message}`, 'error'))
+    .finally(() => {
+      const again = refreshing?.again;
+      refreshing = null;
+      if (again) refreshQueue();
+    });
+}
+
+/** @param {import('./lib/queue.js').QueueEntry[]} entries */
+function renderQueue(entries) {
+  const items = entries.map((e) => {
+    const li = document.createElement('li');
+    li.className = e.state;
+    li.dataset.prompt = e.id;
+    const head = document.createElement('div');
+    head.className = 'head';
+    const state = document.createElement('span');
+    state.className = 'state';
+    state.textContent = e.state;
+    const label = document.createElement('span');
+    label.textContent = `#${e.number}`;
+    label.title = e.id;
+    head.append(state, label);
+    if (e.state === 'pending') head.append(button('cancel', 'Remove it from the queue', () => deleteQueued([e.id]).then(refreshQueue)));
+    if (e.state === 'running') head.append(button('stop', 'Interrupt it', () => interrupt()));
+    if (e.workflow) {
+      head.append(button('load', 'Load the workflow it ran', () => {
+        try {
+          loadDocument(structuredClone(e.workflow), `prompt #${e.number}`);
+        } catch (err) {
+          say(/** @type {Error} */ (err).message, 'error');
+        }
+      }));
+    }
+    li.append(head);
+    if (e.message) {
+      const m = document.createElement('div');
+      m.className = 'message';
+      m.textContent = e.message;
+      li.append(m);
+    }
+    if (e.images.length) {
+      const thumbs = document.createElement('div');
+      thumbs.className = 'thumbs';
+      for (const ref of e.images) {
+        const img = document.createElement('img');
+        img.src = viewUrl(ref);
+        img.alt = ref.filename;
+        img.title = ref.filename;
+        thumbs.append(img);
+      }
+      li.append(thumbs);
+    }
+    return li;
+  });
+  $('queue-list').replaceChildren(...items);
+}
+
+function button(text, title, onClick) {
+  const b = document.createElement('button');
+  b.textContent = text;
+  b.title = title;
+  b.addEventListener('click', () => {
+    Promise.resolve(onClick()).catch((e) => say(e.message, 'error'));
+  });
+  return b;
 }
 
 /** A preview frame from a sampler goes onto the node that runs. */
@@ -184,11 +313,42 @@ function download(name, doc) {
 /** Loads a workflow document of either format into the canvas. */
 function loadDocument(doc, source) {
   const ui = toGraph(doc, defs, source);
-  const missing = [...new Set(ui.nodes.map((n) => n.type).filter((t) => !defs.has(t) && !LiteGraph.registered_node_types[t]))];
-  if (missing.length) throw new Error(`${source}: the server has no node type ${missing.map((t) => `'${t}'`).join(', ')}`);
-  graph.configure(ui);
-  canvas.setDirty(true, true);
+  configureGraph(ui);
   say(`loaded ${source}`);
+  const missing = markPlaceholders();
+  if (missing.length) {
+    say(`${source}: not installed here, kept as red placeholders (the server leaves them out where nothing needs them): ${missing.join(', ')}`, 'warning');
+  }
+}
+
+/** @type {any} */
+let loadedDefinitions = null;
+
+function configureGraph(ui) {
+  loadedDefinitions = ui.definitions?.subgraphs?.length ? ui.definitions : null;
+  graph.configure(ui);
+  history.reset();
+  canvas.setDirty(true, true);
+}
+
+/**
+ * Nodes whose type the server does not have (or subgraph instances, which litegraph cannot show yet) keep their
+ * data as placeholders: red, titled with their type. Returns their names.
+ */
+function markPlaceholders() {
+  const names = [];
+  for (const node of graph._nodes) {
+    if (!node.has_errors || !node.last_serialization) continue;
+    const info = node.last_serialization;
+    const sub = loadedDefinitions?.subgraphs?.find((d) => d.id === info.type);
+    node.title = sub ? `Subgraph: ${sub.name ?? info.type}` : `${info.title ?? info.type} (not installed)`;
+    node.color = sub ? '#335' : '#a33';
+    node.bgcolor = sub ? '#224' : '#622';
+    node.size = info.size ?? node.size;
+    names.push(sub ? `subgraph '${sub.name ?? info.type}' (node ${info.id}, runs on the server)` : `'${info.type}' (node ${info.id})`);
+  }
+  canvas.setDirty(true, true);
+  return names;
 }
 
 async function loadFile(file) {
@@ -211,7 +371,61 @@ async function loadFile(file) {
 }
 
 function save() {
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(graph.serialize()));
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(workflowJson()));
+}
+
+// ---- undo and keyboard ------------------------------------------------------------------------------------------
+
+/** Undo and redo over snapshots of the graph, taken when litegraph reports a change. */
+const history = {
+  /** @type {string[]} */
+  past: [],
+  /** @type {string[]} */
+  future: [],
+  current: '',
+  restoring: false,
+  reset() {
+    this.past = [];
+    this.future = [];
+    this.current = JSON.stringify(workflowJson());
+  },
+  record() {
+    if (this.restoring) return;
+    const now = JSON.stringify(workflowJson());
+    if (now === this.current) return;
+    this.past.push(this.current);
+    if (this.past.length > 100) this.past.shift();
+    this.future = [];
+    this.current = now;
+  },
+  /** @param {string[]} from @param {string[]} to */
+  step(from, to) {
+    const snapshot = from.pop();
+    if (snapshot === undefined) return;
+    to.push(this.current);
+    this.current = snapshot;
+    this.restoring = true;
+    try {
+      graph.configure(JSON.parse(snapshot));
+      markPlaceholders();
+    } finally {
+      this.restoring = false;
+    }
+    canvas.setDirty(true, true);
+  },
+  undo() { this.step(this.past, this.future); },
+  redo() { this.step(this.future, this.past); },
+};
+
+/** Sets the mode of the selected nodes, or back to always when all of them have it already (ComfyUI's toggle). */
+function toggleMode(mode) {
+  const nodes = Object.values(canvas.selected_nodes ?? {});
+  if (!nodes.length) return;
+  const all = nodes.every((n) => n.mode === mode);
+  for (const n of nodes) n.mode = all ? MODE_ALWAYS : mode;
+  history.record();
+  save();
+  canvas.setDirty(true, true);
 }
 
 /** Lets the user pick an image and uploads it (LoadImage's upload button). */
@@ -238,17 +452,15 @@ hooks.upload = () => new Promise((resolve) => {
 
 $('queue').addEventListener('click', () => queue().catch((e) => say(e.message, 'error')));
 $('interrupt').addEventListener('click', () => interrupt().catch((e) => say(e.message, 'error')));
-$('save').addEventListener('click', () => download('workflow.json', graph.serialize()));
+$('save').addEventListener('click', () => download('workflow.json', workflowJson()));
 $('save-api').addEventListener('click', () => {
-  try {
-    download('workflow_api.json', graphToApi(graph.serialize(), defs));
-  } catch (e) {
-    say(e.message, 'error');
-  }
+  apiPrompt(workflowJson()).then((prompt) => download('workflow_api.json', prompt), (e) => say(e.message, 'error'));
 });
 $('clear').addEventListener('click', () => {
   graph.clear();
+  loadedDefinitions = null;
   placed = 0;
+  history.record();
   canvas.setDirty(true, true);
 });
 $('load').addEventListener('click', () => $('file').click());
@@ -266,15 +478,34 @@ document.addEventListener('drop', (ev) => {
 });
 document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) queue().catch((e) => say(e.message, 'error'));
+  // The rest belongs to the canvas: not while typing in a field or a dialog.
+  const target = /** @type {HTMLElement} */ (ev.target);
+  if (target.closest?.('input, textarea, select, .graphdialog, dialog')) return;
+  const ctrl = ev.ctrlKey || ev.metaKey;
+  const key = ev.key.toLowerCase();
+  if (ctrl && key === 'z' && !ev.shiftKey) history.undo();
+  else if (ctrl && (key === 'y' || (key === 'z' && ev.shiftKey))) history.redo();
+  else if (ctrl && key === 'b') toggleMode(MODE_BYPASS);
+  else if (ctrl && key === 'm') toggleMode(MODE_NEVER);
+  else return;
+  ev.preventDefault();
 });
-graph.onAfterChange = save;
+// litegraph listens for keys on the canvas element (Delete, Ctrl+A/C/V): it must be able to take the focus.
+canvasEl.tabIndex = 0;
+canvasEl.addEventListener('pointerdown', () => canvasEl.focus({ preventScroll: true }));
+graph.onAfterChange = () => {
+  history.record();
+  save();
+};
 window.addEventListener('beforeunload', save);
 
 // For scripted use and the browser tests: the live objects, and where a node's slot is on the page.
 window.tessera = {
   graph, canvas, tracker, addNode, loadDocument, queue,
   get defs() { return defs; },
-  api: () => graphToApi(graph.serialize(), defs),
+  /** The API prompt Queue would post (a promise: the server converts). */
+  api: () => apiPrompt(workflowJson()),
+  history,
   /** Page coordinates of a node's input or output slot (by index or name). */
   slotOnPage(nodeId, kind, slot) {
     const node = graph.getNodeById(nodeId);
@@ -301,13 +532,14 @@ resize();
 loadNodeTypes()
   .then(() => {
     const saved = localStorage.getItem(STORAGE_KEY);
-    if (saved) {
-      try {
-        graph.configure(JSON.parse(saved));
-      } catch (e) {
-        say(`the workflow of the last session could not be restored: ${e.message}`, 'error');
-      }
+    try {
+      // The first start shows ComfyUI's default graph, with the tiny checkpoint of the samples.
+      configureGraph(saved ? JSON.parse(saved) : structuredClone(defaultGraph));
+      markPlaceholders();
+    } catch (e) {
+      say(`the workflow of the last session could not be restored: ${e.message}`, 'error');
     }
+    refreshQueue();
     document.body.dataset.ready = 'true';
     say(`${defs.size} node types`);
   })

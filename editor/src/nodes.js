@@ -5,7 +5,24 @@
  */
 import { LiteGraph, LGraphCanvas, LGraphNode } from '@comfyorg/litegraph';
 import { typesMatch } from './lib/nodedefs.js';
-import { widgetValues } from './lib/convert.js';
+import { MODE_BYPASS, MODE_NEVER, widgetValues } from './lib/convert.js';
+
+/** ComfyUI's widget after a seed, and its values; it is saved in widgets_values but never sent as an input. */
+const CONTROL = 'control_after_generate';
+const SEED_CONTROLS = ['fixed', 'increment', 'decrement', 'randomize'];
+
+/** @param {import('./lib/nodedefs.js').InputDef} input */
+function isSeed(input) {
+  const w = /** @type {any} */ (input.widget);
+  return Boolean(w && w.kind === 'number' && w.type === 'INT'
+    && (w.controlAfterGenerate || input.name === 'seed' || input.name === 'noise_seed'));
+}
+
+/** @param {LGraphNode} node */
+function addControlWidget(node) {
+  const widget = node.addWidget('combo', CONTROL, 'randomize', changed, { values: [...SEED_CONTROLS] });
+  return widget;
+}
 
 const STATE_COLORS = { queued: '#555', running: '#2a7fff', done: '#2e9e4f', cached: '#6b6', error: '#d33' };
 
@@ -35,6 +52,79 @@ export function configureLiteGraph(canvas) {
   LiteGraph.release_link_on_empty_shows_menu = true;
   Object.assign(LGraphCanvas.link_type_colors, TYPE_COLORS);
   canvas.default_connection_color_byType = { ...(canvas.default_connection_color_byType ?? {}), ...TYPE_COLORS };
+  // litegraph's frame and node counters are for its developers.
+  canvas.show_info = false;
+  // Bypassed nodes are purple and muted ones greyed, as in ComfyUI, whatever their type.
+  const drawNode = LGraphCanvas.prototype.drawNode;
+  LGraphCanvas.prototype.drawNode = function (node, ctx) {
+    drawNode.call(this, node, ctx);
+    if (node.mode !== MODE_BYPASS && node.mode !== MODE_NEVER) return;
+    ctx.save();
+    ctx.fillStyle = node.mode === MODE_BYPASS ? 'rgba(160, 60, 220, 0.45)' : 'rgba(20, 20, 20, 0.6)';
+    const h = LiteGraph.NODE_TITLE_HEIGHT;
+    ctx.fillRect(0, -h, node.size[0], node.size[1] + h);
+    ctx.fillStyle = '#eee';
+    ctx.font = '12px sans-serif';
+    ctx.fillText(node.mode === MODE_BYPASS ? 'bypassed' : 'muted', node.size[0] - 60, -h / 3);
+    ctx.restore();
+  };
+  registerFrontendTypes();
+}
+
+/**
+ * The node types ComfyUI's frontend adds and never sends to the server: notes, reroutes and primitives, so that
+ * its workflows load whole (the server's converter knows what they mean).
+ */
+function registerFrontendTypes() {
+  class NoteNode extends LGraphNode {
+    static title = 'Note';
+    constructor(title) {
+      super(title ?? 'Note');
+      this.serialize_widgets = true;
+      this.isVirtualNode = true;
+      this.color = '#432';
+      this.bgcolor = '#653';
+      this.addWidget('text', 'text', '', changed, { multiline: true });
+      this.size = [300, 120];
+    }
+  }
+  LiteGraph.registerNodeType('Note', NoteNode);
+  LiteGraph.registerNodeType('MarkdownNote', class extends NoteNode {
+    static title = 'Markdown Note';
+  });
+  LiteGraph.registerNodeType('Reroute', class extends LGraphNode {
+    static title = 'Reroute';
+    constructor(title) {
+      super(title ?? 'Reroute');
+      this.isVirtualNode = true;
+      this.addInput('', '*');
+      this.addOutput('', '*');
+      this.size = [75, 26];
+    }
+  });
+  LiteGraph.registerNodeType('PrimitiveNode', class extends LGraphNode {
+    static title = 'Primitive';
+    constructor(title) {
+      super(title ?? 'Primitive');
+      this.isVirtualNode = true;
+      this.serialize_widgets = true;
+      this.addOutput('connect to widget input', '*');
+    }
+
+    configure(info) {
+      const values = Array.isArray(info.widgets_values) ? info.widgets_values : [];
+      if (!this.widgets?.length) {
+        const v = values[0];
+        if (typeof v === 'number') this.addWidget('number', 'value', v, changed, { step: 10, step2: 1, precision: Number.isInteger(v) ? 0 : 3 });
+        else if (typeof v === 'boolean') this.addWidget('toggle', 'value', v, changed, {});
+        else this.addWidget('text', 'value', v ?? '', changed, {});
+        if (typeof values[1] === 'string' && SEED_CONTROLS.includes(values[1])) {
+          this.addWidget('combo', CONTROL, values[1], changed, { values: [...SEED_CONTROLS] });
+        }
+      }
+      super.configure(info);
+    }
+  });
 }
 
 /**
@@ -75,6 +165,7 @@ function nodeClass(def) {
         if (input.tooltip) extra.tooltip = input.tooltip;
         if (input.optional) extra.shape = LiteGraph.ROUND_SHAPE;
         if (input.widget) addWidget(this, input);
+        if (isSeed(input)) addControlWidget(this);
         this.addInput(input.name, input.type, extra);
       }
       // After every input's widget: litegraph's serialisation counts skipped widgets, its configure does not.
@@ -87,10 +178,70 @@ function nodeClass(def) {
       this.size = [Math.max(w, 240), h];
     }
 
-    /** Workflows saved by ComfyUI's editor carry a control value after each seed: drop it before litegraph maps values. */
+    /**
+     * A saved node (ours or ComfyUI's): sockets in the definition's order whatever the file lists (ComfyUI saves
+     * only linked inputs, or widget inputs in another place), links moved with them, and widget values by name
+     * (the seed's control_after_generate value, which ComfyUI saves after it, goes to our control widget).
+     */
     configure(info) {
-      if (Array.isArray(info.widgets_values)) info = { ...info, widgets_values: widgetValues(def, info.widgets_values) };
+      info = { ...info };
+      const saved = Array.isArray(info.widgets_values) ? info.widgets_values : null;
+      if (Array.isArray(info.inputs)) info.inputs = this.inputsInOrder(info.inputs);
+      delete info.widgets_values;
       super.configure(info);
+      if (saved) this.setWidgetValues(saved);
+    }
+
+    /** @param {any[]} saved */
+    inputsInOrder(saved) {
+      const inputs = def.inputs.map((input) => {
+        const s = saved.find((x) => x?.name === input.name);
+        /** @type {any} */
+        const slot = { name: input.name, type: input.type, link: s?.link ?? null };
+        if (input.widget) slot.widget = { name: input.name };
+        if (input.optional) slot.shape = LiteGraph.ROUND_SHAPE;
+        if (s?.label) slot.label = s.label;
+        return slot;
+      });
+      for (const s of saved) if (s && !def.inputs.some((i) => i.name === s.name)) inputs.push(s);
+      const links = this.graph?.links;
+      inputs.forEach((slot, i) => {
+        if (slot.link == null || !links) return;
+        const link = typeof links.get === 'function' ? links.get(slot.link) : links[slot.link];
+        if (link) link.target_slot = i;
+      });
+      return inputs;
+    }
+
+    /** @param {any[]} saved */
+    setWidgetValues(saved) {
+      const values = widgetValues(def, saved);
+      let at = 0;
+      for (const input of def.inputs) {
+        if (!input.widget) continue;
+        const v = values[at++];
+        const widget = this.widgets?.find((w) => w.name === input.name);
+        if (widget && v !== undefined && v !== null) widget.value = v;
+      }
+      const control = this.widgets?.find((w) => w.name === CONTROL);
+      if (control) {
+        const given = saved.find((v) => typeof v === 'string' && SEED_CONTROLS.includes(v));
+        if (given) control.value = given;
+      }
+    }
+
+    /** ComfyUI's control_after_generate: the seed changes after each queue as its control says. */
+    afterQueued() {
+      const control = this.widgets?.find((w) => w.name === CONTROL);
+      if (!control) return;
+      const seed = this.widgets[this.widgets.indexOf(control) - 1];
+      if (!seed) return;
+      const max = Math.min(seed.options?.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      const min = seed.options?.min ?? 0;
+      if (control.value === 'increment') seed.value = Math.min(max, seed.value + 1);
+      else if (control.value === 'decrement') seed.value = Math.max(min, seed.value - 1);
+      else if (control.value === 'randomize') seed.value = min + Math.floor(Math.random() * Math.min(max - min, 2 ** 50));
+      this.setDirtyCanvas(true, false);
     }
 
     onDrawForeground(ctx) {
@@ -102,8 +253,14 @@ function nodeClass(def) {
       ctx.lineWidth = run.state === 'running' ? 3 : 2;
       ctx.strokeRect(-2, -LiteGraph.NODE_TITLE_HEIGHT - 2, this.size[0] + 4, this.size[1] + LiteGraph.NODE_TITLE_HEIGHT + 4);
       if (run.state === 'running' && run.max > 0) {
+        // Under the title: the steps done of this node, as a bar and as numbers.
+        ctx.fillStyle = '#1b1b1b';
+        ctx.fillRect(0, 0, this.size[0], 14);
         ctx.fillStyle = color;
-        ctx.fillRect(0, -3, (this.size[0] * run.value) / run.max, 3);
+        ctx.fillRect(0, 0, (this.size[0] * run.value) / run.max, 14);
+        ctx.fillStyle = '#fff';
+        ctx.font = '11px sans-serif';
+        ctx.fillText(`${run.value}/${run.max}`, 4, 11);
       }
       if (run.state === 'error' && run.message) {
         ctx.fillStyle = color;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExecutionTracker, promptErrors, viewUrl } from '../src/lib/progress.js';
+import { ExecutionTracker, promptErrors, viewUrl, withoutSubject } from '../src/lib/progress.js';
 
 // The messages ComfyUI (and Tessera's server) send for one prompt, in order.
 const RUN = [
@@ -67,7 +67,26 @@ test('view URLs and /prompt validation errors', () => {
   };
   assert.deepEqual(promptErrors(body, (id) => `node ${id} (Upscale)`), [
     'Prompt outputs failed validation',
-    "node 3 (Upscale) input 'width': Value 99999 bigger than max of 16384 (width)",
+    "node 3 (Upscale) input 'width': Value 99999 bigger than max of 16384",
   ]);
   assert.deepEqual(promptErrors({}, String), ['the server refused the prompt']);
+});
+
+test('messages that name their node and input say it once', () => {
+  const body = {
+    error: { type: 'prompt_outputs_failed_validation', message: 'Prompt outputs failed validation', details: '' },
+    node_errors: { 3: { errors: [{ type: 'value_smaller_than_min', message: "node 3 (KSampler) input 'steps': value 0 is smaller than the minimum 1",
+      details: 'steps', extra_info: { input_name: 'steps' } }], class_type: 'KSampler' } },
+  };
+  assert.deepEqual(promptErrors(body, (id) => `node ${id} (Sampler)`), [
+    'Prompt outputs failed validation',
+    "node 3 (Sampler) input 'steps': value 0 is smaller than the minimum 1",
+  ]);
+  const t = new ExecutionTracker();
+  t.begin('p', ['12']);
+  t.handle({ type: 'execution_error', data: { prompt_id: 'p', node_id: '12', node_type: 'LoadImage', exception_type: 'NodeException',
+    exception_message: "node 12 (LoadImage) input 'image': no such file x.png" } });
+  assert.equal(t.error, 'node 12 (LoadImage): NodeException: no such file x.png');
+  assert.equal(withoutSubject('node 1 is fine', '12'), 'node 1 is fine', 'another node is left as said');
+  assert.equal(withoutSubject('node 12', '12'), 'node 12', 'nothing would be left');
 });

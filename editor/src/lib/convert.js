@@ -45,8 +45,11 @@ export function widgetValues(def, values) {
   let at = 0;
   for (const input of widgets) {
     out.push(values[at++]);
-    const w = /** @type {import('./nodedefs.js').WidgetSpec} */ (input.widget);
-    if (extra > 0 && w.kind === 'number' && w.type === 'INT' && SEED_CONTROLS.has(values[at])) {
+    const w = /** @type {any} */ (input.widget);
+    const seed = w.kind === 'number' && w.type === 'INT' && (w.controlAfterGenerate || input.name === 'seed' || input.name === 'noise_seed');
+    // The control value: one of its words, or true/false in workflows of ComfyUI's older editor (its default graph).
+    if (extra > 0 && w.kind === 'number' && w.type === 'INT'
+      && (SEED_CONTROLS.has(values[at]) || (seed && typeof values[at] === 'boolean'))) {
       at++;
       extra--;
     }

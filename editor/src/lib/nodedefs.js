@@ -5,7 +5,8 @@
  */
 
 /**
- * @typedef {{kind: 'number', type: 'INT'|'FLOAT', default: number, min?: number, max?: number, step?: number, round?: number}
+ * @typedef {{kind: 'number', type: 'INT'|'FLOAT', default: number, min?: number, max?: number, step?: number, round?: number,
+ *   controlAfterGenerate?: boolean}
  *   | {kind: 'text', default: string, multiline: boolean}
  *   | {kind: 'toggle', default: boolean}
  *   | {kind: 'combo', default: string, values: string[], imageUpload?: boolean}} WidgetSpec
@@ -116,6 +117,7 @@ function parseInput(where, name, spec, optional) {
       for (const k of /** @type {const} */ (['min', 'max', 'step', 'round'])) {
         if (typeof opts[k] === 'number' && Number.isFinite(opts[k])) w[k] = opts[k];
       }
+      if (opts.control_after_generate) w.controlAfterGenerate = true;
       def.widget = w;
       break;
     }

@@ -100,8 +100,9 @@ export class ExecutionTracker {
       case 'execution_error': {
         this.status = 'error';
         const where = d.node_id != null ? `node ${d.node_id} (${d.node_type})` : 'the prompt';
-        this.error = `${where}: ${d.exception_type ? d.exception_type + ': ' : ''}${d.exception_message ?? 'failed'}`;
-        if (d.node_id != null) this.set(String(d.node_id), { state: 'error', message: String(d.exception_message ?? '') });
+        const message = d.node_id != null ? withoutSubject(String(d.exception_message ?? 'failed'), String(d.node_id)) : String(d.exception_message ?? 'failed');
+        this.error = `${where}: ${d.exception_type ? d.exception_type + ': ' : ''}${message}`;
+        if (d.node_id != null) this.set(String(d.node_id), { state: 'error', message });
         break;
       }
       case 'execution_interrupted':
@@ -146,8 +147,22 @@ export function promptErrors(body, nodeName) {
   for (const [id, e] of Object.entries(body?.node_errors ?? {})) {
     for (const err of /** @type {any} */ (e).errors ?? []) {
       const input = err.extra_info?.input_name ? ` input '${err.extra_info.input_name}'` : '';
-      lines.push(`${nodeName(id)}${input}: ${err.message}${err.details ? ` (${err.details})` : ''}`);
+      const details = err.details && err.details !== err.extra_info?.input_name ? ` (${err.details})` : '';
+      lines.push(`${nodeName(id)}${input}: ${withoutSubject(String(err.message ?? ''), id)}${details}`);
     }
   }
   return lines.length ? lines : ['the server refused the prompt'];
+}
+
+/**
+ * A server message without its leading "node 3 (KSampler) input 'steps'" when it names the node the line already
+ * names (Tessera's messages name their subject so they read well alone; the editor prefixes the node's title).
+ * @param {string} message
+ * @param {string} id
+ */
+export function withoutSubject(message, id) {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const lead = new RegExp(`^node ${escaped}(?: \\([^)]*\\))?(?: input '[^']*')?(?:: | )`);
+  const rest = message.replace(lead, '');
+  return rest.length ? rest : message;
 }

@@ -4,8 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
 import org.junit.Test;
 
 /** Usage errors exit 2 with the usage line; other failures exit 1; never a stack trace. */
@@ -94,5 +98,49 @@ public class CommandLineIT extends TesseraOsgiTestBase {
         CliRun unknown = tessera("nodes", "NoSuchNode");
         assertEquals(unknown.toString(), 1, unknown.code());
         assertTrue(unknown.toString(), unknown.err().startsWith("error: no node type NoSuchNode; installed: "));
+    }
+
+    /** ComfyUI's UI format with its frontend-only nodes, then the PNG that run saved, then files that are no workflow. */
+    @Test
+    public void uiJsonAndPngsRunAndOtherFilesSayWhichFormatsRunTakes() throws Exception {
+        Path ui = TesseraFramework.repo().resolve("test-workflows/ui/image-roundtrip.ui.json");
+        CliRun run = tessera("run", ui.toString());
+        assertEquals(run.toString(), 0, run.code());
+        assertTrue(run.toString(), run.err().contains(
+                "tessera: image-roundtrip.ui.json: the workflow in ComfyUI's UI format, converted to API format by ComfyUI's rules"));
+        assertTrue(run.toString(), run.err().contains("warning: node 6 ('Image Comparer (rgthree)'): no node type "
+                + "'Image Comparer (rgthree)' is installed; left out, since no other node needs its output"));
+        assertFalse(run.toString(), run.err().contains("Note"));
+        List<String> saved = run.outLines().stream().filter(l -> l.contains("image-roundtrip-ui_")).toList();
+        assertEquals(run.toString(), 1, saved.size());
+        Path png = Paths.get("").toAbsolutePath().resolve(saved.get(0));
+        PngFile file = PngFile.read(Files.readAllBytes(png));
+        assertEquals("the PrimitiveNode's 256, not the widget's saved 512", 256, file.width());
+        assertEquals(192, file.height());
+        JsonObject prompt = JsonParser.parseString(file.text("prompt").orElseThrow()).getAsJsonObject();
+        assertEquals(List.of("1", "4", "5"), List.copyOf(prompt.keySet()));
+        assertEquals(JsonParser.parseString("[\"1\", 0]"), prompt.getAsJsonObject("4").getAsJsonObject("inputs").get("image"));
+        assertEquals("the UI workflow goes into the PNG as ComfyUI's extra_pnginfo does",
+                JsonParser.parseString(Files.readString(ui)), JsonParser.parseString(file.text("workflow").orElseThrow()));
+
+        CliRun again = tessera("run", png.toString());
+        assertEquals(again.toString(), 0, again.code());
+        assertTrue(again.toString(), again.err().contains(": the workflow in its prompt chunk (API format)\n"));
+        assertTrue(again.toString(), again.outLines().stream().anyMatch(l -> l.contains("image-roundtrip-ui_")));
+
+        String formats = "tessera run takes a workflow in ComfyUI's API format (JSON: {\"<id>\": {\"class_type\": ..., "
+                + "\"inputs\": {...}}}), in its UI format (the JSON its editor saves, with \"nodes\" and \"links\"), or a PNG "
+                + "with a \"prompt\" or \"workflow\" text chunk";
+        Path settings = Files.createTempFile("settings", ".json");
+        Files.writeString(settings, "{\"theme\": \"dark\", \"zoom\": 2}");
+        CliRun json = tessera("run", settings.toString());
+        assertEquals(json.toString(), 1, json.code());
+        assertEquals(json.toString(), List.of("error: " + settings + " is JSON but no workflow (an object with \"theme\", \"zoom\"); "
+                + formats + " (as ComfyUI and Tessera save their images)"), json.errLines());
+        Path plainPng = TesseraFramework.repo().resolve("sample-workflows/input/mosaic.png");
+        CliRun image = tessera("run", plainPng.toString());
+        assertEquals(image.toString(), 1, image.code());
+        assertTrue(image.toString(), image.err().startsWith("error: " + plainPng + " is a PNG without a \"prompt\" or \"workflow\" text chunk; " + formats));
+        assertNoStackTrace(image);
     }
 }

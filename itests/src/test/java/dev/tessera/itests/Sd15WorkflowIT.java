@@ -31,6 +31,23 @@ class Sd15WorkflowIT {
         return JarRun.tessera(work, args);
     }
 
+    /** ComfyUI's default graph as its editor saves it (UI format, seed control value included), the tiny checkpoint chosen. */
+    @Test
+    void comfyDefaultGraphInUiFormatRunsAsSaved() throws Exception {
+        Path models = REPO.resolve("sample-workflows/models");
+        Path ui = REPO.resolve("test-workflows/ui/comfyui-default-graph-tiny.ui.json");
+        JarRun run = tessera("run", ui.toString(), "--models", models.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        assertTrue(run.err().contains(": the workflow in ComfyUI's UI format, converted to API format by ComfyUI's rules"), run::toString);
+        assertFalse(run.err().contains("warning"), run::toString);
+        assertTrue(run.err().contains("3/3"), "all 3 steps, not the seed control's value: " + run);
+        // The saved graph has no filename_prefix value: Tessera's SaveImage default applies.
+        PngFile png = PngFile.read(Files.readAllBytes(work.resolve("out/Tessera_00001_.png")));
+        assertEquals(64, png.width());
+        assertTrue(png.text("prompt").orElseThrow().contains("\"seed\":156680208700286"), run::toString);
+    }
+
     @Test
     void theSd15SampleWritesA64PixelPngWithItsPromptAndTheSameSeedGivesTheSamePixels() throws Exception {
         Path models = REPO.resolve("sample-workflows/models");

@@ -19,6 +19,9 @@ import java.util.function.UnaryOperator;
  * directory has none;</li>
  * <li>{@code felix.fileinstall.dir} defaults to {@code plugins/} under {@code tessera.home} (the working directory
  * unless set);</li>
+ * <li>{@code serve} started where {@code sample-workflows/} is (the repository) uses its {@code input/} and
+ * {@code models/} when the home's own are empty or missing, so the samples run from the editor as they do from
+ * {@code run};</li>
  * <li>{@code serve} turns Felix HTTP on ({@code org.apache.felix.http.enable}, off for every other command so they
  * open no port), and its {@code --port N} and {@code --listen ADDR} set {@code org.osgi.service.http.port} and
  * {@code org.apache.felix.http.host} (the application's defaults are 8188 and 127.0.0.1). A value that is not a
@@ -37,6 +40,8 @@ final class BootProperties {
     static final String INPUT = "tessera.input.dir";
     static final String MODELS = "tessera.models.dir";
     static final String HOME = "tessera.home";
+    /** The repository's sample folder, whose input/ and models/ {@code serve} uses when started there. */
+    static final String SAMPLES = "sample-workflows";
     static final String PLUGINS = "felix.fileinstall.dir";
     static final String HTTP_ENABLE = "org.apache.felix.http.enable";
     static final String HTTP_PORT = "org.osgi.service.http.port";
@@ -93,6 +98,13 @@ final class BootProperties {
             if (isEmptyOrMissing(homeModels)) besideWorkflow(props, existing, MODELS, workflow.resolveSibling("models"));
         }
         if ("serve".equals(command)) {
+            // Started from the repository: the samples' images and tiny models, as `run sample-workflows/x.json`
+            // finds them, unless the home has its own (non-empty) input/ or models/.
+            String home = existing.apply(HOME);
+            Path base = home == null || home.isBlank() ? cwd : cwd.resolve(home);
+            Path samples = base.resolve(SAMPLES).toAbsolutePath().normalize();
+            if (isEmptyOrMissing(base.resolve("input"))) besideWorkflow(props, existing, INPUT, samples.resolve("input"));
+            if (isEmptyOrMissing(base.resolve("models"))) besideWorkflow(props, existing, MODELS, samples.resolve("models"));
             boolean portOk = port == null || isPort(port);
             String host = listen != null && listen.startsWith("[") && listen.endsWith("]")
                     ? listen.substring(1, listen.length() - 1) : listen;

@@ -75,6 +75,27 @@ class BootPropertiesTest {
     }
 
     @Test
+    void serveFromTheRepositoryUsesTheSamplesInputAndModelsUnlessTheHomeHasItsOwn() throws IOException {
+        assertEquals(null, of(Map.of(), "serve").get("tessera.input.dir"), "no sample-workflows/ here");
+        Files.createDirectories(cwd.resolve("sample-workflows/input"));
+        Files.createDirectories(cwd.resolve("sample-workflows/models/checkpoints"));
+        Map<String, String> p = of(Map.of(), "serve");
+        assertEquals(cwd.resolve("sample-workflows/input").toString(), p.get("tessera.input.dir"));
+        assertEquals(cwd.resolve("sample-workflows/models").toString(), p.get("tessera.models.dir"));
+        assertEquals(cwd.resolve("i").toString(), of(Map.of(), "serve", "--input", "i").get("tessera.input.dir"));
+        assertEquals(null, of(Map.of("tessera.models.dir", "/m"), "serve").get("tessera.models.dir"));
+        assertEquals(null, of(Map.of(), "nodes").get("tessera.input.dir"), "only for serve (run has its own rule)");
+        Files.createDirectories(cwd.resolve("input"));
+        assertEquals(cwd.resolve("sample-workflows/input").toString(), of(Map.of(), "serve").get("tessera.input.dir"),
+                "an empty input/ (made by an earlier start) does not hide the samples'");
+        Files.writeString(cwd.resolve("input/mine.png"), "x");
+        Files.createDirectories(cwd.resolve("models/loras"));
+        p = of(Map.of(), "serve");
+        assertEquals(null, p.get("tessera.input.dir"), "the user's own input/ wins");
+        assertEquals(null, p.get("tessera.models.dir"), "the user's own models/ wins");
+    }
+
+    @Test
     void serveTurnsHttpOnWithItsPortAndAddress() {
         Map<String, String> p = of(Map.of(), "serve", "--port", "9000", "--listen=0.0.0.0", "--out", "o");
         assertEquals("true", p.get("org.apache.felix.http.enable"));

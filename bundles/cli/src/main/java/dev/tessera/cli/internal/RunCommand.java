@@ -16,7 +16,6 @@ import dev.tessera.graph.engine.WorkflowNode;
 import dev.tessera.graph.engine.WorkflowParseException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,7 +30,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code tessera run <workflow.json>}: parses, validates and runs a workflow in ComfyUI's API format, with progress
+ * {@code tessera run <workflow>}: reads a workflow in ComfyUI's API or UI format or from a PNG ({@link WorkflowFile}),
+ * validates and runs it, with progress
  * on stderr and the files written listed on stdout. Exit 0 on success, 1 when the workflow is unreadable or
  * invalid or a node fails (every problem listed with node id, class type and input), 2 for a wrong command line.
  */
@@ -59,7 +59,7 @@ public final class RunCommand implements Command {
 
     @Override
     public String summary() {
-        return "Run a workflow (ComfyUI API format) and list the files it wrote.";
+        return "Run a workflow (ComfyUI API or UI JSON, or a PNG that holds one) and list the files it wrote.";
     }
 
     @Override
@@ -79,31 +79,37 @@ public final class RunCommand implements Command {
 
     private int run(Path file, CommandIO io, Path workingDir) {
         PrintStream err = io.err();
-        String json;
+        byte[] bytes;
         try {
-            json = Files.readString(file);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             err.println("error: workflow file not found: " + file.toAbsolutePath());
             return FAILED;
         } catch (AccessDeniedException e) {
             err.println("error: workflow file not readable (permission denied): " + file.toAbsolutePath());
             return FAILED;
-        } catch (CharacterCodingException e) {
-            err.println("error: " + file + " is not UTF-8 text; a workflow is a JSON file in ComfyUI's API format");
-            return FAILED;
         } catch (IOException e) {
             err.println("error: cannot read " + file + ": " + e.getMessage());
             return FAILED;
         }
 
-        Workflow workflow;
+        WorkflowFile loaded;
         try {
-            workflow = engine.parse(json, file.toString());
+            loaded = WorkflowFile.read(bytes, file.toString(), engine);
+        } catch (WorkflowFile.Unrecognised e) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
         } catch (WorkflowParseException e) {
             err.println("error: " + file + " is not a workflow (" + plural(e.problems().size(), "problem") + "):");
             for (ParseProblem p : e.problems()) err.println("  " + ProblemLines.of(p));
             return FAILED;
         }
+        Workflow workflow = loaded.workflow();
+        if (loaded.format() != null) {
+            err.println("tessera: " + file.getFileName() + ": the workflow in " + loaded.format()
+                    + (loaded.format().contains("API") ? "" : ", converted to API format by ComfyUI's rules"));
+        }
+        for (String note : loaded.notes()) err.println("warning: " + note);
 
         ValidationReport report = engine.validate(workflow);
         warn(report, err);
@@ -117,7 +123,7 @@ public final class RunCommand implements Command {
                 + OutputFiles.show(folders.input(), workingDir) + ", output " + OutputFiles.show(folders.output(), workingDir));
         ProgressBar bar = new ProgressBar(err, io.interactive(), classTypes(workflow), needed.size());
         long start = System.nanoTime();
-        RunResult result = engine.run(workflow, RunOptions.defaults(), bar);
+        RunResult result = engine.run(workflow, RunOptions.defaults().withExtraPngInfo(loaded.extraPngInfo()), bar);
         bar.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
         return report(file, result, seconds, io, workingDir);

@@ -5,7 +5,7 @@
  * <p>The entry point is the {@link dev.tessera.graph.engine.WorkflowEngine} service.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.tessera.graph.engine;
 
 import org.osgi.annotation.bundle.Export;

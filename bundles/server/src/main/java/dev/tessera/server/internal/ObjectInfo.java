@@ -78,6 +78,8 @@ public final class ObjectInfo {
             options.put("min", i.min());
             options.put("max", i.maxValue());
             options.put("step", i.step());
+            // ComfyUI declares its seeds so; editors then offer fixed / increment / decrement / randomize.
+            if (i.unsigned()) options.put("control_after_generate", true);
         } else if (w instanceof Widget.FloatWidget f) {
             options.put("default", f.defaultValue());
             putFinite(options, "min", f.min());

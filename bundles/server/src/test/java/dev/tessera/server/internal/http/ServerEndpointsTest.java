@@ -165,6 +165,36 @@ class ServerEndpointsTest {
         assertError(post("/history", "nope"), 400, "invalid_json");
     }
 
+    /** The editor's graph through the engine's UiWorkflow: a Reroute, a Note and a type that is not installed. */
+    @Test
+    void uiWorkflowsConvertToTheApiPrompt() throws Exception {
+        String ui = """
+                {"nodes": [
+                  {"id": 1, "type": "Int", "mode": 0, "outputs": [{"name": "INT", "type": "INT", "links": [1]}], "widgets_values": [7]},
+                  {"id": 2, "type": "Reroute", "mode": 0, "inputs": [{"name": "", "type": "*", "link": 1}],
+                   "outputs": [{"name": "", "type": "INT", "links": [2, 3]}]},
+                  {"id": 3, "type": "SavePng", "mode": 0, "inputs": [{"name": "value", "type": "INT", "link": 2}],
+                   "widgets_values": ["shot"]},
+                  {"id": 4, "type": "Note", "mode": 0, "widgets_values": ["hello"]},
+                  {"id": 5, "type": "Gone", "mode": 0, "inputs": [{"name": "x", "type": "INT", "link": 3}]}],
+                 "links": [[1, 1, 0, 2, 0, "INT"], [2, 2, 0, 3, 0, "INT"], [3, 2, 0, 5, 0, "INT"]], "version": 0.4}
+                """;
+        for (String path : List.of("/tessera/workflow/api", "/api/tessera/workflow/api")) {
+            HttpResponse<byte[]> r = post(path, ui);
+            assertEquals(200, r.statusCode(), path);
+            assertJson("""
+                    {'1': {'inputs': {'value': 7}, 'class_type': 'Int', '_meta': {'title': 'Int'}},
+                     '3': {'inputs': {'filename_prefix': 'shot', 'value': ['1', 0]}, 'class_type': 'SavePng', '_meta': {'title': 'SavePng'}}}
+                    """, obj(r).get("prompt"));
+            assertEquals("node 5 ('Gone'): no node type 'Gone' is installed; left out, since no other node needs its output",
+                    obj(r).getAsJsonArray("notes").get(0).getAsString());
+            assertEquals(1, obj(r).getAsJsonArray("notes").size());
+        }
+        assertError(post("/tessera/workflow/api", "{\"1\": {\"class_type\": \"Int\", \"inputs\": {}}}"), 400, "invalid_prompt");
+        assertError(post("/tessera/workflow/api", "{\"nodes\": [{\"id\": 1}]}"), 400, "invalid_prompt");
+        assertError(post("/tessera/workflow/api", "{\"nodes\": ["), 400, "invalid_json");
+    }
+
     @Test
     void promptErrorsHaveComfyUisShape() throws Exception {
         assertError(post("/prompt", "{\"prompt\": {"), 400, "invalid_json");

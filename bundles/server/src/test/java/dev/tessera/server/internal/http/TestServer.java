@@ -54,6 +54,7 @@ final class TestServer implements AutoCloseable {
                 new ModelsServlet(engine.folders()),
                 new FreeServlet(engine.engine(), config),
                 new ClientInfoServlet(engine.folders(), config),
+                new ConvertServlet(engine.engine(), config),
                 new WebSocketServlet(hub, queue, config),
                 new WebRootServlet(new WebRoot(new URLClassLoader(new URL[] {site.toUri().toURL()}, null)::getResource)));
         ServerConnector connector = new ServerConnector(server);
