@@ -61,7 +61,8 @@ class SlimJarIT {
         Path libtorch = extractCpuLibtorch(work.resolve("libtorch"));
         Path models = REPO.resolve("sample-workflows/models");
         // A fresh DJL cache: nothing may come from ~/.djl.ai, only from the folder named and the bundled JNI.
-        Map<String, String> env = Map.of("PYTORCH_LIBRARY_PATH", libtorch.toString(), "PYTORCH_FLAVOR", "cpu",
+        // No PYTORCH_FLAVOR: the launcher takes it from the folder (DJL's own default has no JNI library).
+        Map<String, String> env = Map.of("PYTORCH_LIBRARY_PATH", libtorch.toString(),
                 "ENGINE_CACHE_DIR", work.resolve("djl-cache").toString());
         Path slimWork = Files.createDirectories(work.resolve("slim"));
         JarRun slim = JarRun.tessera(SLIM, env, slimWork, "run", WORKFLOW.toString(), "--models", models.toString(),
@@ -76,6 +77,28 @@ class SlimJarIT {
         assertEquals(0, full.code(), full::toString);
         byte[] fullPng = full.savedImage(fullWork, "out/sd15-txt2img_00001_.png", WORKFLOW);
         assertArrayEquals(pixels(fullPng), pixels(slimPng), "same libtorch, same seed: the same pixels");
+    }
+
+    /** Asking for a GPU without a CUDA libtorch: one message with what was looked for and the steps, exit 1. */
+    @Test
+    void aGpuWithoutACudaLibtorchIsRefusedBeforeTheFrameworkStartsAndNeverRunsOnTheCpu() throws Exception {
+        Map<String, String> env = Map.of("ENGINE_CACHE_DIR", work.resolve("djl-cache").toString());
+        for (Path jar : List.of(SLIM, FULL)) {
+            JarRun run = JarRun.tessera(jar, env, work, "run", WORKFLOW.toString(), "--device", "gpu");
+            assertEquals(1, run.code(), run::toString);
+            run.assertNoStackTrace();
+            assertTrue(run.err().startsWith("error: a GPU was asked for but no CUDA libtorch was found"), run::toString);
+            assertTrue(run.err().contains("PYTORCH_LIBRARY_PATH=/opt/libtorch/lib PYTORCH_FLAVOR=cu128"), run::toString);
+            assertTrue(run.err().contains("--allow-download"), run::toString);
+            assertEquals("", run.out(), "nothing ran: " + run);
+        }
+        JarRun slimCpu = JarRun.tessera(SLIM, env, work, "run", WORKFLOW.toString());
+        assertEquals(1, slimCpu.code(), slimCpu::toString);
+        assertTrue(slimCpu.err().contains("no libtorch was found") && slimCpu.err().contains("this is the slim jar"),
+                slimCpu::toString);
+        JarRun wrong = JarRun.tessera(SLIM, Map.of("PYTORCH_LIBRARY_PATH", work.toString()), work, "nodes");
+        assertEquals(1, wrong.code(), wrong::toString);
+        assertTrue(wrong.err().contains("PYTORCH_LIBRARY_PATH=" + work + " holds no libtorch.so"), wrong::toString);
     }
 
     /** The fragment's {@code pytorch/cpu/linux-x86_64/*} from the full jar, as a user would unpack them. */
