@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One {@code java -jar tessera.jar ...} run as a user runs it, in its own JVM, with its exit code and output. */
@@ -20,16 +21,24 @@ record JarRun(List<String> command, int code, String out, String err) {
      * {@code work/home}. Generous time limit: CI shares 2 cores; the runs themselves take seconds on an idle machine.
      */
     static JarRun tessera(Path work, String... args) throws IOException, InterruptedException {
+        return tessera(TesseraFramework.appJar(), Map.of(), work, args);
+    }
+
+    /** As {@link #tessera(Path, String...)} with another jar (the slim one) and extra environment variables. */
+    static JarRun tessera(Path jar, Map<String, String> env, Path work, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Dtessera.home=" + work.resolve("home"));
         command.add("-jar");
-        command.add(TesseraFramework.appJar().toString());
+        command.add(jar.toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
-        Process p = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         p.getOutputStream().close();
         if (!p.waitFor(20, TimeUnit.MINUTES)) {
             p.destroyForcibly();

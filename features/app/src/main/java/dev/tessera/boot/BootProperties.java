@@ -27,8 +27,13 @@ import java.util.function.UnaryOperator;
  * {@code org.apache.felix.http.host} (the application's defaults are 8188 and 127.0.0.1). A value that is not a
  * port or an address leaves HTTP off, for the command to report; its {@code --persist-queue[=FILE]} sets
  * {@code tessera.server.queueJournal} (default {@code tessera-queue.json} in {@code tessera.home}).</li>
+ * <li>for every command, the tensor runtime's options, read once when libtorch loads: {@code --device D}
+ * ({@code tessera.device}: cpu, gpu, gpu:N), {@code --dtype T} ({@code tessera.dtype}), {@code --allow-download}
+ * ({@code tessera.natives.download}: consent to fetch a CUDA libtorch, see {@link NativeLibraries}) and
+ * {@code --cudnn-benchmark} (DJL's {@code ai.djl.pytorch.cudnn_benchmark}). These are the launcher's alone:
+ * {@link #forCommandLine} takes them out of what the command line inside the framework gets.</li>
  * </ul>
- * The arguments themselves go on unchanged to the command line inside the framework, which checks them again.
+ * The other arguments go on unchanged to the command line inside the framework, which checks them again.
  */
 final class BootProperties {
 
@@ -48,6 +53,14 @@ final class BootProperties {
     static final String HTTP_HOST = "org.apache.felix.http.host";
     static final String QUEUE_JOURNAL = "tessera.server.queueJournal";
     static final String DEFAULT_QUEUE_JOURNAL = "tessera-queue.json";
+    static final String DEVICE = "tessera.device";
+    static final String DTYPE = "tessera.dtype";
+    /** Options with a value that only the launcher reads, and the property each sets. */
+    static final Map<String, String> RUNTIME_OPTIONS = Map.of("--device", DEVICE, "--dtype", DTYPE);
+    /** Flags that only the launcher reads, and the property each sets to true. */
+    static final Map<String, String> RUNTIME_FLAGS = Map.of(
+            "--allow-download", NativeLibraries.DOWNLOAD_PROPERTY,
+            "--cudnn-benchmark", "ai.djl.pytorch.cudnn_benchmark");
 
     private BootProperties() {
     }
@@ -73,7 +86,12 @@ final class BootProperties {
             int eq = arg.indexOf('=');
             String name = eq < 0 ? arg : arg.substring(0, eq);
             String property = FOLDER_OPTIONS.get(name);
-            if (name.equals("--port") || name.equals("--listen")) {
+            if (RUNTIME_FLAGS.containsKey(arg)) {
+                props.put(RUNTIME_FLAGS.get(arg), "true");
+            } else if (RUNTIME_OPTIONS.containsKey(name)) {
+                String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.size() ? args.get(++i) : "");
+                props.put(RUNTIME_OPTIONS.get(name), value);
+            } else if (name.equals("--port") || name.equals("--listen")) {
                 String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.size() ? args.get(++i) : "");
                 if (name.equals("--port")) port = value;
                 else listen = value;
@@ -125,6 +143,27 @@ final class BootProperties {
             props.put(PLUGINS, base.resolve("plugins").toAbsolutePath().normalize().toString());
         }
         return props;
+    }
+
+    /** The arguments without the launcher's own runtime options (before {@code --}), for the command line. */
+    static List<String> forCommandLine(List<String> args) {
+        List<String> rest = new java.util.ArrayList<>(args.size());
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--")) {
+                rest.addAll(args.subList(i, args.size()));
+                break;
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            if (RUNTIME_FLAGS.containsKey(arg)) continue;
+            if (RUNTIME_OPTIONS.containsKey(name)) {
+                if (eq < 0) i++;
+                continue;
+            }
+            rest.add(arg);
+        }
+        return rest;
     }
 
     private static void besideWorkflow(Map<String, String> props, UnaryOperator<String> existing, String property,

@@ -129,4 +129,20 @@ class BootPropertiesTest {
         assertEquals(null, of(Map.of(), "serve", "--port", "70000").get("org.apache.felix.http.enable"));
         assertEquals(null, of(Map.of(), "serve", "--listen", "a b").get("org.apache.felix.http.enable"));
     }
+
+    @Test
+    void runtimeOptionsBecomePropertiesAndAreTakenOutOfTheCommandLine() {
+        Map<String, String> p = of(Map.of(), "bench", "sd15", "--device", "gpu:1", "--dtype=float16", "--allow-download",
+                "--cudnn-benchmark", "--steps", "3");
+        assertEquals("gpu:1", p.get("tessera.device"));
+        assertEquals("float16", p.get("tessera.dtype"));
+        assertEquals("true", p.get("tessera.natives.download"));
+        assertEquals("true", p.get("ai.djl.pytorch.cudnn_benchmark"));
+        assertEquals(List.of("bench", "sd15", "--steps", "3"), BootProperties.forCommandLine(List.of("bench", "sd15",
+                "--device", "gpu:1", "--dtype=float16", "--allow-download", "--cudnn-benchmark", "--steps", "3")));
+        // After "--" everything is the command's.
+        assertEquals(List.of("run", "--", "--device", "x"), BootProperties.forCommandLine(List.of("run", "--device",
+                "cpu", "--", "--device", "x")));
+        assertEquals(null, of(Map.of(), "run", "--", "--device", "gpu").get("tessera.device"));
+    }
 }

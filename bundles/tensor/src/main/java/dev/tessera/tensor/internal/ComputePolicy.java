@@ -18,7 +18,9 @@ final class ComputePolicy {
         Device device = parseDevice(requested.trim().toLowerCase(Locale.ROOT));
         if (device.isGpu() && device.getDeviceId() >= gpuCount) {
             throw new IllegalArgumentException("tessera.device '" + requested + "' asks for a GPU but the loaded"
-                    + " libtorch sees " + gpuCount + " (a CUDA libtorch is chosen by PYTORCH_LIBRARY_PATH)");
+                    + " libtorch sees " + gpuCount + ": a CPU libtorch sees none (a CUDA 12.8 libtorch 2.7.1 is chosen"
+                    + " by PYTORCH_LIBRARY_PATH and PYTORCH_FLAVOR=cu128), and a CUDA one sees none without the"
+                    + " NVIDIA driver or when CUDA_VISIBLE_DEVICES hides them (check nvidia-smi); see docs/gpu.md");
         }
         return device;
     }

@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtEngineProvider;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.tessera.graph.api.ResourceScope;
 import dev.tessera.tensor.TensorRuntime;
 import java.lang.reflect.UndeclaredThrowableException;
@@ -81,6 +82,19 @@ public final class DjlTensorRuntime implements TensorRuntime {
         return computeType;
     }
 
+    /**
+     * libtorch's grad mode is per thread and on by default; DJL turns it off only on the thread that loaded the
+     * engine. Every entry point a model run passes through turns it off on the calling thread (the graph engine's
+     * workers, the server's), so no autograd graph is kept for inference. Training turns it on again inside its
+     * GradientCollector, which it opens after these calls.
+     */
+    private void inferenceOnThisThread() {
+        // Not while the engine loads: JniUtils needs the native library.
+        if (engine != null && JniUtils.isGradMode()) {
+            JniUtils.setGradMode(false);
+        }
+    }
+
     @Override
     public NDManager newManager(String name) {
         return call(() -> {
@@ -92,6 +106,7 @@ public final class DjlTensorRuntime implements TensorRuntime {
 
     @Override
     public NDManager runManager(ResourceScope scope) {
+        inferenceOnThisThread();
         return scope.shared(runManagerKey, () -> newManager("run"));
     }
 
@@ -101,6 +116,7 @@ public final class DjlTensorRuntime implements TensorRuntime {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(DjlTensorRuntime.class.getClassLoader());
         try {
+            inferenceOnThisThread();
             return work.call();
         } catch (RuntimeException | Error e) {
             throw e;

@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.tessera.tensor.RunScope;
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
@@ -96,6 +97,33 @@ class DjlTensorRuntimeTest {
         try (RunScope next = new RunScope()) {
             assertNotSame(first, runtime.runManager(next));
         }
+    }
+
+    /** libtorch starts every new thread in grad mode; a thread that runs a model through the runtime leaves it. */
+    @Test
+    void gradModeIsOffOnEveryThreadThatRunsModels() throws Exception {
+        DjlTensorRuntime runtime = runtime(Map.of());
+        boolean[] seen = new boolean[4];
+        Thread worker = new Thread(() -> {
+            seen[0] = JniUtils.isGradMode();
+            try (RunScope run = new RunScope()) {
+                runtime.runManager(run);
+                seen[1] = JniUtils.isGradMode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        worker.start();
+        worker.join();
+        Thread caller = new Thread(() -> {
+            seen[2] = JniUtils.isGradMode();
+            seen[3] = runtime.call(JniUtils::isGradMode);
+        });
+        caller.start();
+        caller.join();
+        assertTrue(seen[0] && seen[2], "a new thread starts in grad mode (else this test proves nothing)");
+        assertFalse(seen[1], "runManager turned it off");
+        assertFalse(seen[3], "call turned it off");
     }
 
     @Test
