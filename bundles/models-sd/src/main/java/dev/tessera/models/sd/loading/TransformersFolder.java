@@ -104,4 +104,23 @@ public final class TransformersFolder {
             throw new ModelLoadException(file + ": pickle checkpoints are never loaded; use a .safetensors file");
         }
     }
+
+    /**
+     * The one prefix in front of {@code marker} among {@code names} (empty, or ending with a dot): where a model's
+     * tensors start in a file that may hold others ({@code text_encoders.t5xxl.transformer.}, Janus-Pro's
+     * {@code language_model.}).
+     *
+     * @param what the model, for messages ("T5 encoder")
+     */
+    public static String prefixBefore(Path where, java.util.Collection<String> names, String marker, String what) {
+        List<String> prefixes = names.stream().filter(n -> n.endsWith(marker))
+                .map(n -> n.substring(0, n.length() - marker.length()))
+                .filter(p -> p.isEmpty() || p.endsWith(".")).toList();
+        if (prefixes.size() != 1) {
+            throw new ModelLoadException(where + ": " + (prefixes.isEmpty() ? "no '" + marker + "' tensor: not a "
+                    + what + " (first tensor: '" + names.stream().findFirst().orElse("none") + "')"
+                    : "several " + what + "s (prefixes " + prefixes + "); expected one"));
+        }
+        return prefixes.get(0);
+    }
 }

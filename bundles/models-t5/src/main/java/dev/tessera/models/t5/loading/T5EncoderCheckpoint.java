@@ -110,7 +110,7 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
             } else {
                 throw new ModelLoadException(path + ": no such file or folder");
             }
-            String prefix = prefix(path, all);
+            String prefix = TransformersFolder.prefixBefore(path, all.keySet(), FINAL_NORM, "T5 encoder");
             Map<String, StoredTensors.Location> canonical = new LinkedHashMap<>();
             all.forEach((name, at) -> {
                 if (name.startsWith(prefix)) {
@@ -165,19 +165,6 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
             manager.close();
         }
         files.forEach(SafetensorsFile::close);
-    }
-
-    /** The prefix in front of transformers' names: whatever precedes the one {@code encoder.final_layer_norm.weight}. */
-    private static String prefix(Path path, Map<String, StoredTensors.Location> all) {
-        List<String> prefixes = all.keySet().stream().filter(n -> n.endsWith(FINAL_NORM))
-                .map(n -> n.substring(0, n.length() - FINAL_NORM.length()))
-                .filter(p -> p.isEmpty() || p.endsWith(".")).toList();
-        if (prefixes.size() != 1) {
-            throw new ModelLoadException(path + ": " + (prefixes.isEmpty() ? "no '" + FINAL_NORM + "' tensor: not a"
-                    + " T5 encoder (first tensor: '" + all.keySet().stream().findFirst().orElse("none") + "')"
-                    : "several T5 encoders (prefixes " + prefixes + "); expected one"));
-        }
-        return prefixes.get(0);
     }
 
     private static T5Config configFromShapes(Path path, Map<String, StoredTensors.Location> tensors) {

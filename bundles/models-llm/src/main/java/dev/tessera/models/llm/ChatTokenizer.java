@@ -1,0 +1,66 @@
+package dev.tessera.models.llm;
+
+import dev.tessera.tokenizers.TextTokenizer;
+import java.util.Set;
+
+/**
+ * A causal LM's tokenizer as generation needs it: chat prompts in the model's format, decoding, the tokens that end
+ * a turn, and the bytes each token stands for (what {@link dev.tessera.models.llm.grammar.LayoutGrammar} matches
+ * against its grammar). Owns the {@link TextTokenizer}: closing this closes it.
+ */
+public final class ChatTokenizer implements AutoCloseable {
+
+    private final TextTokenizer tokenizer;
+    private final byte[][] tokenBytes;
+    private final Set<Long> stopTokens;
+    private final ChatFormat format;
+    private final String bos;
+
+    /**
+     * @param tokenBytes per id, the bytes the token stands for in decoded text; null for special tokens and ids the
+     *                   tokenizer does not have (they never match a grammar)
+     * @param stopTokens ids that end a turn (end of sequence, end of turn)
+     * @param bos        the beginning-of-sequence string the chat format starts with, or null
+     */
+    public ChatTokenizer(TextTokenizer tokenizer, byte[][] tokenBytes, Set<Long> stopTokens, ChatFormat format,
+            String bos) {
+        this.tokenizer = tokenizer;
+        this.tokenBytes = tokenBytes;
+        this.stopTokens = Set.copyOf(stopTokens);
+        this.format = format;
+        this.bos = bos;
+    }
+
+    public ChatFormat format() {
+        return format;
+    }
+
+    public Set<Long> stopTokens() {
+        return stopTokens;
+    }
+
+    /** Token bytes by id (shared array: do not modify). */
+    public byte[][] tokenBytes() {
+        return tokenBytes;
+    }
+
+    /** The ids of a single-turn chat prompt, ready for the assistant's answer. */
+    public long[] encodeChat(String system, String user) {
+        return tokenizer.encode(format.render(system, user, bos), false).ids();
+    }
+
+    /** The ids of plain {@code text}, with the special tokens the tokenizer's post-processor adds (a BOS). */
+    public long[] encode(String text) {
+        return tokenizer.encode(text, true).ids();
+    }
+
+    /** The text of {@code ids} without special tokens. */
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
