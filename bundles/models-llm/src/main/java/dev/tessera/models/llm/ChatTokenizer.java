@@ -1,6 +1,7 @@
 package dev.tessera.models.llm;
 
 import dev.tessera.tokenizers.TextTokenizer;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,20 +16,28 @@ public final class ChatTokenizer implements AutoCloseable {
     private final Set<Long> stopTokens;
     private final ChatFormat format;
     private final String bos;
+    private final Map<Integer, String> specialTokens;
 
     /**
      * @param tokenBytes per id, the bytes the token stands for in decoded text; null for special tokens and ids the
      *                   tokenizer does not have (they never match a grammar)
      * @param stopTokens ids that end a turn (end of sequence, end of turn)
      * @param bos        the beginning-of-sequence string the chat format starts with, or null
+     * @param specialTokens the special tokens' text by id (some tokenizers make the layout tags special tokens)
      */
     public ChatTokenizer(TextTokenizer tokenizer, byte[][] tokenBytes, Set<Long> stopTokens, ChatFormat format,
-            String bos) {
+            String bos, Map<Integer, String> specialTokens) {
         this.tokenizer = tokenizer;
         this.tokenBytes = tokenBytes;
         this.stopTokens = Set.copyOf(stopTokens);
         this.format = format;
         this.bos = bos;
+        this.specialTokens = Map.copyOf(specialTokens);
+    }
+
+    /** The special tokens' text by id. */
+    public Map<Integer, String> specialTokens() {
+        return specialTokens;
     }
 
     public ChatFormat format() {
@@ -57,6 +66,11 @@ public final class ChatTokenizer implements AutoCloseable {
     /** The text of {@code ids} without special tokens. */
     public String decode(long[] ids) {
         return tokenizer.decode(ids, true);
+    }
+
+    /** The text of {@code ids} with special tokens spelled out. */
+    public String decodeWithSpecialTokens(long[] ids) {
+        return tokenizer.decode(ids, false);
     }
 
     @Override

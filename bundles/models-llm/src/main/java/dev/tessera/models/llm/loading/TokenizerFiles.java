@@ -113,7 +113,10 @@ public final class TokenizerFiles {
         boolean addBos = config.has("add_bos_token") ? config.get("add_bos_token").getAsBoolean()
                 : bos != null && template != null && template.contains("bos_token");
         TextTokenizer tokenizer = TextTokenizer.fromTokenizerJson(file);
-        return new ChatTokenizer(tokenizer, bytes, stops, ChatFormat.detect(template), addBos ? bos : null);
+        Map<Integer, String> specialText = new HashMap<>();
+        special.forEach(id -> specialText.put(id, pieces.get(id)));
+        return new ChatTokenizer(tokenizer, bytes, stops, ChatFormat.detect(template), addBos ? bos : null,
+                specialText);
     }
 
     /** A special-token entry of tokenizer_config.json: a string, or an object with {@code content}. */
