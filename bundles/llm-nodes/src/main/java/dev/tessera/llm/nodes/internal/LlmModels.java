@@ -1,6 +1,7 @@
 package dev.tessera.llm.nodes.internal;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.models.llm.loading.LlmCheckpoint;
 import dev.tessera.tensor.TensorRuntime;
@@ -28,10 +29,17 @@ public final class LlmModels {
 
     private static final class Entry {
         final LlmCheckpoint checkpoint;
+        final NDManager manager;
         int leases;
 
-        Entry(LlmCheckpoint checkpoint) {
+        Entry(LlmCheckpoint checkpoint, NDManager manager) {
             this.checkpoint = checkpoint;
+            this.manager = manager;
+        }
+
+        void close() {
+            checkpoint.close();
+            manager.close();
         }
     }
 
@@ -55,8 +63,14 @@ public final class LlmModels {
         Key key = new Key(real, fingerprint(real), tensors.device(), tensors.computeType());
         Entry entry = open.get(key);
         if (entry == null) {
-            entry = new Entry(tensors.call(() -> LlmCheckpoint.open(real, tensors.device(), tensors.computeType(),
-                    tensors.newManager("llm " + real.getFileName()))));
+            NDManager manager = tensors.newManager("llm " + real.getFileName());
+            try {
+                entry = new Entry(tensors.call(() -> LlmCheckpoint.open(real, tensors.device(), tensors.computeType(),
+                        manager)), manager);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
             open.put(key, entry);
             loads++;
         }
@@ -72,7 +86,7 @@ public final class LlmModels {
             }
             open.remove(key, entry);
         }
-        entry.checkpoint.close();
+        entry.close();
     }
 
     /** How many folders have been opened since activation. */
@@ -100,7 +114,7 @@ public final class LlmModels {
 
     @Deactivate
     synchronized void deactivate() {
-        open.values().forEach(e -> e.checkpoint.close());
+        open.values().forEach(Entry::close);
         open.clear();
     }
 }

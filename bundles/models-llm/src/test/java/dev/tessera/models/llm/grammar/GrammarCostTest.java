@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * bytes drawn from letters, digits, spaces and punctuation, lengths weighted like a BPE vocabulary's. The figure goes
  * to docs/benchmarks.md; the bound only catches a walk gone quadratic.
  */
-class GrammarCostTest {
+public class GrammarCostTest {
 
-    static byte[][] syntheticVocabulary(int size, long seed) {
+    public static byte[][] syntheticVocabulary(int size, long seed) {
         Random random = new Random(seed);
         String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789      .,;:()<>/_-'\"";
         Set<String> pieces = new LinkedHashSet<>();

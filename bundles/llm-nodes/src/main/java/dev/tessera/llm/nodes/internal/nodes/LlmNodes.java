@@ -18,7 +18,8 @@ final class LlmNodes {
     /** The folders under models/llm that hold a config.json, by relative name. */
     static List<String> modelFolders(Folders folders) {
         String suffix = "/" + CONFIG;
-        return folders.listModelFiles(FOLDER, List.of(suffix)).stream().filter(n -> n.endsWith(suffix))
+        // Hosts match extensions (".json"), not names: the folders are the parents of the config.json files.
+        return folders.listModelFiles(FOLDER, List.of(".json")).stream().filter(n -> n.endsWith(suffix))
                 .map(n -> n.substring(0, n.length() - suffix.length())).toList();
     }
 }
