@@ -145,6 +145,11 @@ public final class TextTokenizer implements AutoCloseable {
         return result;
     }
 
+    /** The text of {@code ids}, special tokens left out or kept, as the tokenizer's decoder joins them. */
+    public String decode(long[] ids, boolean skipSpecialTokens) {
+        return tokenizer.decode(ids, skipSpecialTokens);
+    }
+
     @Override
     public void close() {
         tokenizer.close();

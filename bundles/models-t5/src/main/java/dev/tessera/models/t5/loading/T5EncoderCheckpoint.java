@@ -4,32 +4,25 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.tessera.models.sd.ComputeTypes;
 import dev.tessera.models.sd.DeviceWeights;
 import dev.tessera.models.sd.ModelLoadException;
 import dev.tessera.models.sd.ParameterSpecs;
+import dev.tessera.models.sd.loading.StoredTensors;
+import dev.tessera.models.sd.loading.TransformersFolder;
 import dev.tessera.models.t5.T5Config;
 import dev.tessera.models.t5.T5EncoderModel;
-import dev.tessera.tensor.safetensors.SafetensorsException;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A T5 encoder opened for use: its configuration known and every stored tensor checked against the model (names
@@ -49,7 +42,6 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
     static final String SHARED = "shared.weight";
     static final String EMBED_TOKENS = "encoder.embed_tokens.weight";
     static final String FINAL_NORM = "encoder.final_layer_norm.weight";
-    private static final String INDEX = "model.safetensors.index.json";
     private static final Pattern BLOCK = Pattern.compile("encoder\\.block\\.(\\d+)\\..*");
 
     private final Path path;
@@ -94,7 +86,7 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
     private static T5EncoderCheckpoint open(Path path, T5Config given, Device device, DataType dtype,
             NDManager parent) {
         ComputeTypes.require(dtype, "T5 encoder " + path);
-        refusePickle(path);
+        TransformersFolder.refusePickle(path);
         List<SafetensorsFile> files = new ArrayList<>();
         try {
             T5Config config;
@@ -105,20 +97,20 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
                     throw new ModelLoadException(path + ": no config.json: not a transformers T5 encoder folder");
                 }
                 config = T5ConfigJson.read(configFile);
-                for (Path file : weightFiles(path)) {
-                    SafetensorsFile opened = openFile(file);
+                for (Path file : TransformersFolder.weightFiles(path)) {
+                    SafetensorsFile opened = TransformersFolder.openFile(file);
                     files.add(opened);
                     opened.names().forEach(name -> all.putIfAbsent(name, new StoredTensors.Location(opened, name)));
                 }
             } else if (Files.isRegularFile(path)) {
-                SafetensorsFile opened = openFile(path);
+                SafetensorsFile opened = TransformersFolder.openFile(path);
                 files.add(opened);
                 opened.names().forEach(name -> all.put(name, new StoredTensors.Location(opened, name)));
                 config = given;
             } else {
                 throw new ModelLoadException(path + ": no such file or folder");
             }
-            String prefix = prefix(path, all);
+            String prefix = TransformersFolder.prefixBefore(path, all.keySet(), FINAL_NORM, "T5 encoder");
             Map<String, StoredTensors.Location> canonical = new LinkedHashMap<>();
             all.forEach((name, at) -> {
                 if (name.startsWith(prefix)) {
@@ -173,19 +165,6 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
             manager.close();
         }
         files.forEach(SafetensorsFile::close);
-    }
-
-    /** The prefix in front of transformers' names: whatever precedes the one {@code encoder.final_layer_norm.weight}. */
-    private static String prefix(Path path, Map<String, StoredTensors.Location> all) {
-        List<String> prefixes = all.keySet().stream().filter(n -> n.endsWith(FINAL_NORM))
-                .map(n -> n.substring(0, n.length() - FINAL_NORM.length()))
-                .filter(p -> p.isEmpty() || p.endsWith(".")).toList();
-        if (prefixes.size() != 1) {
-            throw new ModelLoadException(path + ": " + (prefixes.isEmpty() ? "no '" + FINAL_NORM + "' tensor: not a"
-                    + " T5 encoder (first tensor: '" + all.keySet().stream().findFirst().orElse("none") + "')"
-                    : "several T5 encoders (prefixes " + prefixes + "); expected one"));
-        }
-        return prefixes.get(0);
     }
 
     private static T5Config configFromShapes(Path path, Map<String, StoredTensors.Location> tensors) {
@@ -244,82 +223,6 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
         if (!unexpected.isEmpty()) {
             throw new ModelLoadException(path + ": unexpected T5 tensor '" + unexpected.first() + "' ("
                     + unexpected.size() + " in all): not a parameter of the T5 encoder its configuration describes");
-        }
-    }
-
-    /** The safetensors files of a folder: the shards of its index, else model.safetensors, else a variant. */
-    private static List<Path> weightFiles(Path dir) {
-        Path index = dir.resolve(INDEX);
-        if (Files.isRegularFile(index)) {
-            return shards(index);
-        }
-        Path plain = dir.resolve("model.safetensors");
-        if (Files.isRegularFile(plain)) {
-            return List.of(plain);
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
-            for (String name : names) {
-                if (name.startsWith("model.") && name.endsWith(".safetensors")) {
-                    return List.of(dir.resolve(name));
-                }
-            }
-            if (names.stream().anyMatch(n -> n.endsWith(".bin") || n.endsWith(".ckpt") || n.endsWith(".pt"))) {
-                throw new ModelLoadException(dir + ": only pickle weights (" + names + "); pickle files are never"
-                        + " loaded, convert them to safetensors");
-            }
-            throw new ModelLoadException(dir + ": no model.safetensors and no " + INDEX + " (found " + names + ")");
-        } catch (IOException e) {
-            throw new ModelLoadException(dir + ": cannot list: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<Path> shards(Path index) {
-        JsonObject map;
-        try {
-            JsonElement parsed = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8));
-            if (!parsed.isJsonObject() || !parsed.getAsJsonObject().has("weight_map")
-                    || !parsed.getAsJsonObject().get("weight_map").isJsonObject()) {
-                throw new ModelLoadException(index + ": expected an object with a 'weight_map' object");
-            }
-            map = parsed.getAsJsonObject().getAsJsonObject("weight_map");
-        } catch (IOException e) {
-            throw new ModelLoadException(index + ": cannot read: " + e.getMessage(), e);
-        } catch (JsonParseException e) {
-            throw new ModelLoadException(index + ": not valid JSON: " + e.getMessage(), e);
-        }
-        TreeSet<String> names = new TreeSet<>();
-        for (Map.Entry<String, JsonElement> entry : map.entrySet()) {
-            String file = entry.getValue().getAsString();
-            if (file.contains("/") || file.contains("\\") || !file.endsWith(".safetensors")) {
-                throw new ModelLoadException(index + ": key 'weight_map." + entry.getKey() + "': '" + file
-                        + "' is not a safetensors file beside the index");
-            }
-            names.add(file);
-        }
-        List<Path> shards = new ArrayList<>();
-        for (String name : names) {
-            Path shard = index.resolveSibling(name);
-            if (!Files.isRegularFile(shard)) {
-                throw new ModelLoadException(index + ": lists shard " + name + ", which does not exist");
-            }
-            shards.add(shard);
-        }
-        return shards;
-    }
-
-    private static SafetensorsFile openFile(Path file) {
-        try {
-            return SafetensorsFile.open(file);
-        } catch (SafetensorsException e) {
-            throw new ModelLoadException(e.getMessage(), e);
-        }
-    }
-
-    private static void refusePickle(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".ckpt") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
-            throw new ModelLoadException(file + ": pickle checkpoints are never loaded; use a .safetensors file");
         }
     }
 }

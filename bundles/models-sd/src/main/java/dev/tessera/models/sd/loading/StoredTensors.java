@@ -1,4 +1,4 @@
-package dev.tessera.models.t5.loading;
+package dev.tessera.models.sd.loading;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,16 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Canonical parameter names to where they are stored: one or several (sharded) safetensors files. */
-final class StoredTensors implements WeightSource {
+/**
+ * Canonical parameter names to where they are stored: one or several (sharded) safetensors files. Public for the
+ * loaders of transformers-layout folders in other model bundles (models-t5, models-llm).
+ */
+public final class StoredTensors implements WeightSource {
 
     /** A stored tensor: its file and its name there. */
-    record Location(SafetensorsFile file, String name) {
+    public record Location(SafetensorsFile file, String name) {
     }
 
     private final Map<String, Location> locations;
 
-    StoredTensors(Map<String, Location> locations) {
+    public StoredTensors(Map<String, Location> locations) {
         this.locations = Collections.unmodifiableMap(new LinkedHashMap<>(locations));
     }
 
@@ -39,7 +42,7 @@ final class StoredTensors implements WeightSource {
     public NDArray load(String name, NDManager manager) {
         Location at = locations.get(name);
         if (at == null) {
-            throw new IllegalArgumentException("no stored tensor for T5 parameter '" + name + "'");
+            throw new IllegalArgumentException("no stored tensor for parameter '" + name + "'");
         }
         return at.file().load(at.name(), manager);
     }
