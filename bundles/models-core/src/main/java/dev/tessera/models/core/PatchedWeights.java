@@ -1,4 +1,4 @@
-package dev.tessera.models.sd;
+package dev.tessera.models.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;

@@ -1,11 +1,11 @@
-package dev.tessera.models.sd.loading;
+package dev.tessera.models.core.loading;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

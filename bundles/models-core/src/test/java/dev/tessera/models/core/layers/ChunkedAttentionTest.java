@@ -1,4 +1,4 @@
-package dev.tessera.models.sd.internal;
+package dev.tessera.models.core.layers;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,9 +24,9 @@ class ChunkedAttentionTest {
             NDArray q = m.randomNormal(new Shape(2, 37, 16));
             NDArray k = m.randomNormal(new Shape(2, 23, 16));
             NDArray v = m.randomNormal(new Shape(2, 23, 16));
-            NDArray whole = Ops.attention(q, k, v, 4, null, Long.MAX_VALUE);
+            NDArray whole = ChunkedAttention.multiHead(q, k, v, 4, null, Long.MAX_VALUE);
             // 2 x 4 heads x 23 keys x 4 bytes = 736 bytes per query: a 3000-byte budget gives chunks of 4 queries.
-            NDArray chunked = Ops.attention(q, k, v, 4, null, 3000);
+            NDArray chunked = ChunkedAttention.multiHead(q, k, v, 4, null, 3000);
             assertTrue(relative(chunked, whole) < 1e-6, "no bias: " + relative(chunked, whole));
 
             NDArray self = m.randomNormal(new Shape(1, 29, 8));
@@ -37,8 +37,8 @@ class ChunkedAttentionTest {
                 }
             }
             NDArray bias = m.create(mask, new Shape(29, 29));
-            NDArray wholeBiased = Ops.attention(self, self, self, 2, bias, Long.MAX_VALUE);
-            NDArray chunkedBiased = Ops.attention(self, self, self, 2, bias, 500);
+            NDArray wholeBiased = ChunkedAttention.multiHead(self, self, self, 2, bias, Long.MAX_VALUE);
+            NDArray chunkedBiased = ChunkedAttention.multiHead(self, self, self, 2, bias, 500);
             assertTrue(relative(chunkedBiased, wholeBiased) < 1e-6, "bias: " + relative(chunkedBiased, wholeBiased));
             // The bias reaches each chunk's own rows: the first query sees only itself.
             NDArray first = chunkedBiased.get("0, 0");

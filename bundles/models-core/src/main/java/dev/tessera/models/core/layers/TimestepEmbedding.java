@@ -1,9 +1,9 @@
-package dev.tessera.models.sd.internal;
+package dev.tessera.models.core.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.tensor.TensorScope;
 
 /**

@@ -1,17 +1,18 @@
-package dev.tessera.lora.internal;
+package dev.tessera.models.sd.loading;
 
+import dev.tessera.models.sd.UNet2DConditionConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The original (CompVis / LDM) name of a diffusers UNet parameter, without {@code model.diffusion_model.}, for
- * kohya LoRAs trained on single-file checkpoints ({@code lora_unet_input_blocks_1_1_proj_in}). The same layout
- * rules models-sd's loader reads single files by (its converter is not exported); the tests check this one
- * against the conformance pack's single file.
+ * The original (CompVis / LDM) name of a diffusers UNet parameter, without {@code model.diffusion_model.}, computed
+ * from the configuration as diffusers' single-file conversion and ComfyUI's key maps do, in the other direction.
+ * The single-file loader reads by these names; LoRA key tables address kohya LoRAs trained on single-file
+ * checkpoints ({@code lora_unet_input_blocks_1_1_proj_in}) by them.
  */
-final class LdmUnetNames {
+public final class LdmUnetNames {
 
     private static final Pattern BLOCK = Pattern.compile(
             "(down_blocks|up_blocks)\\.(\\d+)\\.(resnets|attentions|downsamplers|upsamplers)\\.(\\d+)\\.(.+)");
@@ -28,7 +29,7 @@ final class LdmUnetNames {
      * in a UNet with {@code layersPerBlock} resnets per encoder level and, per encoder level (outermost first),
      * whether it has cross-attention.
      */
-    static String of(String name, int layersPerBlock, List<Boolean> crossAttention) {
+    public static String of(String name, int layersPerBlock, List<Boolean> crossAttention) {
         int stride = layersPerBlock + 1;
         Matcher block = BLOCK.matcher(name);
         if (block.matches()) {
@@ -49,6 +50,11 @@ final class LdmUnetNames {
                 .replaceFirst("^conv_in\\.", "input_blocks.0.0.")
                 .replaceFirst("^conv_norm_out\\.", "out.0.")
                 .replaceFirst("^conv_out\\.", "out.2.");
+    }
+
+    /** {@link #of(String, int, List)} for a UNet of {@code config}. */
+    public static String of(String name, UNet2DConditionConfig config) {
+        return of(name, config.layersPerBlock(), config.crossAttention());
     }
 
     private static String down(String kind, int level, int index, int stride, String rest) {

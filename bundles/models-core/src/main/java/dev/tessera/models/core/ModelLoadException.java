@@ -1,4 +1,4 @@
-package dev.tessera.models.sd;
+package dev.tessera.models.core;
 
 /** A checkpoint, configuration or parameter that does not fit the model; the message says where and what. */
 public class ModelLoadException extends RuntimeException {
