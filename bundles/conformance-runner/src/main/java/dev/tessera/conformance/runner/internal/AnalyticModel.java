@@ -1,4 +1,4 @@
-package dev.tessera.conformance.internal;
+package dev.tessera.conformance.runner.internal;
 
 import dev.tessera.sampling.Denoiser;
 import java.util.List;

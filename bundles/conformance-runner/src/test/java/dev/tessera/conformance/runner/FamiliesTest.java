@@ -1,8 +1,9 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.tessera.conformance.ConformanceFamily;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.tessera.conformance.internal;
+package dev.tessera.conformance.runner.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;

@@ -1,7 +1,8 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
-import dev.tessera.conformance.internal.SchedulersFamily;
-import dev.tessera.conformance.internal.TokenizersFamily;
+import dev.tessera.conformance.ConformanceFamily;
+import dev.tessera.conformance.runner.internal.SchedulersFamily;
+import dev.tessera.conformance.runner.internal.TokenizersFamily;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.conformance.Comparison;
+import dev.tessera.conformance.ConformanceFamily;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
 import java.nio.file.Path;
 

@@ -1,12 +1,12 @@
-package dev.tessera.conformance.internal;
+package dev.tessera.conformance.runner.internal;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.cli.Command;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;
-import dev.tessera.conformance.ConformanceCommand;
 import dev.tessera.conformance.ConformanceFamily;
+import dev.tessera.conformance.runner.ConformanceCommand;
 import dev.tessera.tensor.TensorRuntime;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;

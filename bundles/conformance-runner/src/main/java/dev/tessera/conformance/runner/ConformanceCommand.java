@@ -1,7 +1,8 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.conformance.ConformanceFamily;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

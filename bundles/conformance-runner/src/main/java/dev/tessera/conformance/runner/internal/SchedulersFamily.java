@@ -1,4 +1,4 @@
-package dev.tessera.conformance.internal;
+package dev.tessera.conformance.runner.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

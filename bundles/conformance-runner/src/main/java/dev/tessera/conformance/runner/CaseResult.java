@@ -1,5 +1,7 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
+import dev.tessera.conformance.CaseOutcome;
+import dev.tessera.conformance.Comparison;
 import java.util.Objects;
 import java.util.stream.Collectors;
 

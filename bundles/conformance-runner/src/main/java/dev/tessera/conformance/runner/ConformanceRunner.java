@@ -1,7 +1,10 @@
-package dev.tessera.conformance;
+package dev.tessera.conformance.runner;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.conformance.CaseOutcome;
+import dev.tessera.conformance.ConformanceFamily;
+import dev.tessera.conformance.PackContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.tessera.conformance.internal;
+package dev.tessera.conformance.runner.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tessera.cli.Command;
 import dev.tessera.cli.CommandIO;
 import dev.tessera.cli.UsageException;
-import dev.tessera.conformance.Families;
+import dev.tessera.conformance.runner.Families;
 import dev.tessera.tensor.internal.DjlTensorRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
