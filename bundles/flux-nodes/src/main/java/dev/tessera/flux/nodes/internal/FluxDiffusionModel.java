@@ -23,6 +23,7 @@ import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.models.dit.Kontext;
 import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.sampling.ClassifierFreeGuidance;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSchedule;
@@ -180,9 +181,8 @@ public final class FluxDiffusionModel implements FluxModel {
             public NDArray predict(NDArray input, ModelStep step) {
                 return TensorScope.keep(() -> {
                     NDArray cond = side(transformer, kontext, format, positive, input, step);
-                    NDArray out = cfg == 1.0 ? cond
-                            : side(transformer, kontext, format, negative, input, step).mul((float) (1 - cfg))
-                                    .add(cond.mul((float) cfg));
+                    NDArray out = cfg == 1.0 ? cond : ClassifierFreeGuidance.combine(cond,
+                            side(transformer, kontext, format, negative, input, step), cfg);
                     return out.toType(input.getDataType(), false);
                 });
             }

@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.diffusion.nodes.internal;
 
 import ai.djl.ndarray.NDArray;
 import dev.tessera.model.api.BoundDenoiser;

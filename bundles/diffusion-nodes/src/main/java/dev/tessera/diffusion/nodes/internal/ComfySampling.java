@@ -1,15 +1,15 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.diffusion.nodes.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.model.api.BoundDenoiser;
-import dev.tessera.model.api.Conditioning;
-import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.image.CropMode;
 import dev.tessera.image.ImageResizer;
 import dev.tessera.image.ResizeMethod;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSource;

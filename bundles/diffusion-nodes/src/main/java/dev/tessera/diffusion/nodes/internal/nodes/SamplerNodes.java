@@ -1,23 +1,23 @@
-package dev.tessera.sd.nodes.internal.nodes;
+package dev.tessera.diffusion.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tessera.diffusion.nodes.internal.ComfySampling;
 import dev.tessera.graph.api.ExecutionContext;
+import dev.tessera.graph.api.InputFailures;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
-import dev.tessera.graph.api.Widget;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.ValueType;
-import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.graph.api.Widget;
 import dev.tessera.model.api.Latent;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.SamplingException;
 import dev.tessera.sampling.StepCallback;
-import dev.tessera.sd.nodes.internal.ComfySampling;
 import dev.tessera.tensor.TensorRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +112,7 @@ final class SamplerNodes {
             throw new NodeException("execution_error", null, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             owner.close();
-            throw Failures.invalid(e, NAMED, "model");
+            throw InputFailures.invalid(e, NAMED, "model");
         } catch (RuntimeException e) {
             owner.close();
             throw e;
@@ -137,7 +137,7 @@ final class SamplerNodes {
             ComfySampling.sampler(request);
             ComfySampling.schedule(request, latent.samples().getShape());
         } catch (IllegalArgumentException e) {
-            throw Failures.invalid(e, NAMED, "model");
+            throw InputFailures.invalid(e, NAMED, "model");
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal.nodes;
+package dev.tessera.diffusion.nodes.internal.nodes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

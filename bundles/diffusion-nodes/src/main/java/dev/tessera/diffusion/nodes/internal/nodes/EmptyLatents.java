@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal.nodes;
+package dev.tessera.diffusion.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.NodeDescriptor;
-import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
+import dev.tessera.graph.api.NodeType;
 import dev.tessera.model.api.Latent;
 import dev.tessera.tensor.TensorRuntime;
 import java.util.ArrayList;

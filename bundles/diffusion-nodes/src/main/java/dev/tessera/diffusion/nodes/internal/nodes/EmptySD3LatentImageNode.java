@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal.nodes;
+package dev.tessera.diffusion.nodes.internal.nodes;
 
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;

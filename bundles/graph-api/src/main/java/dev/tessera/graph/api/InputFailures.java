@@ -1,19 +1,18 @@
-package dev.tessera.sd.nodes.internal.nodes;
+package dev.tessera.graph.api;
 
-import dev.tessera.graph.api.NodeException;
 import java.util.List;
 
 /** NodeExceptions for the math's refusals, naming the input they are about. */
-final class Failures {
+public final class InputFailures {
 
-    private Failures() {}
+    private InputFailures() {}
 
     /**
      * An {@code invalid_input} error with {@code cause}'s message, about the input of {@code inputs} whose name
      * starts the message (the math names what it checked first: "positive conditioning is ...", "cfg must ..."),
      * else about {@code fallbackInput}.
      */
-    static NodeException invalid(RuntimeException cause, List<String> inputs, String fallbackInput) {
+    public static NodeException invalid(RuntimeException cause, List<String> inputs, String fallbackInput) {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         String input = fallbackInput;
         for (String candidate : inputs) {
