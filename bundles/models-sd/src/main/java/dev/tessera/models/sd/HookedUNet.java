@@ -1,19 +1,18 @@
-package dev.tessera.sd.nodes.api;
+package dev.tessera.models.sd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
 import dev.tessera.model.api.HookPoints;
-import dev.tessera.models.sd.UNet2DConditionModel;
-import dev.tessera.models.sd.UNetFeatures;
 import java.util.List;
 
 /**
  * The SD UNet forward with forward hooks around its stages, in the order a MODEL handle calls them (time embedding,
  * {@link HookPoints#UNET_CONV_IN}, {@link HookPoints#UNET_ENCODE}, decode with the batch's own context, all inside
  * {@link HookPoints#UNET_PREDICTION}): the forward of the SD1.x MODEL handle's guided denoiser, and of plug-ins' tests,
- * benchmarks and conformance families that run their hooks on a bare UNet.
+ * benchmarks and conformance families that run their hooks on a bare UNet. The UNet's plug-in point: plug-ins
+ * (miglora) depend on this bundle and model-api, not on a node bundle.
  */
 public final class HookedUNet {
 
