@@ -7,8 +7,8 @@ import java.nio.file.Path;
  * A family without an implementation is reported as skipped; once a family has one, every case file of that
  * folder must be handled by one of its implementations or it fails.
  *
- * <p>Implementations are stateless DS components providing this interface, and are listed in
- * {@link Families#builtin()} for use without OSGi.
+ * <p>Implementations are stateless DS components providing this interface (the conformance runner finds them at
+ * run time); a bundle's tests may also hand instances to the runner directly, without OSGi.
  */
 public interface ConformanceFamily {
 

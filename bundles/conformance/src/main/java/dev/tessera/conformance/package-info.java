@@ -1,11 +1,13 @@
 /**
- * The conformance runner: discovers the case files of a conformance pack (tiny models and the outputs reference
- * implementations compute for them), runs each with the {@link dev.tessera.conformance.ConformanceFamily} of its
- * top-level folder, and reports one line per case with its relative errors. Families are OSGi services and also
- * listed in {@link dev.tessera.conformance.Families#builtin()} for use without OSGi. Plain Java over DJL.
+ * What a model bundle implements to join the conformance pack, without depending on the runner or the command
+ * line: a {@link dev.tessera.conformance.ConformanceFamily} (a DS service) runs one family's case files with a
+ * {@link dev.tessera.conformance.PackContext} (pack root, device, dtype, the case's manager), compares outputs
+ * with {@link dev.tessera.conformance.Comparison} under a {@link dev.tessera.conformance.Tolerance}, and returns a
+ * {@link dev.tessera.conformance.CaseOutcome}. The runner and {@code tessera conformance} are the
+ * conformance-runner bundle's. Plain Java over DJL.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.tessera.conformance;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -99,7 +99,7 @@ public final class MaskEncoder {
      * @param widths the block widths, e.g. 16, 32, 96, 256 (released); the downscale is 2^(widths - 1)
      */
     public static MaskEncoder released(int maskChannels, List<Integer> widths, int embeddingChannels,
-            dev.tessera.models.sd.Weights weights, String key) {
+            dev.tessera.models.core.Weights weights, String key) {
         List<Conv> convs = new ArrayList<>();
         convs.add(new Conv("conv_in", widths.get(0), maskChannels, 3, 1, null, null));
         for (int i = 0; i + 1 < widths.size(); i++) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.layout.Box;
 import dev.tessera.layout.Instance;
 import dev.tessera.layout.Layout;
+import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.tessera.sd.nodes.api.HookedUNet;
 
 /** Reading mask encoders: the variant from the weights, and malformed files refused with the tensor named. */
 class MaskEncoderTest {

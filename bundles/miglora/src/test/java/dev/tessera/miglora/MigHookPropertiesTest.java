@@ -18,6 +18,7 @@ import dev.tessera.layout.Layout;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
+import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.UNetFeatures;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.tessera.sd.nodes.api.HookedUNet;
 
 /**
  * The paper's variants have no reference code: they are checked by their properties on the pack's tiny SD1.5 UNet

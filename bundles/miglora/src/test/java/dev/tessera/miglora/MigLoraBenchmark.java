@@ -10,9 +10,10 @@ import dev.tessera.layout.Layout;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.models.sd.UNet2DConditionModel;
-import dev.tessera.models.sd.Weights;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.tensor.TensorScope;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.tessera.sd.nodes.api.HookedUNet;
 
 /**
  * Step time of the MIGLoRA hook for 1, 2, 4, 8 and 16 instances (the global caption counted), on the pack's tiny

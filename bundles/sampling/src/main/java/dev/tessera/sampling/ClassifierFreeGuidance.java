@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 /**
- * Classifier-free guidance as a model wrapper: {@code uncond + scale * (cond - uncond)}. Both halves come from one
- * batched call: the wrapped model receives the latent twice along the batch axis, {@code [x; x]}, and must apply
- * the unconditional conditioning to the first half and the conditional one to the second (diffusers' order).
+ * Classifier-free guidance: {@code uncond + scale * (cond - uncond)} (ComfyUI's {@code cfg_function}). Every model
+ * family's guided MODEL combines its two predictions with {@link #combine}. As a model wrapper, both halves come
+ * from one batched call: the wrapped model receives the latent twice along the batch axis, {@code [x; x]}, and
+ * must apply the unconditional conditioning to the first half and the conditional one to the second (diffusers'
+ * order).
  */
 public final class ClassifierFreeGuidance implements Denoiser {
 
@@ -45,6 +47,14 @@ public final class ClassifierFreeGuidance implements Denoiser {
         NDList halves = out.split(2, 0);
         NDArray uncond = halves.get(0);
         NDArray cond = halves.get(1);
+        return combine(cond, uncond, scale);
+    }
+
+    /**
+     * {@code uncond + scale * (cond - uncond)}: the guided prediction from the conditional and unconditional ones
+     * (same shape), in a new array of {@code cond}'s manager; scale 1 gives {@code cond}'s values.
+     */
+    public static NDArray combine(NDArray cond, NDArray uncond, double scale) {
         return cond.sub(uncond).muli((float) scale).addi(uncond);
     }
 }

@@ -133,8 +133,7 @@ final class BootProperties {
                 if (host != null) props.put(HTTP_HOST, host);
             }
             if (journal != null && !journal.isEmpty()) {
-                String home = existing.apply(HOME);
-                props.put(QUEUE_JOURNAL, absolute(home == null || home.isBlank() ? cwd : cwd.resolve(home), journal));
+                props.put(QUEUE_JOURNAL, absolute(base, journal));
             }
         }
         if (existing.apply(PLUGINS) == null) {

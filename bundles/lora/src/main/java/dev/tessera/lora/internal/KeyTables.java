@@ -2,8 +2,9 @@ package dev.tessera.lora.internal;
 
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.lora.LoraMapping.ModuleTargets;
-import dev.tessera.lora.LoraTarget;
 import dev.tessera.lora.LoraTarget.Rows;
+import dev.tessera.lora.LoraTarget;
+import dev.tessera.models.sd.loading.LdmUnetNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.tessera.lora.LoraMerge;
 import dev.tessera.lora.UnmatchedKeys;
 import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.WeightPatch;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

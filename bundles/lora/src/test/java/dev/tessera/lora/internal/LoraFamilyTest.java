@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.conformance.CaseResult;
 import dev.tessera.conformance.Comparison;
 import dev.tessera.conformance.ConformanceFamily;
-import dev.tessera.conformance.ConformanceReport;
-import dev.tessera.conformance.ConformanceRunner;
-import dev.tessera.conformance.Families;
+import dev.tessera.conformance.runner.CaseResult;
+import dev.tessera.conformance.runner.ConformanceReport;
+import dev.tessera.conformance.runner.ConformanceRunner;
+import dev.tessera.conformance.runner.Families;
 import dev.tessera.lora.Pack;
 import java.util.ArrayList;
 import java.util.List;

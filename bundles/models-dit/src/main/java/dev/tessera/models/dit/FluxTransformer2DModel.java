@@ -6,15 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.core.ComputeTypes;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Linear;
+import dev.tessera.models.core.layers.Ops;
+import dev.tessera.models.core.layers.TimestepEmbedding;
 import dev.tessera.models.dit.internal.AttentionInputs;
 import dev.tessera.models.dit.internal.DoubleStreamBlock;
-import dev.tessera.models.dit.internal.Linear;
-import dev.tessera.models.dit.internal.Ops;
 import dev.tessera.models.dit.internal.Rope;
 import dev.tessera.models.dit.internal.SingleStreamBlock;
-import dev.tessera.models.dit.internal.TimestepEmbedding;
-import dev.tessera.models.sd.ComputeTypes;
-import dev.tessera.models.sd.Weights;
 import dev.tessera.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -35,6 +35,7 @@ import java.util.Map;
 public final class FluxTransformer2DModel {
 
     private static final float EPS = 1e-6f;
+    private static final int TIMESTEP_PROJECTION = 256;
 
     private final FluxTransformerConfig config;
     private final DataType dtype;
@@ -56,9 +57,9 @@ public final class FluxTransformer2DModel {
         int hidden = config.hiddenSize();
         this.xEmbedder = new Linear(weights, "x_embedder", config.inChannels(), hidden);
         this.contextEmbedder = new Linear(weights, "context_embedder", config.jointAttentionDim(), hidden);
-        this.timestepEmbedder = new TimestepEmbedding(weights, "time_text_embed.timestep_embedder", hidden);
+        this.timestepEmbedder = timestepEmbedding(weights, "time_text_embed.timestep_embedder", hidden);
         this.guidanceEmbedder = config.guidanceEmbeds()
-                ? new TimestepEmbedding(weights, "time_text_embed.guidance_embedder", hidden)
+                ? timestepEmbedding(weights, "time_text_embed.guidance_embedder", hidden)
                 : null;
         this.textEmbedder1 = new Linear(weights, "time_text_embed.text_embedder.linear_1",
                 config.pooledProjectionDim(), hidden);
@@ -180,6 +181,14 @@ public final class FluxTransformer2DModel {
             bias = biases.computeIfAbsent(mask, m -> m.bias(manager, dtype));
         }
         return new AttentionInputs(rope, mask, bias, mode);
+    }
+
+    /**
+     * diffusers' Timesteps(256, flip_sin_to_cos=True, shift 0) then TimestepEmbedding: FLUX's embedding of the
+     * timestep and of the guidance scale (both x1000 first).
+     */
+    private static TimestepEmbedding timestepEmbedding(Weights weights, String prefix, long hidden) {
+        return new TimestepEmbedding(weights, prefix, TIMESTEP_PROJECTION, hidden, true, 0);
     }
 
     private static NDArray perSample(String name, NDArray values, long batch) {

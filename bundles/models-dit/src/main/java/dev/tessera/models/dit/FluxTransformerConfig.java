@@ -1,6 +1,6 @@
 package dev.tessera.models.dit;
 
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import java.util.List;
 
 /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.tessera.models.core.layers.ChunkedAttention;
 import dev.tessera.tensor.TensorScope;
 import java.util.List;
 
@@ -39,7 +40,7 @@ public final class MaskedAttention {
      * Score memory per chunk of queries by default (256 MiB): dense attention over L = 11776 tokens with 24 heads
      * would otherwise hold 13 GB of float32 scores at once.
      */
-    public static final long DEFAULT_SCORE_BUDGET = 256L << 20;
+    public static final long DEFAULT_SCORE_BUDGET = ChunkedAttention.DEFAULT_SCORE_BUDGET;
 
     private MaskedAttention() {
     }
@@ -73,29 +74,10 @@ public final class MaskedAttention {
 
     /**
      * softmax(qs.k^T + bias).v for already scaled queries, query rows in chunks whose scores fit {@code budget}
-     * bytes: rows are independent, so the chunks compute exactly the rows of the whole (2 launches per extra chunk
-     * for the slices, plus the concat).
+     * bytes ({@link ChunkedAttention}): rows are independent, so the chunks compute exactly the rows of the whole.
      */
     private static NDArray chunked(NDArray qs, NDArray k, NDArray v, NDArray bias, long budget) {
-        long[] qShape = qs.getShape().getShape();
-        long keys = k.getShape().get(2);
-        long perRow = qShape[0] * qShape[1] * keys * qs.getDataType().getNumOfBytes();
-        long rows = Math.max(1, budget / Math.max(1, perRow));
-        NDArray kt = k.transpose(0, 1, 3, 2);
-        if (rows >= qShape[2]) {
-            NDArray scores = qs.matMul(kt);
-            return (bias == null ? scores : scores.add(bias)).softmax(-1).matMul(v);
-        }
-        NDList parts = new NDList();
-        for (long start = 0; start < qShape[2]; start += rows) {
-            long end = Math.min(qShape[2], start + rows);
-            NDArray scores = qs.get(new NDIndex(":, :, " + start + ":" + end)).matMul(kt);
-            if (bias != null) {
-                scores = scores.add(bias.get(new NDIndex(start + ":" + end)));
-            }
-            parts.add(scores.softmax(-1).matMul(v));
-        }
-        return NDArrays.concat(parts, 2);
+        return ChunkedAttention.attend(qs, k.transpose(0, 1, 3, 2), v, bias, budget);
     }
 
     /** Attention over only the keys each query row may see, group by group of {@code mask}'s plan. */

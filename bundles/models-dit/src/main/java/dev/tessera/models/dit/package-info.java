@@ -3,7 +3,7 @@
  * FLUX.1-Kontext) named and configured as in diffusers, with an optional boolean attention mask per block
  * ({@link dev.tessera.models.dit.BlockMasks}) computed by {@link dev.tessera.models.dit.MaskedAttention}, which
  * skips keys a group of queries may not see. {@link dev.tessera.models.dit.Kontext} appends context image tokens.
- * Parameters come through {@code dev.tessera.models.sd.Weights}; loading checkpoints is in the {@code loading}
+ * Parameters come through {@code dev.tessera.models.core.Weights}; loading checkpoints is in the {@code loading}
  * subpackage; nothing here reads files or JSON.
  */
 @Export

@@ -1,6 +1,6 @@
 package dev.tessera.models.llm;
 
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 
 /**
  * The transformers LlamaConfig / Qwen2Config fields the decoder uses.

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.conformance.CaseResult;
+import dev.tessera.conformance.runner.CaseResult;
 import dev.tessera.conformance.ConformanceFamily;
-import dev.tessera.conformance.ConformanceReport;
-import dev.tessera.conformance.ConformanceRunner;
-import dev.tessera.conformance.Families;
+import dev.tessera.conformance.runner.ConformanceReport;
+import dev.tessera.conformance.runner.ConformanceRunner;
+import dev.tessera.conformance.runner.Families;
 import dev.tessera.models.llm.internal.LlmFamily;
 import dev.tessera.testing.ConformancePack;
 import java.nio.file.Files;

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.core.ComputeTypes;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.sd.internal.Conv2d;
 import dev.tessera.models.sd.internal.Decoder;
 import dev.tessera.models.sd.internal.Encoder;

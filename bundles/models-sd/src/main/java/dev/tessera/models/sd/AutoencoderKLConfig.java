@@ -1,5 +1,6 @@
 package dev.tessera.models.sd;
 
+import dev.tessera.models.core.ModelLoadException;
 import java.util.List;
 
 /**

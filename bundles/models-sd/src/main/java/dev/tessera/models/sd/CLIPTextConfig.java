@@ -1,5 +1,7 @@
 package dev.tessera.models.sd;
 
+import dev.tessera.models.core.ModelLoadException;
+
 /**
  * The transformers CLIPTextConfig fields the text encoder uses.
  *

@@ -1,11 +1,11 @@
 /**
  * Stable Diffusion 1.x model math over DJL NDArrays: {@link dev.tessera.models.sd.CLIPTextModel},
  * {@link dev.tessera.models.sd.UNet2DConditionModel} and {@link dev.tessera.models.sd.AutoencoderKL}, named and
- * configured as in diffusers and transformers, and the {@link dev.tessera.models.sd.Weights} they read their
- * parameters from. Loading checkpoints is in the {@code loading} subpackage; nothing here reads files or JSON.
+ * configured as in diffusers and transformers; they read their parameters from models-core's
+ * {@code Weights}. Loading checkpoints is in the {@code loading} subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package dev.tessera.models.sd;
 
 import org.osgi.annotation.bundle.Export;

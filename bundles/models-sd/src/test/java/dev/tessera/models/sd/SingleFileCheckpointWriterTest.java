@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.sd.loading.SingleFileCheckpointWriter;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.tessera.models.t5;
 
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import java.util.Set;
 
 /**

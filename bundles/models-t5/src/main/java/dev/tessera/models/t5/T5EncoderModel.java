@@ -1,12 +1,11 @@
 package dev.tessera.models.t5;
 
-import dev.tessera.models.sd.TokenIds;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.ComputeTypes;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.ComputeTypes;
+import dev.tessera.models.core.TokenIds;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.t5.internal.RelativePositionBias;
 import dev.tessera.models.t5.internal.T5Block;
 import dev.tessera.models.t5.internal.T5Ops;

@@ -3,8 +3,8 @@ package dev.tessera.training.internal;
 import ai.djl.ndarray.NDManager;
 import dev.tessera.cli.Arguments;
 import dev.tessera.cli.Command;
-import dev.tessera.cli.StopSignal;
 import dev.tessera.cli.CommandIO;
+import dev.tessera.cli.StopSignal;
 import dev.tessera.cli.UsageException;
 import dev.tessera.miglora.Fusion;
 import dev.tessera.tensor.TensorRuntime;
@@ -85,7 +85,7 @@ public final class TrainCommand implements Command {
             boolean done = which.equals("shapes") ? shapes(options, progress, stop) : miglora(options, progress, stop);
             return done ? OK : STOPPED;
         } catch (TrainingException | dev.tessera.layout.InvalidDatasetException
-                | dev.tessera.models.sd.ModelLoadException e) {
+                | dev.tessera.models.core.ModelLoadException e) {
             io.err().println("error: " + e.getMessage());
             return FAILED;
         }

@@ -2,6 +2,7 @@ package dev.tessera.flux.nodes.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.flux.nodes.api.FluxModel;
@@ -14,15 +15,15 @@ import dev.tessera.model.api.LatentPacking;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.WeightPatch;
-import dev.tessera.models.sd.ParameterSpecs;
-import dev.tessera.models.sd.PatchedWeights;
-import dev.tessera.models.sd.Weights;
-import ai.djl.ndarray.NDScope;
+import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.PatchedWeights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.models.dit.Kontext;
 import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.sampling.ClassifierFreeGuidance;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSchedule;
@@ -180,9 +181,8 @@ public final class FluxDiffusionModel implements FluxModel {
             public NDArray predict(NDArray input, ModelStep step) {
                 return TensorScope.keep(() -> {
                     NDArray cond = side(transformer, kontext, format, positive, input, step);
-                    NDArray out = cfg == 1.0 ? cond
-                            : side(transformer, kontext, format, negative, input, step).mul((float) (1 - cfg))
-                                    .add(cond.mul((float) cfg));
+                    NDArray out = cfg == 1.0 ? cond : ClassifierFreeGuidance.combine(cond,
+                            side(transformer, kontext, format, negative, input, step), cfg);
                     return out.toType(input.getDataType(), false);
                 });
             }

@@ -2,8 +2,8 @@ package dev.tessera.flux.nodes.internal;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.sd.DeviceWeights;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.DeviceWeights;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.t5.T5Tokenizer;
 import dev.tessera.models.t5.loading.T5EncoderCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsFile;

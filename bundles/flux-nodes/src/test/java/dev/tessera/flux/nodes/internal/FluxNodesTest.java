@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import dev.tessera.flux.nodes.api.KontextPatch;
 import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
 import dev.tessera.flux.nodes.internal.nodes.ReferenceLatentNode;
-import dev.tessera.model.api.Latent;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.model.api.Latent;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
 import dev.tessera.models.dit.AttentionMask;
@@ -25,11 +25,11 @@ import dev.tessera.models.dit.BlockKind;
 import dev.tessera.models.dit.BlockMasks;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSource;
+import dev.tessera.sampling.Prediction;
 import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
 import dev.tessera.sampling.Schedules;
-import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import dev.tessera.testing.Closeness;
 import dev.tessera.testing.ConformancePack;
@@ -234,7 +234,7 @@ class FluxNodesTest {
                     .with("cfg", 1.0).with("sampler_name", "euler").with("scheduler", "simple")
                     .with("positive", positive).with("negative", positive).with("latent_image", empty)
                     .with("denoise", 1.0);
-            Latent sampled = (Latent) new dev.tessera.sd.nodes.internal.nodes.KSamplerNode(tensors)
+            Latent sampled = (Latent) new dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode(tensors)
                     .execute(inputs, context).value(0);
             assertEquals(model.latentFormat(), sampled.format().orElseThrow());
             // 8x8 latent cells are 4x4 = 16 FLUX tokens.
@@ -291,7 +291,7 @@ class FluxNodesTest {
                 .with("cfg", 1.0).with("sampler_name", "euler").with("scheduler", "simple")
                 .with("positive", positive).with("negative", positive).with("latent_image", latent)
                 .with("denoise", 1.0);
-        try (Latent out = (Latent) new dev.tessera.sd.nodes.internal.nodes.KSamplerNode(tensors)
+        try (Latent out = (Latent) new dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode(tensors)
                 .execute(inputs, context).value(0)) {
             return out.samples().toFloatArray();
         }
@@ -318,7 +318,7 @@ class FluxNodesTest {
     /** A 16-channel EmptySD3LatentImage latent on the tiny 4-channel FLUX: KSampler names the latent input. */
     @Test
     void emptySd3LatentIsSixteenChannelsAndAForeignLatentIsRefused() {
-        Latent latent = (Latent) new dev.tessera.sd.nodes.internal.nodes.EmptySD3LatentImageNode(tensors)
+        Latent latent = (Latent) new dev.tessera.diffusion.nodes.internal.nodes.EmptySD3LatentImageNode(tensors)
                 .execute(new MapInputs().with("width", 64L).with("height", 48L).with("batch_size", 2L), context)
                 .value(0);
         try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5)) {
@@ -328,14 +328,14 @@ class FluxNodesTest {
                     .with("positive", positive).with("negative", positive).with("latent_image", latent)
                     .with("denoise", 1.0);
             NodeException e = assertThrows(NodeException.class,
-                    () -> new dev.tessera.sd.nodes.internal.nodes.KSamplerNode(tensors).execute(inputs, context));
+                    () -> new dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode(tensors).execute(inputs, context));
             assertEquals("latent_image", e.inputName());
             assertTrue(e.getMessage().contains("16"), e.getMessage());
         } finally {
             latent.close();
         }
         NodeException odd = assertThrows(NodeException.class,
-                () -> new dev.tessera.sd.nodes.internal.nodes.EmptySD3LatentImageNode(tensors).execute(
+                () -> new dev.tessera.diffusion.nodes.internal.nodes.EmptySD3LatentImageNode(tensors).execute(
                         new MapInputs().with("width", 72L).with("height", 64L).with("batch_size", 1L), context));
         assertTrue(odd.getMessage().contains("use 64 or 80"), odd.getMessage());
     }

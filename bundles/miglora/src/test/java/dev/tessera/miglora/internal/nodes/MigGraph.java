@@ -1,5 +1,9 @@
 package dev.tessera.miglora.internal.nodes;
 
+import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerAdvancedNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.graph.engine.RunOptions;
 import dev.tessera.graph.engine.RunResult;
 import dev.tessera.graph.engine.WorkflowEngine;
@@ -9,10 +13,6 @@ import dev.tessera.layout.internal.nodes.LayoutFromTokensNode;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
 import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode;
-import dev.tessera.sd.nodes.internal.nodes.EmptyLatentImageNode;
-import dev.tessera.sd.nodes.internal.nodes.KSamplerAdvancedNode;
-import dev.tessera.sd.nodes.internal.nodes.KSamplerNode;
-import dev.tessera.sd.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.testing.CpuRuntime;
 import java.nio.file.Path;
 

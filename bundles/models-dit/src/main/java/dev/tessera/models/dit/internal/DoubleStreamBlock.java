@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.FeedForward;
+import dev.tessera.models.core.layers.Linear;
+import dev.tessera.models.core.layers.Ops;
 import dev.tessera.tensor.TensorScope;
 
 /**
@@ -50,8 +53,9 @@ public final class DoubleStreamBlock {
         this.normAddedK = new RmsNorm(weights, attn + ".norm_added_k.weight", headDim);
         this.toOut = new Linear(weights, attn + ".to_out.0", hidden, hidden);
         this.toAddOut = new Linear(weights, attn + ".to_add_out", hidden, hidden);
-        this.ff = new FeedForward(weights, prefix + ".ff", hidden, mlpHidden);
-        this.ffContext = new FeedForward(weights, prefix + ".ff_context", hidden, mlpHidden);
+        this.ff = new FeedForward(weights, prefix + ".ff", hidden, mlpHidden, FeedForward.Activation.GELU_TANH);
+        this.ffContext = new FeedForward(weights, prefix + ".ff_context", hidden, mlpHidden,
+                FeedForward.Activation.GELU_TANH);
         this.heads = heads;
     }
 

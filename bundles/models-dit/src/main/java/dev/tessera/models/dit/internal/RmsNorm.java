@@ -2,7 +2,8 @@ package dev.tessera.models.dit.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Ops;
 
 /** diffusers' RMSNorm (eps 1e-6, with weight) over the last axis; the q/k norms of every FLUX attention. */
 public final class RmsNorm {

@@ -3,7 +3,9 @@ package dev.tessera.models.dit.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Linear;
+import dev.tessera.models.core.layers.Ops;
 import dev.tessera.tensor.TensorScope;
 
 /**

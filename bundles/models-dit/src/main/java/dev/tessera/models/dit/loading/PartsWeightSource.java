@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.WeightSource;
+import dev.tessera.models.core.WeightSource;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

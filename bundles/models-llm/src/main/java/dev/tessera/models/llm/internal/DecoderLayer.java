@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.llm.Architecture;
 import dev.tessera.models.llm.LlmConfig;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 
 /**
  * One LLaMA / Qwen2 decoder layer without dropout: pre-norm self-attention with RoPE and grouped-query heads, then

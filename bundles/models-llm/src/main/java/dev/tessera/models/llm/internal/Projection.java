@@ -2,7 +2,7 @@ package dev.tessera.models.llm.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 
 /** A torch.nn.Linear of the decoder: {@code prefix.weight} [out, in], and {@code prefix.bias} [out] if it has one. */
 final class Projection {

@@ -3,8 +3,8 @@ package dev.tessera.models.llm.loading;
 import dev.tessera.models.llm.Architecture;
 import dev.tessera.models.llm.LlmConfig;
 import dev.tessera.models.llm.RopeScaling;
-import dev.tessera.models.sd.ModelLoadException;
-import dev.tessera.models.sd.loading.JsonConfig;
+import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.loading.JsonConfig;
 import java.util.Arrays;
 import java.util.List;
 

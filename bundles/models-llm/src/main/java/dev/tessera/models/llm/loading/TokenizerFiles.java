@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.tessera.models.llm.ChatFormat;
 import dev.tessera.models.llm.ChatTokenizer;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.tokenizers.TextTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.llm.Architecture;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;
 import dev.tessera.testing.ConformancePack;

@@ -1,13 +1,15 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.ChunkedAttention;
+import dev.tessera.models.core.layers.Linear;
 import dev.tessera.tensor.TensorScope;
 
 /**
  * diffusers' Attention as used by BasicTransformerBlock: to_q / to_k / to_v (no bias in SD), multi-head
  * attention with all heads in one batched matmul, to_out.0. Self-attention when the context is null.
- * Launches per call: 3 projections, the 6 of {@link Ops#attention}, 1 output projection.
+ * Launches per call: 3 projections, the 6 of {@link ChunkedAttention#multiHead}, 1 output projection.
  */
 public final class Attention {
 
@@ -33,7 +35,7 @@ public final class Attention {
     public NDArray forward(NDArray x, NDArray context) {
         return TensorScope.keep(() -> {
             NDArray source = context == null ? x : context;
-            NDArray mixed = Ops.attention(toQ.forward(x), toK.forward(source), toV.forward(source), heads, null);
+            NDArray mixed = ChunkedAttention.multiHead(toQ.forward(x), toK.forward(source), toV.forward(source), heads, null);
             return toOut.forward(mixed);
         });
     }

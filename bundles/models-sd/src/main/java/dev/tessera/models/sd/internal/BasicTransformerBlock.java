@@ -1,7 +1,8 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.FeedForward;
 import dev.tessera.tensor.TensorScope;
 
 /** diffusers' BasicTransformerBlock (SD variant): pre-norm self-attention, cross-attention, GEGLU feed-forward. */
@@ -22,7 +23,7 @@ public final class BasicTransformerBlock {
         this.norm2 = new LayerNorm(weights, prefix + ".norm2", dim, NORM_EPS);
         this.attn2 = new Attention(weights, prefix + ".attn2", dim, contextDim, heads, false);
         this.norm3 = new LayerNorm(weights, prefix + ".norm3", dim, NORM_EPS);
-        this.ff = new FeedForward(weights, prefix + ".ff", dim, dim * 4);
+        this.ff = new FeedForward(weights, prefix + ".ff", dim, dim * 4, FeedForward.Activation.GEGLU);
     }
 
     /** {@code x} [batch, tokens, dim], {@code context} [batch, ctxTokens, contextDim]. */

@@ -1,7 +1,10 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.ChunkedAttention;
+import dev.tessera.models.core.layers.Linear;
+import dev.tessera.models.core.layers.Ops;
 import dev.tessera.tensor.TensorScope;
 
 /** transformers' CLIPEncoderLayer: pre-norm causal self-attention (biased projections) and MLP, both residual. */
@@ -36,7 +39,7 @@ public final class CLIPEncoderLayer {
     public NDArray forward(NDArray x, NDArray causalMask) {
         return TensorScope.keep(() -> {
             NDArray n = layerNorm1.forward(x);
-            NDArray attended = Ops.attention(qProj.forward(n), kProj.forward(n), vProj.forward(n), heads, causalMask);
+            NDArray attended = ChunkedAttention.multiHead(qProj.forward(n), kProj.forward(n), vProj.forward(n), heads, causalMask);
             NDArray h = x.add(outProj.forward(attended));
             NDArray m = fc1.forward(layerNorm2.forward(h));
             m = quickGelu ? Ops.quickGelu(m) : Ops.gelu(m);

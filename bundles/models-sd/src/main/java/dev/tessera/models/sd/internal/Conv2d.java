@@ -2,7 +2,8 @@ package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Ops;
 
 /** torch.nn.Conv2d with a square kernel and a bias: {@code prefix.weight} [out, in, k, k], {@code prefix.bias}. */
 public final class Conv2d {

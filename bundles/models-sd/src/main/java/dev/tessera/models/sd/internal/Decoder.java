@@ -1,8 +1,9 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Ops;
 import dev.tessera.models.sd.AutoencoderKLConfig;
-import dev.tessera.models.sd.Weights;
 import dev.tessera.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.tensor.TensorScope;
 
 /**

@@ -2,7 +2,8 @@ package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Ops;
 
 /** torch.nn.LayerNorm over the last axis, with affine parameters. */
 public final class LayerNorm {

@@ -1,7 +1,9 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Linear;
+import dev.tessera.models.core.layers.Ops;
 import dev.tessera.tensor.ScalarOps;
 import dev.tessera.tensor.TensorScope;
 

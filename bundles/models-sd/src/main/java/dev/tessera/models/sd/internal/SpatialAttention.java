@@ -2,7 +2,9 @@ package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.ChunkedAttention;
+import dev.tessera.models.core.layers.Linear;
 import dev.tessera.tensor.TensorScope;
 
 /**
@@ -31,7 +33,7 @@ public final class SpatialAttention {
             long batch = shape.get(0);
             long channels = shape.get(1);
             NDArray tokens = groupNorm.forward(x).reshape(batch, channels, -1).transpose(0, 2, 1);
-            NDArray mixed = Ops.attention(toQ.forward(tokens), toK.forward(tokens), toV.forward(tokens), 1, null);
+            NDArray mixed = ChunkedAttention.multiHead(toQ.forward(tokens), toK.forward(tokens), toV.forward(tokens), 1, null);
             return toOut.forward(mixed).transpose(0, 2, 1).reshape(shape).add(x);
         });
     }

@@ -1,7 +1,7 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 
 /** diffusers' UNetMidBlock2D as in the VAE: resnet, (attention), resnet, without time embedding. */
 public final class UNetMidBlock2D {

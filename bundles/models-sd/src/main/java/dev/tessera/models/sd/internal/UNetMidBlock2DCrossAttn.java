@@ -1,7 +1,7 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import java.util.ArrayList;
 import java.util.List;
 

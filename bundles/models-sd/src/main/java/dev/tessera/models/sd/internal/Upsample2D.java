@@ -1,7 +1,8 @@
 package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Ops;
 import dev.tessera.tensor.TensorScope;
 
 /** diffusers' Upsample2D with a conv: nearest-neighbour to twice the size (or a given size), then 3x3 conv. */

@@ -1,7 +1,7 @@
 package dev.tessera.models.sd.loading;
 
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.util.Arrays;
 import java.util.HashSet;

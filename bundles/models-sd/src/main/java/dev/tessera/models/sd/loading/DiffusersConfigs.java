@@ -1,5 +1,6 @@
 package dev.tessera.models.sd.loading;
 
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.sd.AutoencoderKLConfig;
 import dev.tessera.models.sd.CLIPTextConfig;
 import dev.tessera.models.sd.UNet2DConditionConfig;

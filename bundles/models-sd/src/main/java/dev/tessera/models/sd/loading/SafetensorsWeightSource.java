@@ -3,7 +3,7 @@ package dev.tessera.models.sd.loading;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.WeightSource;
+import dev.tessera.models.core.WeightSource;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * Diffusers parameter names to the names of the original (CompVis / LDM) single-file layout, computed from the
  * configuration as diffusers' single-file conversion and ComfyUI's key maps do, but in the other direction: the
- * model asks by diffusers name, the file is read by original name.
+ * model asks by diffusers name, the file is read by original name. The UNet's names are {@link LdmUnetNames}.
  */
 final class SingleFileKeys {
 
@@ -17,12 +17,6 @@ final class SingleFileKeys {
     static final String VAE_PREFIX = "first_stage_model.";
     static final String TEXT_PREFIX = "cond_stage_model.transformer.";
 
-    private static final Pattern BLOCK = Pattern.compile(
-            "(down_blocks|up_blocks)\\.(\\d+)\\.(resnets|attentions|downsamplers|upsamplers)\\.(\\d+)\\.(.+)");
-    private static final Pattern MID = Pattern.compile("mid_block\\.(resnets|attentions)\\.(\\d+)\\.(.+)");
-    private static final Map<String, String> UNET_RESNET = Map.of(
-            "norm1", "in_layers.0", "conv1", "in_layers.2", "time_emb_proj", "emb_layers.1",
-            "norm2", "out_layers.0", "conv2", "out_layers.3", "conv_shortcut", "skip_connection");
     private static final Map<String, String> VAE_ATTENTION = Map.of(
             "group_norm", "norm", "to_q", "q", "to_k", "k", "to_v", "v", "to_out.0", "proj_out");
     private static final Pattern VAE_BLOCK = Pattern.compile(
@@ -35,48 +29,7 @@ final class SingleFileKeys {
 
     /** The original name of UNet parameter {@code name} (with the {@link #UNET_PREFIX}). */
     static String unet(String name, UNet2DConditionConfig config) {
-        return UNET_PREFIX + unetUnprefixed(name, config);
-    }
-
-    private static String unetUnprefixed(String name, UNet2DConditionConfig config) {
-        int stride = config.layersPerBlock() + 1;
-        Matcher block = BLOCK.matcher(name);
-        if (block.matches()) {
-            int level = Integer.parseInt(block.group(2));
-            int index = Integer.parseInt(block.group(4));
-            String kind = block.group(3);
-            String rest = block.group(5);
-            if (block.group(1).equals("down_blocks")) {
-                return switch (kind) {
-                    case "resnets" -> "input_blocks." + (1 + level * stride + index) + ".0." + resnet(rest);
-                    case "attentions" -> "input_blocks." + (1 + level * stride + index) + ".1." + rest;
-                    default -> "input_blocks." + ((level + 1) * stride) + ".0." + rest.replaceFirst("^conv\\.", "op.");
-                };
-            }
-            boolean attention = config.crossAttention().get(config.levels() - 1 - level);
-            return switch (kind) {
-                case "resnets" -> "output_blocks." + (level * stride + index) + ".0." + resnet(rest);
-                case "attentions" -> "output_blocks." + (level * stride + index) + ".1." + rest;
-                default -> "output_blocks." + (level * stride + stride - 1) + "." + (attention ? 2 : 1) + "." + rest;
-            };
-        }
-        Matcher mid = MID.matcher(name);
-        if (mid.matches()) {
-            int index = Integer.parseInt(mid.group(2));
-            return mid.group(1).equals("attentions") ? "middle_block." + (2 * index + 1) + "." + mid.group(3)
-                    : "middle_block." + (2 * index) + "." + resnet(mid.group(3));
-        }
-        return name.replaceFirst("^time_embedding\\.linear_1\\.", "time_embed.0.")
-                .replaceFirst("^time_embedding\\.linear_2\\.", "time_embed.2.")
-                .replaceFirst("^conv_in\\.", "input_blocks.0.0.")
-                .replaceFirst("^conv_norm_out\\.", "out.0.")
-                .replaceFirst("^conv_out\\.", "out.2.");
-    }
-
-    private static String resnet(String rest) {
-        int dot = rest.lastIndexOf('.');
-        String module = rest.substring(0, dot);
-        return UNET_RESNET.getOrDefault(module, module) + rest.substring(dot);
+        return UNET_PREFIX + LdmUnetNames.of(name, config);
     }
 
     /** The original name of VAE parameter {@code name} (with the {@link #VAE_PREFIX}). */

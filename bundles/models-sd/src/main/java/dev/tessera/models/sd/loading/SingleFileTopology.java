@@ -1,8 +1,9 @@
 package dev.tessera.models.sd.loading;
 
+import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.sd.AutoencoderKLConfig;
 import dev.tessera.models.sd.CLIPTextConfig;
-import dev.tessera.models.sd.ModelLoadException;
 import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.util.ArrayList;

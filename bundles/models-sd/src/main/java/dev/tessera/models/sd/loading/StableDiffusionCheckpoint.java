@@ -4,17 +4,18 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.core.ComputeTypes;
+import dev.tessera.models.core.DeviceWeights;
+import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
 import dev.tessera.models.sd.CLIPTextConfig;
 import dev.tessera.models.sd.CLIPTextModel;
-import dev.tessera.models.sd.ComputeTypes;
-import dev.tessera.models.sd.DeviceWeights;
-import dev.tessera.models.sd.ModelLoadException;
-import dev.tessera.models.sd.ParameterSpecs;
 import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.models.sd.UNet2DConditionModel;
-import dev.tessera.models.sd.Weights;
 import dev.tessera.tensor.safetensors.SafetensorsException;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.io.IOException;
@@ -358,7 +359,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
 
     /**
      * The UNet's base weights, for building a patched model over them (see {@link
-     * dev.tessera.models.sd.PatchedWeights}); reads the UNet's tensors if not yet read.
+     * dev.tessera.models.core.PatchedWeights}); reads the UNet's tensors if not yet read.
      */
     public synchronized Weights unetWeights() {
         unet();

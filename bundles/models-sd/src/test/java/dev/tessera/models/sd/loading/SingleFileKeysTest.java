@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.models.core.ParameterSpecs;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
-import dev.tessera.models.sd.ParameterSpecs;
 import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import java.util.HashSet;

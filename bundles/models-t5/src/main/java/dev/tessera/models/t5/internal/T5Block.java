@@ -3,7 +3,7 @@ package dev.tessera.models.t5.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.t5.T5Config;
 
 /**

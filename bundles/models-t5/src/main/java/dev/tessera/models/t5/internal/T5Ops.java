@@ -3,7 +3,7 @@ package dev.tessera.models.t5.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.SparseFormat;
+import dev.tessera.models.core.layers.Ops;
 
 /**
  * The tensor operations the T5 encoder is built from. Every op is invoked on the activation (never on a weight) so
@@ -18,12 +18,12 @@ public final class T5Ops {
 
     /** {@code x @ weight^T} over the last axis (T5 has no biases). */
     public static NDArray linear(NDArray x, NDArray weight) {
-        return x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow();
+        return Ops.linear(x, weight, null);
     }
 
     /** Row lookup: {@code table[ids]} for integer {@code ids} of any shape. */
     public static NDArray embedding(NDArray ids, NDArray table) {
-        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        return Ops.embedding(ids, table);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.tessera.models.t5.loading;
 
-import dev.tessera.models.sd.ModelLoadException;
-import dev.tessera.models.sd.loading.JsonConfig;
+import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.t5.T5Config;
 import java.nio.file.Path;
 

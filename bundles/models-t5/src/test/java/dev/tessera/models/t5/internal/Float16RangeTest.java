@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.sd.Weights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.t5.Pack;
 import dev.tessera.models.t5.T5Config;
 import dev.tessera.models.t5.T5EncoderModel;

@@ -8,7 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.t5.Pack;
 import dev.tessera.models.t5.T5Config;
 import dev.tessera.tensor.safetensors.SafetensorsWriter;

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -63,7 +63,7 @@ public final class CheckpointCache {
      *
      * @param arch the architecture file, or null to use {@code <name>.arch.json} beside the file when present
      * @param tokenizerFolders where to look for the CLIP tokenizer, in order
-     * @throws dev.tessera.models.sd.ModelLoadException naming the file when it is not a usable SD1.x checkpoint
+     * @throws dev.tessera.models.core.ModelLoadException naming the file when it is not a usable SD1.x checkpoint
      * @throws dev.tessera.tokenizers.TokenizerException naming every folder looked in when no tokenizer is found
      */
     public CheckpointHandles openCheckpoint(Path file, Path arch, List<Path> tokenizerFolders) {
@@ -79,7 +79,7 @@ public final class CheckpointCache {
      * A VAE handle over the standalone VAE file {@code file} (and {@code <name>.arch.json} beside it when present),
      * opened unless a handle holds it now.
      *
-     * @throws dev.tessera.models.sd.ModelLoadException naming the file when it is not an SD1.x VAE
+     * @throws dev.tessera.models.core.ModelLoadException naming the file when it is not an SD1.x VAE
      */
     public Vae openVae(Path file) {
         return new SdVae(vae(file));

@@ -1,20 +1,20 @@
 package dev.tessera.sd.nodes.internal;
 
-import ai.djl.ndarray.index.NDIndex;
-
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
+import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.models.sd.UNet2DConditionModel;
-import dev.tessera.sd.nodes.api.HookedUNet;
+import dev.tessera.sampling.ClassifierFreeGuidance;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.tensor.TensorScope;
 import java.util.ArrayList;
@@ -128,7 +128,7 @@ final class GuidedUNet implements BoundDenoiser {
             return cond.toType(input.getDataType(), false);
         }
         NDArray uncond = sums[1].div(counts[1]);
-        return cond.sub(uncond).muli((float) cfg).addi(uncond).toType(input.getDataType(), false);
+        return ClassifierFreeGuidance.combine(cond, uncond, cfg).toType(input.getDataType(), false);
     }
 
     /** The UNet with the active hooks around its stages. */
@@ -142,7 +142,7 @@ final class GuidedUNet implements BoundDenoiser {
         if (uncond == null) {
             return cond;
         }
-        return cond.sub(uncond).muli((float) cfg).addi(uncond);
+        return ClassifierFreeGuidance.combine(cond, uncond, cfg);
     }
 
     /** The strength-weighted mean of one side's predictions (a single entry is taken as it is). */

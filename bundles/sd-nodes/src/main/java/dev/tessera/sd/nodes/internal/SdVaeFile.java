@@ -4,9 +4,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.LatentFormat;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
-import dev.tessera.models.sd.ModelLoadException;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import java.nio.file.Path;
 

@@ -81,7 +81,7 @@ public final class DualCLIPLoaderNode implements NodeType {
         } catch (FluxTextEncoders.InputException e) {
             manager.close();
             throw NodeException.invalidInput(e.input() == 0 ? "clip_name1" : "clip_name2", e.getMessage());
-        } catch (IllegalArgumentException | dev.tessera.models.sd.ModelLoadException
+        } catch (IllegalArgumentException | dev.tessera.models.core.ModelLoadException
                 | dev.tessera.tokenizers.TokenizerException e) {
             manager.close();
             throw NodeException.invalidInput("clip_name1", e.getMessage());

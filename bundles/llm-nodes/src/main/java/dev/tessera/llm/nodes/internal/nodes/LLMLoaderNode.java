@@ -10,7 +10,7 @@ import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.OutputSpec;
 import dev.tessera.llm.nodes.internal.LlmModels;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

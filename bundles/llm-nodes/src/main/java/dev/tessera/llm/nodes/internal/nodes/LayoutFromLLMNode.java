@@ -23,7 +23,7 @@ import dev.tessera.models.llm.SamplingOptions;
 import dev.tessera.models.llm.TextGenerator;
 import dev.tessera.models.llm.grammar.GrammarConstraint;
 import dev.tessera.models.llm.loading.LlmCheckpoint;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.tensor.TensorRuntime;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
 import dev.tessera.graph.api.ExecutionContext;
+import dev.tessera.graph.api.InputFailures;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
 import dev.tessera.graph.api.NodeInputs;
@@ -37,7 +38,7 @@ public final class CLIPSetLastLayerNode implements NodeType {
         try {
             return NodeResult.of(clip.withLastLayer((int) inputs.getInt("stop_at_clip_layer")));
         } catch (IllegalArgumentException e) {
-            throw Failures.invalid(e, List.of(), "stop_at_clip_layer");
+            throw InputFailures.invalid(e, List.of(), "stop_at_clip_layer");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tessera.sd.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
+import dev.tessera.graph.api.InputFailures;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -69,7 +70,7 @@ public final class CLIPTextEncodeNode implements NodeType {
             return NodeResult.of(clip.encode(text, owner));
         } catch (IllegalArgumentException | TokenizerException e) {
             owner.close();
-            throw Failures.invalid(e, List.of(), "text");
+            throw InputFailures.invalid(e, List.of(), "text");
         } catch (RuntimeException e) {
             owner.close();
             throw e;

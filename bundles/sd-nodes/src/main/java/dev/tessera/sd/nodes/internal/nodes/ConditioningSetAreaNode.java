@@ -24,14 +24,19 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = NodeType.class)
 public final class ConditioningSetAreaNode implements NodeType {
 
+    /** ComfyUI's {@code nodes.MAX_RESOLUTION}, the widgets' upper bound (as the latent nodes'). */
+    private static final int MAX_RESOLUTION = 16384;
+    /** Pixels per latent cell: the area is given in pixels and applied in latent cells. */
+    private static final int DOWNSCALE = 8;
+
     private static final NodeDescriptor DESCRIPTOR = NodeDescriptor.builder("ConditioningSetArea")
             .displayName("Conditioning (Set Area)")
             .category("conditioning")
             .input(InputSpec.link("conditioning", ValueType.CONDITIONING))
-            .input(InputSpec.integer("width", 64, 64, EmptyLatents.MAX_RESOLUTION, 8))
-            .input(InputSpec.integer("height", 64, 64, EmptyLatents.MAX_RESOLUTION, 8))
-            .input(InputSpec.integer("x", 0, 0, EmptyLatents.MAX_RESOLUTION, 8))
-            .input(InputSpec.integer("y", 0, 0, EmptyLatents.MAX_RESOLUTION, 8))
+            .input(InputSpec.integer("width", 64, 64, MAX_RESOLUTION, 8))
+            .input(InputSpec.integer("height", 64, 64, MAX_RESOLUTION, 8))
+            .input(InputSpec.integer("x", 0, 0, MAX_RESOLUTION, 8))
+            .input(InputSpec.integer("y", 0, 0, MAX_RESOLUTION, 8))
             .input(InputSpec.decimal("strength", 1.0, 0.0, 10.0, 0.01, 0.01))
             .output("CONDITIONING", ValueType.CONDITIONING)
             .build();
@@ -50,7 +55,7 @@ public final class ConditioningSetAreaNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        int d = EmptyLatents.DOWNSCALE;
+        int d = DOWNSCALE;
         ConditioningArea area = new ConditioningArea((int) inputs.getInt("height") / d,
                 (int) inputs.getInt("width") / d, (int) inputs.getInt("y") / d, (int) inputs.getInt("x") / d);
         double strength = inputs.getFloat("strength");

@@ -3,7 +3,7 @@ package dev.tessera.sd.nodes.internal.nodes;
 import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeResult;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.sd.loading.CheckpointFamily;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
 import dev.tessera.tokenizers.TokenizerException;

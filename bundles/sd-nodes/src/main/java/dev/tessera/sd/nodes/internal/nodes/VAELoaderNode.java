@@ -8,7 +8,7 @@ import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
-import dev.tessera.models.sd.ModelLoadException;
+import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

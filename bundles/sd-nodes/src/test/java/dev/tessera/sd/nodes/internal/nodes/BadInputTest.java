@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.engine.RunResult;

@@ -1,5 +1,10 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
+import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerAdvancedNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeNode;
 import dev.tessera.graph.engine.RunOptions;
 import dev.tessera.graph.engine.RunResult;
 import dev.tessera.graph.engine.WorkflowEngine;

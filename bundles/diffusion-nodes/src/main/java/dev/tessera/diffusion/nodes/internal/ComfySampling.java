@@ -1,0 +1,214 @@
+package dev.tessera.diffusion.nodes.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.image.CropMode;
+import dev.tessera.image.ImageResizer;
+import dev.tessera.image.ResizeMethod;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.model.api.LatentFormat;
+import dev.tessera.sampling.ComfySchedules;
+import dev.tessera.sampling.NoiseSource;
+import dev.tessera.sampling.Prediction;
+import dev.tessera.sampling.Sampler;
+import dev.tessera.sampling.Samplers;
+import dev.tessera.sampling.Schedule;
+import dev.tessera.sampling.StepCallback;
+import java.util.Arrays;
+
+/**
+ * ComfyUI's {@code common_ksampler} as plain Java over a MODEL handle: the schedule named {@code scheduler} for
+ * {@code steps} (and {@code denoise}), cut to {@code [startStep, lastStep]}; the latent moved into the model's
+ * space; seeded noise added at the first sigma ({@code sqrt(1 + sigma^2)} times when the schedule starts at the
+ * model's largest sigma, ComfyUI's {@code max_denoise}; {@code sigma * noise + (1 - sigma) * latent} for flow models);
+ * the sampler over the guided model; the result moved back
+ * to the VAE's space. Latents are float32 on the model's device whatever dtype the model computes in.
+ */
+public final class ComfySampling {
+
+    /**
+     * One sampling request.
+     *
+     * @param addNoise false for KSamplerAdvanced's {@code add_noise: disable} (the latent is already noisy)
+     * @param startStep first step to run (0 for all)
+     * @param lastStep step to stop before ({@code Integer.MAX_VALUE} for all)
+     * @param forceFullDenoise end at sigma 0 even when {@code lastStep} cuts the schedule short
+     */
+    public record Request(DiffusionModel model, long seed, boolean addNoise, int steps, double cfg, String samplerName,
+            String scheduler, Conditioning positive, Conditioning negative, double denoise, int startStep,
+            int lastStep, boolean forceFullDenoise) {
+
+        /** KSampler's request: every step, ending at sigma 0. */
+        public static Request simple(DiffusionModel model, long seed, int steps, double cfg, String samplerName,
+                String scheduler, Conditioning positive, Conditioning negative, double denoise) {
+            return new Request(model, seed, true, steps, cfg, samplerName, scheduler, positive, negative, denoise, 0,
+                    Integer.MAX_VALUE, true);
+        }
+    }
+
+    private ComfySampling() {}
+
+    /**
+     * The sampler the request names, for the model's prediction type.
+     *
+     * @throws IllegalArgumentException naming the accepted names
+     */
+    public static Sampler sampler(Request request) {
+        return Samplers.named(request.samplerName(), request.model().prediction());
+    }
+
+    /**
+     * The steps that will run for a latent of {@code latentShape} ({@code [B, C, h, w]}), or null when none will
+     * (denoise 0, or a start at or after the end): ComfyUI's {@code calculate_sigmas} and the cuts of
+     * {@code KSampler.sample}. Flow models (FLUX) take their sigmas from their time shift for the latent's size,
+     * as ComfyUI's ModelSamplingFlux node sets it.
+     */
+    public static Schedule schedule(Request request, Shape latentShape) {
+        if (request.denoise() <= 0) {
+            return null;
+        }
+        DiffusionModel model = request.model();
+        Schedule full = model.prediction() == Prediction.FLOW
+                ? ComfySchedules.named(request.scheduler(),
+                        model.flowShift(latentShape.get(latentShape.dimension() - 2),
+                                latentShape.get(latentShape.dimension() - 1)),
+                        request.steps(), request.denoise())
+                : ComfySchedules.named(request.scheduler(), model.noiseSchedule(), request.steps(),
+                        request.denoise());
+        double[] sigmas = full.sigmas();
+        double[] timesteps = full.timesteps();
+        boolean inflated = full.inflatedInitialNoise();
+        if (request.lastStep() < timesteps.length) {
+            sigmas = Arrays.copyOf(sigmas, request.lastStep() + 1);
+            timesteps = Arrays.copyOf(timesteps, request.lastStep());
+            if (request.forceFullDenoise()) {
+                sigmas[sigmas.length - 1] = 0;
+            }
+        }
+        int start = request.startStep();
+        if (start >= timesteps.length) {
+            return null;
+        }
+        if (start > 0) {
+            sigmas = Arrays.copyOfRange(sigmas, start, sigmas.length);
+            timesteps = Arrays.copyOfRange(timesteps, start, timesteps.length);
+            inflated = false;
+        }
+        return new Schedule(full.kind(), timesteps, sigmas, inflated);
+    }
+
+    /**
+     * Samples from {@code latent} (VAE space, {@code [B, C, h, w]}); returns the result in VAE space as float32 on
+     * {@code manager}. The latent itself is left untouched.
+     *
+     * @throws IllegalArgumentException for a request the model or sampler cannot run (unknown names, conditioning
+     *     of another width)
+     * @throws dev.tessera.sampling.SamplingException when the latent turns NaN or infinite, naming the step
+     */
+    public static NDArray sample(Request request, NDArray latent, NDManager manager, StepCallback callback) {
+        return sample(request, latent, null, manager, callback);
+    }
+
+    /**
+     * {@link #sample(Request, NDArray, NDManager, StepCallback)} with a noise mask (inpainting): {@code noiseMask}
+     * {@code [B or 1, H, W]} at any resolution, resized bilinearly to the latent, 1 where the sampler may change the
+     * latent and 0 where the latent is kept (ComfyUI's {@code denoise_mask}); null for none.
+     */
+    public static NDArray sample(Request request, NDArray latent, NDArray noiseMask, NDManager manager,
+            StepCallback callback) {
+        Sampler sampler = sampler(request);
+        Schedule schedule = schedule(request, latent.getShape());
+        if (schedule == null) {
+            // A real copy (toType(t, true) is an alias when nothing changes): the result outlives the input.
+            NDArray copy = latent.toType(DataType.FLOAT32, false).toDevice(manager.getDevice(), false).duplicate();
+            copy.attach(manager);
+            return copy;
+        }
+        LatentFormat format = request.model().latentFormat();
+        NoiseSource noise = NoiseSource.seeded(request.seed());
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray clean = format.toModel(onto(latent, scope));
+            Shape shape = clean.getShape();
+            NDArray drawn = request.addNoise() ? noise.next(scope, shape, DataType.FLOAT32)
+                    : scope.zeros(shape, DataType.FLOAT32);
+            NDArray x = start(sampler, schedule, clean, drawn);
+            NDArray out;
+            BoundDenoiser guided = request.model().guided(request.positive(), request.negative(), request.cfg(),
+                    scope);
+            try (BoundDenoiser model = noiseMask == null ? guided : new InpaintDenoiser(guided,
+                    request.model().prediction(), clean, drawn, denoiseMask(noiseMask, shape, scope))) {
+                out = sampler.sample(model, x, schedule, noise, callback);
+            }
+            NDArray result = format.toVae(toVarianceExploding(sampler, schedule, out));
+            result.attach(manager);
+            return result;
+        }
+    }
+
+    /**
+     * ComfyUI's {@code noise_scaling}: {@code latent + noise * sigma0}, with {@code sqrt(1 + sigma0^2)} in place of
+     * {@code sigma0} under {@code max_denoise}, expressed in the sampler's own latent space through its
+     * {@code noisedLatent} (which adds {@code noise * sigma0}).
+     */
+    static NDArray start(Sampler sampler, Schedule schedule, NDArray clean, NDArray noise) {
+        double sigma = schedule.sigma(0);
+        NDArray scaled = schedule.inflatedInitialNoise() ? noise.mul((float) (Math.sqrt(1 + sigma * sigma) / sigma))
+                : noise;
+        return sampler.noisedLatent(clean, scaled, schedule);
+    }
+
+    /**
+     * The sampler's result as {@code x0 + sigma * noise}: samplers in the variance-preserving space (DDIM, DPM-Solver,
+     * UniPC) hold {@code (x0 + sigma n) / sqrt(1 + sigma^2)}, which differs when sampling stops at a sigma above 0
+     * (KSamplerAdvanced returning leftover noise). The factor is read from the sampler itself.
+     */
+    private static NDArray toVarianceExploding(Sampler sampler, Schedule schedule, NDArray out) {
+        double last = schedule.sigma(schedule.steps());
+        if (last == 0) {
+            return out;
+        }
+        NDManager m = out.getManager();
+        Schedule atLast = new Schedule(schedule.kind(), new double[] {schedule.timestep(schedule.steps() - 1)},
+                new double[] {last, 0}, false);
+        try (NDArray one = m.ones(new Shape(1)); NDArray zero = m.zeros(new Shape(1));
+                NDArray factor = sampler.noisedLatent(one, zero, atLast)) {
+            float scale = factor.getFloat(0);
+            return scale == 1f ? out : out.div(scale);
+        }
+    }
+
+    /**
+     * ComfyUI's {@code prepare_mask}: the mask bilinearly resized to the latent's cells ({@code interpolate},
+     * align_corners false), the same for every channel, repeated over the batch.
+     */
+    static NDArray denoiseMask(NDArray noiseMask, Shape latent, NDManager manager) {
+        Shape m = noiseMask.getShape();
+        if (m.dimension() < 2) {
+            throw new IllegalArgumentException("latent_image: the noise mask must be [B, H, W] or [H, W], got " + m);
+        }
+        long height = m.get(m.dimension() - 2);
+        long width = m.get(m.dimension() - 1);
+        NDArray masks = onto(noiseMask, manager).reshape(-1, height, width, 1);
+        long count = masks.getShape().get(0);
+        long batch = latent.get(0);
+        if (count != 1 && count != batch) {
+            throw new IllegalArgumentException("latent_image: " + count + " noise masks for a batch of " + batch);
+        }
+        NDArray resized = ImageResizer.resize(masks, (int) latent.get(3), (int) latent.get(2),
+                ResizeMethod.BILINEAR, CropMode.DISABLED, manager);
+        NDArray perCell = resized.transpose(0, 3, 1, 2);
+        return perCell.broadcast(new Shape(batch, latent.get(1), latent.get(2), latent.get(3)));
+    }
+
+    private static NDArray onto(NDArray latent, NDManager manager) {
+        NDArray copy = latent.toDevice(manager.getDevice(), true);
+        copy.attach(manager);
+        NDArray f32 = copy.toType(DataType.FLOAT32, false);
+        f32.attach(manager);
+        return f32;
+    }
+}
