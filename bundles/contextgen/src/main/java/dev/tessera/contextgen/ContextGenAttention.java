@@ -3,6 +3,7 @@ package dev.tessera.contextgen;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.models.dit.BlockKind;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +41,7 @@ public record ContextGenAttention(ContextGenSequence sequence, BlockAssignment a
         private final ContextGenSequence sequence;
         private final BlockAssignment assignment;
         private final NDManager manager;
-        private final Map<AttentionMode, NDArray> built = new EnumMap<>(AttentionMode.class);
+        private final Map<ContextGenMask, NDArray> built = new EnumMap<>(ContextGenMask.class);
 
         private BlockMasks(ContextGenSequence sequence, BlockAssignment assignment, NDManager manager) {
             this.sequence = sequence;
@@ -53,7 +54,7 @@ public record ContextGenAttention(ContextGenSequence sequence, BlockAssignment a
             return forMode(assignment.mode(kind, index));
         }
 
-        public NDArray forMode(AttentionMode mode) {
+        public NDArray forMode(ContextGenMask mode) {
             return built.computeIfAbsent(mode, m -> sequence.mask(m, manager));
         }
 
