@@ -48,9 +48,7 @@ class BundleDependenciesIT {
 
     /** Known exceptions, "importer -> exporter", each with the reason it is still there. */
     private static final Map<String, String> KNOWN = Map.of(
-            "dev.tessera.lora -> dev.tessera.cli", "the lora bundle's own `tessera lora-bundle` command",
-            "dev.tessera.contextgen -> dev.tessera.flux.nodes", "KontextPatch and FluxModel are flux-nodes' API"
-                    + " until the DiT's plug-in points move to models-dit (issue 13 item 5)");
+            "dev.tessera.lora -> dev.tessera.cli", "the lora bundle's own `tessera lora-bundle` command");
 
     /** Bundle symbolic name to the dev.tessera packages it imports from other bundles. */
     private static final Map<String, Set<String>> IMPORTS = new TreeMap<>();
