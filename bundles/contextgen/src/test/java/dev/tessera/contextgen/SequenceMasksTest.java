@@ -3,12 +3,8 @@ package dev.tessera.contextgen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import dev.tessera.models.dit.BlockKind;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -222,25 +218,6 @@ class SequenceMasksTest {
         assertEquals(2 * 3 * 2, diff); // 6 main tokens in the box x 2 foreground tokens
         for (int q = 0; q < len; q++) {
             for (int k = 0; k < len; k++) assertEquals(ica[q * len + k], seq.allows(ContextGenMask.ICA, q, k));
-        }
-    }
-
-    @Test
-    void blockMasksAreTheSequenceMasksAsTensorsBuiltOncePerMode() {
-        TokenGrid canvas = TokenGrid.ofPixels("output", 48, 32);
-        ContextGenSequence seq = ContextGenSequence.of(3, canvas, List.of(
-                new ReferenceSlot(new TokenBox(0, 0, 2, 2), new TokenGrid(1, 2), new boolean[] {true, false})));
-        ContextGenAttention attention = new ContextGenAttention(seq, BlockAssignment.paper(4));
-        try (NDManager manager = NDManager.newBaseManager();
-                ContextGenAttention.BlockMasks masks = attention.masks(manager)) {
-            NDArray d0 = masks.forBlock(BlockKind.DOUBLE, 0);
-            NDArray s1 = masks.forBlock(BlockKind.SINGLE, 1);
-            NDArray s2 = masks.forBlock(BlockKind.SINGLE, 2);
-            assertSame(d0, s2);
-            assertArrayEquals(seq.mask(ContextGenMask.CLA), d0.toBooleanArray());
-            assertArrayEquals(seq.mask(ContextGenMask.ICA), s1.toBooleanArray());
-            assertEquals(new ai.djl.ndarray.types.Shape(seq.length(), seq.length()), s1.getShape());
-            assertEquals(ai.djl.ndarray.types.DataType.BOOLEAN, s1.getDataType());
         }
     }
 
