@@ -124,11 +124,6 @@ public final class ContextGenLayout {
         return ContextGenSequence.of(textTokens, canvas, slots);
     }
 
-    /** What a DiT patch consumes: {@link #sequence} with a block assignment. */
-    public ContextGenAttention attention(int textTokens, BlockAssignment assignment) {
-        return new ContextGenAttention(sequence(textTokens), assignment);
-    }
-
     /**
      * The layout image: the user's if given, else the composite of the references (Instance Layering
      * Prioritization), {@code [height, width, 3]} in [0, 1].

@@ -157,7 +157,7 @@ public final class ContextGenSequence {
     }
 
     /** Whether query {@code q} may attend to key {@code k} under {@code mode}; the rows of {@link #mask}. */
-    public boolean allows(AttentionMode mode, int q, int k) {
+    public boolean allows(ContextGenMask mode, int q, int k) {
         checkIndex(q);
         checkIndex(k);
         boolean[] row = new boolean[length];
@@ -166,7 +166,7 @@ public final class ContextGenSequence {
     }
 
     /** The mask {@code [length, length]} row-major, true = may attend. */
-    public boolean[] mask(AttentionMode mode) {
+    public boolean[] mask(ContextGenMask mode) {
         long size = (long) length * length;
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("a " + length + "-token mask has " + size + " entries, more than a Java"
@@ -182,8 +182,8 @@ public final class ContextGenSequence {
         return m;
     }
 
-    /** {@link #mask(AttentionMode)} as a BOOLEAN {@code [length, length]} tensor on {@code manager}'s device. */
-    public NDArray mask(AttentionMode mode, NDManager manager) {
+    /** {@link #mask(ContextGenMask)} as a BOOLEAN {@code [length, length]} tensor on {@code manager}'s device. */
+    public NDArray mask(ContextGenMask mode, NDManager manager) {
         // Rows go straight into one direct buffer (one byte per flag): going through boolean[] and DJL's boolean
         // conversion costs several times more at ContextGen sizes (L ~ 16k at 1024 px).
         long size = (long) length * length;
@@ -204,12 +204,12 @@ public final class ContextGenSequence {
         return manager.create(buffer, new Shape(length, length), DataType.BOOLEAN);
     }
 
-    private void fillRow(AttentionMode mode, int q, boolean[] row) {
+    private void fillRow(ContextGenMask mode, int q, boolean[] row) {
         int imageEnd = textTokens + 2 * main.tokens();
         java.util.Arrays.fill(row, 0, textTokens, true);
         if (q < imageEnd) {
             java.util.Arrays.fill(row, textTokens, imageEnd, true);
-            if (mode == AttentionMode.ICA && q >= textTokens && q < layoutStart()) {
+            if (mode == ContextGenMask.ICA && q >= textTokens && q < layoutStart()) {
                 int t = q - textTokens;
                 int r = t / main.width();
                 int c = t % main.width();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.models.dit.BlockKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -109,19 +110,19 @@ class GeometryAndIdsTest {
     @Test
     void paperAssignmentIsClaInDoubleBlocksAndIcaInTheFirstHalfOfSingleBlocks() {
         BlockAssignment flux = BlockAssignment.paper(38);
-        for (int i = 0; i < 19; i++) assertEquals(AttentionMode.CLA, flux.mode(BlockKind.DOUBLE, i));
-        for (int i = 0; i < 19; i++) assertEquals(AttentionMode.ICA, flux.mode(BlockKind.SINGLE, i), "single " + i);
-        for (int i = 19; i < 38; i++) assertEquals(AttentionMode.CLA, flux.mode(BlockKind.SINGLE, i), "single " + i);
+        for (int i = 0; i < 19; i++) assertEquals(ContextGenMask.CLA, flux.mode(BlockKind.DOUBLE, i));
+        for (int i = 0; i < 19; i++) assertEquals(ContextGenMask.ICA, flux.mode(BlockKind.SINGLE, i), "single " + i);
+        for (int i = 19; i < 38; i++) assertEquals(ContextGenMask.CLA, flux.mode(BlockKind.SINGLE, i), "single " + i);
         BlockAssignment tiny = BlockAssignment.paper(2); // the pack's tiny FLUX: single 0 ICA, single 1 CLA
-        assertEquals(AttentionMode.ICA, tiny.mode(BlockKind.SINGLE, 0));
-        assertEquals(AttentionMode.CLA, tiny.mode(BlockKind.SINGLE, 1));
-        BlockAssignment custom = new BlockAssignment(AttentionMode.ICA, 2, 4);
-        assertEquals(AttentionMode.ICA, custom.mode(BlockKind.DOUBLE, 7));
-        assertEquals(AttentionMode.CLA, custom.mode(BlockKind.SINGLE, 1));
-        assertEquals(AttentionMode.ICA, custom.mode(BlockKind.SINGLE, 3));
-        assertEquals(AttentionMode.CLA, custom.mode(BlockKind.SINGLE, 4));
-        assertEquals(AttentionMode.CLA, BlockAssignment.claOnly().mode(BlockKind.SINGLE, 0));
-        assertThrows(IllegalArgumentException.class, () -> new BlockAssignment(AttentionMode.CLA, 3, 2));
+        assertEquals(ContextGenMask.ICA, tiny.mode(BlockKind.SINGLE, 0));
+        assertEquals(ContextGenMask.CLA, tiny.mode(BlockKind.SINGLE, 1));
+        BlockAssignment custom = new BlockAssignment(ContextGenMask.ICA, 2, 4);
+        assertEquals(ContextGenMask.ICA, custom.mode(BlockKind.DOUBLE, 7));
+        assertEquals(ContextGenMask.CLA, custom.mode(BlockKind.SINGLE, 1));
+        assertEquals(ContextGenMask.ICA, custom.mode(BlockKind.SINGLE, 3));
+        assertEquals(ContextGenMask.CLA, custom.mode(BlockKind.SINGLE, 4));
+        assertEquals(ContextGenMask.CLA, BlockAssignment.claOnly().mode(BlockKind.SINGLE, 0));
+        assertThrows(IllegalArgumentException.class, () -> new BlockAssignment(ContextGenMask.CLA, 3, 2));
     }
 
     @Test

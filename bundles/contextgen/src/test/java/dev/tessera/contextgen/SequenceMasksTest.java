@@ -3,11 +3,8 @@ package dev.tessera.contextgen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,7 +67,7 @@ class SequenceMasksTest {
             return boxes[j][0] <= col && col < boxes[j][2] && boxes[j][1] <= row && row < boxes[j][3];
         }
 
-        boolean allows(AttentionMode mode, int q, int k) {
+        boolean allows(ContextGenMask mode, int q, int k) {
             Seg sq = seg(q);
             Seg sk = seg(k);
             // "Every query may attend to the text keys."
@@ -80,13 +77,13 @@ class SequenceMasksTest {
             // Text, main and layout queries see main and layout keys.
             if (sk == Seg.MAIN || sk == Seg.LAYOUT) return true;
             // Keys of reference j: text and layout never; CLA main never; ICA main only inside box j, foreground only.
-            return mode == AttentionMode.ICA && sq == Seg.MAIN && inBox(q, ref(k)) && foreground(k);
+            return mode == ContextGenMask.ICA && sq == Seg.MAIN && inBox(q, ref(k)) && foreground(k);
         }
     }
 
     private static void checkExhaustively(ContextGenSequence seq, Oracle oracle) {
         assertEquals(oracle.length, seq.length());
-        for (AttentionMode mode : AttentionMode.values()) {
+        for (ContextGenMask mode : ContextGenMask.values()) {
             boolean[] m = seq.mask(mode);
             int differ = 0;
             String first = null;
@@ -144,12 +141,12 @@ class SequenceMasksTest {
         checkExhaustively(seq, oracle);
         // Spelled out for the token in all three boxes: it sees every foreground token of every reference in ICA.
         int q = 2 + 2 * 5 + 2;
-        boolean[] ica = seq.mask(AttentionMode.ICA);
+        boolean[] ica = seq.mask(ContextGenMask.ICA);
         int refs = 2 + 50;
         int seen = 0;
         for (int k = refs; k < seq.length(); k++) seen += ica[q * seq.length() + k] ? 1 : 0;
         assertEquals(4 + 3 + 1, seen);
-        boolean[] cla = seq.mask(AttentionMode.CLA);
+        boolean[] cla = seq.mask(ContextGenMask.CLA);
         for (int k = refs; k < seq.length(); k++) assertFalse(cla[q * seq.length() + k], "CLA main sees no ref");
     }
 
@@ -195,7 +192,7 @@ class SequenceMasksTest {
         ContextGenSequence seq = ContextGenSequence.of(4, canvas, List.of(new ReferenceSlot(box, grid, fg)));
         checkExhaustively(seq, new Oracle(4, 4, 3, new int[][] {{0, 0, 4, 3}}, new boolean[][] {fg}));
         // A transparent corner token is seen by nobody but... nobody: not even itself.
-        boolean[] ica = seq.mask(AttentionMode.ICA);
+        boolean[] ica = seq.mask(ContextGenMask.ICA);
         int corner = seq.referenceStart(0);
         for (int q = 0; q < seq.length(); q++) assertFalse(ica[q * seq.length() + corner], "q=" + q);
     }
@@ -205,8 +202,8 @@ class SequenceMasksTest {
         TokenGrid canvas = TokenGrid.ofPixels("output", 64, 64);
         ContextGenSequence seq = ContextGenSequence.of(2, canvas, List.of(
                 new ReferenceSlot(new TokenBox(1, 1, 3, 4), new TokenGrid(2, 1), new boolean[] {true, true})));
-        boolean[] cla = seq.mask(AttentionMode.CLA);
-        boolean[] ica = seq.mask(AttentionMode.ICA);
+        boolean[] cla = seq.mask(ContextGenMask.CLA);
+        boolean[] ica = seq.mask(ContextGenMask.ICA);
         int len = seq.length();
         int diff = 0;
         for (int q = 0; q < len; q++) {
@@ -220,26 +217,7 @@ class SequenceMasksTest {
         }
         assertEquals(2 * 3 * 2, diff); // 6 main tokens in the box x 2 foreground tokens
         for (int q = 0; q < len; q++) {
-            for (int k = 0; k < len; k++) assertEquals(ica[q * len + k], seq.allows(AttentionMode.ICA, q, k));
-        }
-    }
-
-    @Test
-    void blockMasksAreTheSequenceMasksAsTensorsBuiltOncePerMode() {
-        TokenGrid canvas = TokenGrid.ofPixels("output", 48, 32);
-        ContextGenSequence seq = ContextGenSequence.of(3, canvas, List.of(
-                new ReferenceSlot(new TokenBox(0, 0, 2, 2), new TokenGrid(1, 2), new boolean[] {true, false})));
-        ContextGenAttention attention = new ContextGenAttention(seq, BlockAssignment.paper(4));
-        try (NDManager manager = NDManager.newBaseManager();
-                ContextGenAttention.BlockMasks masks = attention.masks(manager)) {
-            NDArray d0 = masks.forBlock(BlockKind.DOUBLE, 0);
-            NDArray s1 = masks.forBlock(BlockKind.SINGLE, 1);
-            NDArray s2 = masks.forBlock(BlockKind.SINGLE, 2);
-            assertSame(d0, s2);
-            assertArrayEquals(seq.mask(AttentionMode.CLA), d0.toBooleanArray());
-            assertArrayEquals(seq.mask(AttentionMode.ICA), s1.toBooleanArray());
-            assertEquals(new ai.djl.ndarray.types.Shape(seq.length(), seq.length()), s1.getShape());
-            assertEquals(ai.djl.ndarray.types.DataType.BOOLEAN, s1.getDataType());
+            for (int k = 0; k < len; k++) assertEquals(ica[q * len + k], seq.allows(ContextGenMask.ICA, q, k));
         }
     }
 
@@ -252,7 +230,7 @@ class SequenceMasksTest {
                 new ReferenceSlot(new TokenBox(0, 0, 3, 3), new TokenGrid(2, 2), new boolean[] {true, false, true,
                         true}),
                 new ReferenceSlot(new TokenBox(2, 1, 6, 4), new TokenGrid(3, 2), all(6, true))));
-        for (AttentionMode mode : AttentionMode.values()) {
+        for (ContextGenMask mode : ContextGenMask.values()) {
             boolean[] m = seq.mask(mode);
             int len = seq.length();
             java.util.Set<String> distinct = new java.util.HashSet<>();
@@ -264,7 +242,7 @@ class SequenceMasksTest {
                 distinct.add(Arrays.toString(row));
             }
             // CLA: image rows, ref 0 rows, ref 1 rows. ICA adds main rows in box 0 only, box 1 only, both.
-            assertEquals(mode == AttentionMode.CLA ? 3 : 6, distinct.size(), mode.toString());
+            assertEquals(mode == ContextGenMask.CLA ? 3 : 6, distinct.size(), mode.toString());
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.tessera.conformance.CaseOutcome;
 import dev.tessera.conformance.Comparison;
 import dev.tessera.conformance.ConformanceFamily;
 import dev.tessera.conformance.PackContext;
-import dev.tessera.contextgen.AttentionMode;
+import dev.tessera.contextgen.ContextGenMask;
 import dev.tessera.contextgen.ContextGenSequence;
 import dev.tessera.contextgen.ReferenceForeground;
 import dev.tessera.contextgen.ReferenceSlot;
@@ -79,7 +79,7 @@ public final class ContextGenFamily implements ConformanceFamily {
             }
             ContextGenSequence seq = ContextGenSequence.of(text, canvas, slots);
             List<Comparison> out = new ArrayList<>();
-            for (AttentionMode mode : AttentionMode.values()) {
+            for (ContextGenMask mode : ContextGenMask.values()) {
                 String name = mode.name().toLowerCase(java.util.Locale.ROOT) + "_mask";
                 out.add(Comparison.exact(name, seq.mask(mode, manager), file.load(name, manager)));
             }

@@ -4,19 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.contextgen.AttentionMode;
 import dev.tessera.contextgen.BlockAssignment;
-import dev.tessera.contextgen.BlockKind;
 import dev.tessera.contextgen.ContextGenLayout;
+import dev.tessera.contextgen.ContextGenMask;
 import dev.tessera.contextgen.ContextGenSequence;
 import dev.tessera.contextgen.TokenGrid;
-import dev.tessera.flux.nodes.api.KontextPatch;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
 import dev.tessera.model.api.Vae;
 import dev.tessera.models.dit.AttentionMask;
+import dev.tessera.models.dit.BlockKind;
 import dev.tessera.models.dit.BlockMasks;
 import dev.tessera.models.dit.FluxTransformerConfig;
+import dev.tessera.models.dit.KontextPatch;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -83,18 +83,17 @@ public final class ContextGenKontext {
             ids = all.get(new NDIndex("{}:", contextStart)).duplicate();
             ids.attach(manager);
         }
-        Map<AttentionMode, AttentionMask> masks = new EnumMap<>(AttentionMode.class);
-        for (AttentionMode m : AttentionMode.values()) {
+        Map<ContextGenMask, AttentionMask> masks = new EnumMap<>(ContextGenMask.class);
+        for (ContextGenMask m : ContextGenMask.values()) {
             if (used(assignment, config, m)) {
                 masks.put(m, AttentionMask.of(sequence.mask(m), sequence.length()));
             }
         }
-        BlockMasks perBlock = (kind, index) -> masks.get(assignment.mode(
-                kind == dev.tessera.models.dit.BlockKind.DOUBLE ? BlockKind.DOUBLE : BlockKind.SINGLE, index));
+        BlockMasks perBlock = (kind, index) -> masks.get(assignment.mode(kind, index));
         return KontextPatch.owning(manager, tokens, ids, perBlock, mode, key);
     }
 
-    private static boolean used(BlockAssignment assignment, FluxTransformerConfig config, AttentionMode mode) {
+    private static boolean used(BlockAssignment assignment, FluxTransformerConfig config, ContextGenMask mode) {
         for (int i = 0; i < config.numLayers(); i++) {
             if (assignment.mode(BlockKind.DOUBLE, i) == mode) {
                 return true;

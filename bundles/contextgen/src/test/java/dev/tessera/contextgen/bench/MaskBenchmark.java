@@ -2,7 +2,7 @@ package dev.tessera.contextgen.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.tessera.contextgen.AttentionMode;
+import dev.tessera.contextgen.ContextGenMask;
 import dev.tessera.contextgen.ContextGenSequence;
 import dev.tessera.contextgen.ReferenceForeground;
 import dev.tessera.contextgen.ReferenceSlot;
@@ -45,13 +45,13 @@ public final class MaskBenchmark {
         ContextGenSequence seq = ContextGenSequence.of(512, canvas, slots);
         int[] ids = seq.positionIds();
         long t2 = System.nanoTime();
-        boolean[] cla = seq.mask(AttentionMode.CLA);
+        boolean[] cla = seq.mask(ContextGenMask.CLA);
         long t3 = System.nanoTime();
-        boolean[] ica = seq.mask(AttentionMode.ICA);
+        boolean[] ica = seq.mask(ContextGenMask.ICA);
         long t4 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager()) {
             long t5 = System.nanoTime();
-            NDArray m = seq.mask(AttentionMode.ICA, manager);
+            NDArray m = seq.mask(ContextGenMask.ICA, manager);
             long t6 = System.nanoTime();
             System.out.printf("output %dpx, 3 refs %dpx: L=%d (%s)%n  foregrounds %.1f ms, ids %.1f ms (%d values),"
                     + " CLA %.1f ms, ICA %.1f ms (heap, %d MB each), ICA as tensor %.1f ms %s%n", out, ref,

@@ -3,11 +3,15 @@
  * FLUX.1-Kontext) named and configured as in diffusers, with an optional boolean attention mask per block
  * ({@link dev.tessera.models.dit.BlockMasks}) computed by {@link dev.tessera.models.dit.MaskedAttention}, which
  * skips keys a group of queries may not see. {@link dev.tessera.models.dit.Kontext} appends context image tokens.
+ * The DiT's plug-in points (1.1): {@link dev.tessera.models.dit.KontextPatch}, the model-api patch carrying
+ * context tokens, their position ids and per-block masks (FLUX.1-Kontext, ContextGen), and
+ * {@link dev.tessera.models.dit.FluxModel}, what a FLUX MODEL handle shows a patch builder; plug-ins depend on this
+ * bundle and model-api, not on flux-nodes.
  * Parameters come through {@code dev.tessera.models.core.Weights}; loading checkpoints is in the {@code loading}
  * subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.models.dit;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,11 +1,9 @@
-package dev.tessera.flux.nodes.api;
+package dev.tessera.models.dit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.ModelPatch;
-import dev.tessera.models.dit.AttentionMode;
-import dev.tessera.models.dit.BlockMasks;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 

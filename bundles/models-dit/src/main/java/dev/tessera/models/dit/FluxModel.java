@@ -1,7 +1,6 @@
-package dev.tessera.flux.nodes.api;
+package dev.tessera.models.dit;
 
 import dev.tessera.model.api.DiffusionModel;
-import dev.tessera.models.dit.FluxTransformerConfig;
 
 /**
  * A FLUX MODEL handle, as other bundles see it: what a patch builder needs to know about the transformer (block
