@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.tessera.tensor.safetensors.JsonErrors;
 import dev.tessera.models.sd.ComputeTypes;
 import dev.tessera.models.sd.DeviceWeights;
 import dev.tessera.models.sd.ModelLoadException;
@@ -286,7 +287,7 @@ public final class T5EncoderCheckpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new ModelLoadException(index + ": cannot read: " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new ModelLoadException(index + ": not valid JSON: " + e.getMessage(), e);
+            throw new ModelLoadException(index + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         TreeSet<String> names = new TreeSet<>();
         for (Map.Entry<String, JsonElement> entry : map.entrySet()) {
