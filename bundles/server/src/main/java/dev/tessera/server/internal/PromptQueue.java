@@ -200,6 +200,13 @@ public final class PromptQueue {
         return (running != null && running.promptId().equals(id)) || pending.stream().anyMatch(i -> i.promptId().equals(id));
     }
 
+    /** Whether {@link #stop()} has begun: new prompts are refused from then on. */
+    boolean stopping() {
+        synchronized (lock) {
+            return stopped;
+        }
+    }
+
     /** Prompts waiting plus the one running (ComfyUI's {@code queue_remaining}). */
     public int remaining() {
         synchronized (lock) {

@@ -17,7 +17,6 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 
 /**
@@ -99,13 +98,11 @@ public final class ServeCommand implements Command {
     }
 
     private final BundleContext context;
-    private final PromptQueue queue;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Activate
-    public ServeCommand(BundleContext context, @Reference PromptQueue queue) {
+    public ServeCommand(BundleContext context) {
         this.context = context;
-        this.queue = queue;
     }
 
     @Deactivate
@@ -158,7 +155,11 @@ public final class ServeCommand implements Command {
                     + " launcher, or set the framework properties org.osgi.service.http.port and org.apache.felix.http.host.");
             return FAILED;
         }
-        if (options.persistQueue() && queue.journal() == null) {
+        // Looked up here rather than referenced: the command line binds every command, and the queue (with its
+        // worker thread) should only start when serving.
+        ServiceReference<PromptQueue> queueRef = context.getServiceReference(PromptQueue.class);
+        PromptQueue queue = queueRef == null ? null : context.getService(queueRef);
+        if (options.persistQueue() && (queue == null || queue.journal() == null)) {
             io.err().println("error: --persist-queue takes effect when the framework starts: give it to the tessera launcher,"
                     + " or set the framework property " + ServerConfig.QUEUE_JOURNAL + " to the journal's file");
             return FAILED;
@@ -171,7 +172,7 @@ public final class ServeCommand implements Command {
         io.out().println(url);
         io.out().flush();
         io.err().println("tessera: serving ComfyUI's API and the editor at " + url + " (Ctrl+C stops it)");
-        if (queue.journal() != null) {
+        if (queue != null && queue.journal() != null) {
             // Only now: every node bundle has registered its types, so the journal's prompts validate as before.
             PromptQueue.Resumed resumed = queue.resume();
             io.err().println("tessera: queue kept in " + queue.journal() + "; " + resumed.queued().size()
@@ -182,6 +183,14 @@ public final class ServeCommand implements Command {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (queue != null) {
+                try {
+                    context.ungetService(queueRef);
+                } catch (IllegalStateException e) {
+                    // the bundle is stopping: its services are released anyway
+                }
+            }
         }
         return OK;
     }

@@ -89,6 +89,15 @@ class PersistentQueueTest {
         return (String) status.get("status_str");
     }
 
+    /** Stops {@code q} as SIGTERM does while its prompt waits at the gate, then lets that step end. */
+    void stopWhileRunning(PromptQueue q) {
+        Thread stopper = new Thread(q::stop);
+        stopper.start();
+        waitFor(q::stopping, "stop to begin");
+        gate.release(1);
+        waitFor(() -> !stopper.isAlive(), "stop to return");
+    }
+
     @Test
     void promptsWaitingOrCutShortByAStopRunAfterTheRestartAndNoneTwice() throws Exception {
         PromptQueue first = resumed();
@@ -99,17 +108,14 @@ class PersistentQueueTest {
         assertEquals(List.of(a, c, b), journaledIds(), "running first, then in run order");
 
         // Stop while A runs (as SIGTERM does): A is interrupted after its step, B and C never start.
-        Thread stopper = new Thread(first::stop);
-        stopper.start();
-        waitFor(() -> stopper.getState() == Thread.State.TIMED_WAITING, "stop to wait for the worker");
-        gate.release(1);
-        waitFor(() -> !stopper.isAlive(), "stop to return");
+        stopWhileRunning(first);
         assertEquals("error", status(first, a), "A was interrupted");
         assertEquals(List.of(a, c, b), journaledIds(), "a stop keeps what did not finish");
 
         PromptQueue second = start();
         assertEquals(0, second.remaining(), "nothing runs before resume()");
         String later = submit(second, 9, 1, "");
+        waitFor(() -> running(second, later), "the new prompt to run");
         assertEquals(List.of(a, c, b), journaledIds(), "a prompt submitted before resume() leaves the journal alone");
         PromptQueue.Resumed resumed = second.resume();
         assertEquals(List.of(a, c, b), resumed.queued());
@@ -156,11 +162,7 @@ class PersistentQueueTest {
         String a = submit(first, 1, 1, "");
         waitFor(() -> running(first, a), "A to run");
         String b = submit(first, 2, 1, "");
-        Thread stopper = new Thread(first::stop);
-        stopper.start();
-        waitFor(() -> stopper.getState() == Thread.State.TIMED_WAITING, "stop to wait for the worker");
-        gate.release(1);
-        waitFor(() -> !stopper.isAlive(), "stop to return");
+        stopWhileRunning(first);
 
         engine.unregister(show); // the bundle with ShowInt is gone after the restart
         PromptQueue second = start();

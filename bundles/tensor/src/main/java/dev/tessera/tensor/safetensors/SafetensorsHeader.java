@@ -56,7 +56,7 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
             }
         } catch (IOException | IllegalStateException | NumberFormatException e) {
             // Gson reports syntax errors as MalformedJsonException (an IOException) or IllegalStateException.
-            throw new SafetensorsException(file, null, "header is not valid JSON: " + withoutLibraryHints(e), e);
+            throw new SafetensorsException(file, null, "header is not valid JSON: " + JsonErrors.describe(e), e);
         }
         checkNoOverlap(file, tensors.values());
         return new SafetensorsHeader(metadata, Collections.unmodifiableMap(tensors));
@@ -208,17 +208,5 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
             case NULL -> "null";
             case END_DOCUMENT -> "the end of the header";
         };
-    }
-
-    /**
-     * Gson's message, one line and without its advice to the programmer (setStrictness, the troubleshooting link),
-     * which means nothing to someone with a broken model file.
-     */
-    static String withoutLibraryHints(Exception e) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int see = msg.indexOf("\nSee ");
-        if (see >= 0) msg = msg.substring(0, see);
-        msg = msg.replaceAll("Use JsonReader\\.setStrictness\\(\\S*\\) to accept malformed JSON", "unexpected character");
-        return msg.replace('\n', ' ').strip();
     }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.tensor.safetensors.JsonErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ public final class JsonConfig {
         } catch (IOException e) {
             throw new ModelLoadException(file + ": cannot read: " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new ModelLoadException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new ModelLoadException(file + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.tensor.safetensors.JsonErrors;
 import dev.tessera.tensor.safetensors.SafetensorsException;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class TransformersFolder {
         } catch (IOException e) {
             throw new ModelLoadException(index + ": cannot read: " + e.getMessage(), e);
         } catch (JsonParseException e) {
-            throw new ModelLoadException(index + ": not valid JSON: " + e.getMessage(), e);
+            throw new ModelLoadException(index + ": not valid JSON: " + JsonErrors.describe(e), e);
         }
         TreeSet<String> names = new TreeSet<>();
         for (Map.Entry<String, JsonElement> entry : map.entrySet()) {
