@@ -495,3 +495,14 @@ test('the queue panel lists running, pending and done prompts: cancel, images, r
   assert.equal(await page.evaluate(() => window.tessera.graph.getNodeById(5).widgets.find((w) => w.name === 'steps').value), 60);
   assert.deepEqual(pageErrors, []);
 });
+
+test('LoadImage shows the image it names', async () => {
+  const page = await openEditor();
+  const load = await addFromPalette(page, 'LoadImage');
+  await pickInCombo(page, load, 'image', 'mosaic.png');
+  await waitFor('the preview of mosaic.png', () => page.evaluate((n) => {
+    const img = window.tessera.graph.getNodeById(n).imgs[0];
+    return img && img.complete && img.naturalWidth === 128 && img.src.includes('filename=mosaic.png') && img.src.includes('type=input');
+  }, load), 10000);
+  assert.deepEqual(pageErrors, []);
+});

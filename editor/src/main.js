@@ -86,14 +86,25 @@ function renderCategory(cat, open) {
   return out;
 }
 
+/** Where the next palette node goes: rows of three, each row below the tallest node of the one before. */
+const row = { x: 0, y: 0, height: 0 };
+
 /** Adds a node in the visible canvas: left to right in a row of three, then the next row, so none overlap. */
 function addNode(type) {
   const node = LiteGraph.createNode(type);
   if (!node) throw new Error(`unknown node type ${type}`);
-  const [x0, y0] = canvas.ds.convertOffsetToCanvas([40, 60]);
-  node.pos = [x0 + (placed % 3) * 300, y0 + (Math.floor(placed / 3) % 3) * 230];
-  placed++;
+  // Added first: a node may size itself then (LoadImage's preview).
   graph.add(node);
+  const [x0, y0] = canvas.ds.convertOffsetToCanvas([40, 60]);
+  if (placed % 3 === 0) {
+    row.y = placed === 0 || placed % 9 === 0 ? y0 : row.y + row.height + 40;
+    row.x = x0;
+    row.height = 0;
+  }
+  node.pos = [row.x, row.y];
+  row.x += Math.max(300, node.size[0] + 40);
+  row.height = Math.max(row.height, node.size[1] + LiteGraph.NODE_TITLE_HEIGHT);
+  placed++;
   canvas.selectNode(node);
   canvas.setDirty(true, true);
   return node;

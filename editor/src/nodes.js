@@ -5,6 +5,7 @@
  */
 import { LiteGraph, LGraphCanvas, LGraphNode } from '@comfyorg/litegraph';
 import { typesMatch } from './lib/nodedefs.js';
+import { inputImageUrl } from './lib/progress.js';
 import { MODE_BYPASS, MODE_NEVER, widgetValues } from './lib/convert.js';
 
 /** ComfyUI's widget after a seed, and its values; it is saved in widgets_values but never sent as an input. */
@@ -170,6 +171,12 @@ function nodeClass(def) {
       }
       // After every input's widget: litegraph's serialisation counts skipped widgets, its configure does not.
       for (const input of def.inputs) if (input.widget?.imageUpload) addUploadButton(this, input.name);
+      // LoadImage and its kind show the chosen file, as ComfyUI does.
+      this.previewInput = def.inputs.find((i) => i.widget?.imageUpload)?.name ?? null;
+      if (this.previewInput) {
+        const combo = this.widgets.find((w) => w.name === this.previewInput);
+        combo.callback = () => this.showInputImage();
+      }
       if (def.type === 'LayoutFromJSON') addLayoutButton(this);
       for (const output of def.outputs) {
         this.addOutput(output.name, output.type, output.isList ? { shape: LiteGraph.GRID_SHAPE } : {});
@@ -213,6 +220,16 @@ function nodeClass(def) {
       return inputs;
     }
 
+    /** The image the upload combo names, under the widgets (none when nothing is chosen). */
+    showInputImage() {
+      const value = this.widgets?.find((w) => w.name === this.previewInput)?.value;
+      if (typeof value === 'string' && value) this.showImages([inputImageUrl(value)]);
+    }
+
+    onAdded() {
+      if (this.previewInput) this.showInputImage();
+    }
+
     /** @param {any[]} saved */
     setWidgetValues(saved) {
       const values = widgetValues(def, saved);
@@ -223,6 +240,7 @@ function nodeClass(def) {
         const widget = this.widgets?.find((w) => w.name === input.name);
         if (widget && v !== undefined && v !== null) widget.value = v;
       }
+      if (this.previewInput) this.showInputImage();
       const control = this.widgets?.find((w) => w.name === CONTROL);
       if (control) {
         const given = saved.find((v) => typeof v === 'string' && SEED_CONTROLS.includes(v));
@@ -336,6 +354,7 @@ function addUploadButton(node, name) {
       const combo = node.widgets.find((w) => w.name === name);
       if (!combo.options.values.includes(file)) combo.options.values.push(file);
       combo.value = file;
+      /** @type {any} */ (node).showInputImage?.();
       node.setDirtyCanvas(true, false);
     });
   });

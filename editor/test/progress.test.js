@@ -90,3 +90,10 @@ test('messages that name their node and input say it once', () => {
   assert.equal(withoutSubject('node 1 is fine', '12'), 'node 1 is fine', 'another node is left as said');
   assert.equal(withoutSubject('node 12', '12'), 'node 12', 'nothing would be left');
 });
+
+test("image combo values name their file as ComfyUI's LoadImage reads them", async () => {
+  const { inputImageUrl } = await import('../src/lib/progress.js');
+  assert.equal(inputImageUrl('mosaic.png'), 'view?filename=mosaic.png&subfolder=&type=input');
+  assert.equal(inputImageUrl('clips/a b.png'), 'view?filename=a+b.png&subfolder=clips&type=input');
+  assert.equal(inputImageUrl('ComfyUI_00018_.png [output]'), 'view?filename=ComfyUI_00018_.png&subfolder=&type=output');
+});

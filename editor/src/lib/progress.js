@@ -136,6 +136,18 @@ export function viewUrl(ref) {
 }
 
 /**
+ * The /view URL of the file an image combo (LoadImage's) names: `name.png` and `sub/name.png` in the input folder,
+ * `name.png [output]` (or `[temp]`, `[input]`) in that folder, as ComfyUI's LoadImage reads them.
+ * @param {string} value
+ */
+export function inputImageUrl(value) {
+  const m = /^(.*?)\s*\[(input|output|temp)\]$/.exec(value);
+  const path = m ? m[1] : value;
+  const slash = path.lastIndexOf('/');
+  return viewUrl({ filename: path.slice(slash + 1), subfolder: slash < 0 ? '' : path.slice(0, slash), type: m ? m[2] : 'input' });
+}
+
+/**
  * The problems of a /prompt answer with status 400, one line each, naming the node and input.
  * @param {any} body
  * @param {(id: string) => string} nodeName
