@@ -5,6 +5,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.layout.Box;
+import dev.tessera.layout.Instance;
+import dev.tessera.layout.Layout;
+import dev.tessera.miglora.Fusion;
+import dev.tessera.miglora.InstanceEmbeddings;
+import dev.tessera.miglora.MaskEncoder;
+import dev.tessera.miglora.MigHook;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.ForwardHook;
+import dev.tessera.model.api.HookContext;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
@@ -14,6 +24,8 @@ import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.Weights;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
+import dev.tessera.sampling.ModelStep;
+import dev.tessera.sd.nodes.api.HookedUNet;
 import dev.tessera.tensor.TensorScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,12 +44,12 @@ final class Bench {
 
     /** What to run. {@code size} is the image side in pixels (latents are size / 8). */
     record Settings(String model, Device device, DataType dtype, int batch, int size, int steps, int warmup,
-                    Path checkpoint) {
+                    Path checkpoint, int instances) {
     }
 
     /** What one bench measured. */
     record Result(Settings settings, String description, List<Double> stepMillis, OperationProfile profile,
-                  long peakResidentBytes) {
+                  long peakResidentBytes, OperationProfile baseline) {
 
         double median() {
             double[] v = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -63,19 +75,24 @@ final class Bench {
         }
     }
 
-    static final List<String> MODELS = List.of("sd15", "flux", "attention");
+    static final List<String> MODELS = List.of("sd15", "flux", "mig", "attention");
 
     private Bench() {
     }
 
     /** A model call ready to repeat: {@code call} returns its output (closed by the caller's scope). */
-    private record Prepared(String description, Supplier<NDArray> call, AutoCloseable resources) {
+    private record Prepared(String description, Supplier<NDArray> call, AutoCloseable resources,
+                            Supplier<NDArray> baseline) {
+        Prepared(String description, Supplier<NDArray> call, AutoCloseable resources) {
+            this(description, call, resources, null);
+        }
     }
 
     static Result run(Settings s, NDManager manager) throws Exception {
         Prepared prepared = switch (s.model()) {
             case "sd15" -> sd15(s, manager);
             case "flux" -> flux(s, manager);
+            case "mig" -> mig(s, manager);
             case "attention" -> attention(s, manager);
             default -> throw new IllegalArgumentException("unknown model '" + s.model() + "'; expected one of "
                     + MODELS);
@@ -91,7 +108,9 @@ final class Bench {
                 millis.add((System.nanoTime() - t0) / 1e6);
             }
             OperationProfile profile = OperationProfile.of(() -> TensorScope.keep(prepared.call()::get).close());
-            return new Result(s, prepared.description(), millis, profile, peakResident());
+            OperationProfile baseline = prepared.baseline() == null ? null
+                    : OperationProfile.of(() -> TensorScope.keep(prepared.baseline()::get).close());
+            return new Result(s, prepared.description(), millis, profile, peakResident(), baseline);
         } finally {
             if (prepared.resources() != null) prepared.resources().close();
         }
@@ -120,21 +139,25 @@ final class Bench {
         return dtype == DataType.FLOAT32 ? x : x.toType(dtype, false);
     }
 
-    /** The SD1.5 UNet, batch {@code batch} (2 = one image with CFG), 77 text tokens, at timestep 500. */
-    private static Prepared sd15(Settings s, NDManager manager) {
-        UNet2DConditionModel unet;
-        AutoCloseable resources = null;
-        String weights;
+    private record Unet(UNet2DConditionModel model, AutoCloseable resources, String weights) {
+    }
+
+    private static Unet unet(Settings s, NDManager manager) {
         if (s.checkpoint() != null) {
             StableDiffusionCheckpoint checkpoint = StableDiffusionCheckpoint.open(s.checkpoint(), s.device(),
                     s.dtype(), manager);
-            unet = checkpoint.unet();
-            resources = checkpoint;
-            weights = "weights of " + s.checkpoint().getFileName();
-        } else {
-            unet = new UNet2DConditionModel(UNet2DConditionConfig.sd15(), randomWeights(manager, s.dtype()), s.dtype());
-            weights = "random weights";
+            return new Unet(checkpoint.unet(), checkpoint, "weights of " + s.checkpoint().getFileName());
         }
+        return new Unet(new UNet2DConditionModel(UNet2DConditionConfig.sd15(), randomWeights(manager, s.dtype()),
+                s.dtype()), null, "random weights");
+    }
+
+    /** The SD1.5 UNet, batch {@code batch} (2 = one image with CFG), 77 text tokens, at timestep 500. */
+    private static Prepared sd15(Settings s, NDManager manager) {
+        Unet u = unet(s, manager);
+        UNet2DConditionModel unet = u.model();
+        AutoCloseable resources = u.resources();
+        String weights = u.weights();
         int latent = s.size() / 8;
         NDArray x = normal(manager, new Shape(s.batch(), unet.config().inChannels(), latent, latent), s.dtype());
         float[] t = new float[s.batch()];
@@ -188,6 +211,45 @@ final class Bench {
                 + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numSingleLayers(),
                 tokens, s.size(), text, s.batch());
         return new Prepared(description, () -> model.forward(input), resources);
+    }
+
+    /**
+     * One MIGLoRA step as the sampler makes it: the SD1.5 UNet through {@code HookedUNet} with a {@code MigHook}
+     * (mask fusion, beta 1) over {@code instances} instances counting the global caption, on a CFG batch of 2
+     * (unconditional + conditional row), 77 tokens. The mask encoder is the released variant (widths 16, 32, 96,
+     * 256 to the UNet's first width) with random weights; the instance embeddings are random. The plain UNet call on
+     * the same inputs is profiled too, for the ratio of launches.
+     */
+    private static Prepared mig(Settings s, NDManager manager) {
+        Unet u = unet(s, manager);
+        UNet2DConditionModel unet = u.model();
+        int width = unet.config().crossAttentionDim();
+        int tokens = 77;
+        List<Instance> instances = new ArrayList<>();
+        for (int i = 1; i < s.instances(); i++) {
+            double x = (i % 4) * 0.25;
+            double y = ((i / 4) % 4) * 0.25;
+            instances.add(Instance.of("object " + i, new Box(x, y, Math.min(1, x + 0.3), Math.min(1, y + 0.3))));
+        }
+        Layout layout = Layout.of("a scene", instances);
+        MaskEncoder encoder = MaskEncoder.released(3, List.of(16, 32, 96, 256),
+                unet.config().blockOutChannels().get(0), randomWeights(manager, s.dtype()), "bench");
+        NDArray embeddings = normal(manager, new Shape(s.instances(), tokens, width), s.dtype());
+        MigHook hook = new MigHook(encoder, layout, InstanceEmbeddings.of(embeddings), Fusion.MASK, 1);
+        int latent = s.size() / 8;
+        NDArray x = normal(manager, new Shape(2, unet.config().inChannels(), latent, latent), s.dtype());
+        NDArray t = manager.create(new float[] {500f, 500f});
+        NDArray context = normal(manager, new Shape(2, tokens, width), s.dtype());
+        Conditioning.Entry entry = new Conditioning.Entry(manager.zeros(new Shape(1, tokens, width), s.dtype()),
+                null, java.util.Map.of());
+        HookContext where = new HookContext(new ModelStep(0, 10, 500, 1), List.of(
+                new HookContext.BatchPart(0, 1, true, entry), new HookContext.BatchPart(1, 1, false, entry)));
+        List<ForwardHook> hooks = List.of(hook);
+        String description = String.format(Locale.ROOT, "MIGLoRA step: SD1.5 UNet (%s) with the MIG hook, %d"
+                + " instances (global caption counted), mask fusion, latents %dx%d (%d px), CFG batch 2", u.weights(),
+                s.instances(), latent, latent, s.size());
+        return new Prepared(description, () -> HookedUNet.forward(unet, hooks, x, t, context, where), u.resources(),
+                () -> HookedUNet.forward(unet, List.of(), x, t, context, where));
     }
 
     /** SD1.5's largest self-attention: (size / 8)^2 tokens, 8 heads of 40 channels (the UNet's first level). */

@@ -46,8 +46,8 @@ public final class BenchCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "<sd15|flux|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N] [--warmup N]"
-                + " [--random-weights | --checkpoint FILE]";
+        return "<sd15|flux|mig|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N] [--warmup N]"
+                + " [--instances N] [--random-weights | --checkpoint FILE]";
     }
 
     @Override
@@ -63,10 +63,6 @@ public final class BenchCommand implements Command {
             throw new UsageException("which model: one of " + String.join(", ", Bench.MODELS));
         }
         String model = a.positionals().get(0);
-        if (model.equals("mig") || a.value("--instances").isPresent()) {
-            throw new UsageException("the mig bench (--instances) is not implemented yet; models: "
-                    + String.join(", ", Bench.MODELS));
-        }
         if (!Bench.MODELS.contains(model)) {
             throw new UsageException("unknown model '" + model + "'; expected one of " + String.join(", ", Bench.MODELS));
         }
@@ -86,10 +82,16 @@ public final class BenchCommand implements Command {
         if (checkpoint != null && model.equals("attention")) {
             throw new UsageException("the attention bench has no weights: no --checkpoint");
         }
+        if (a.value("--instances").isPresent() && !model.equals("mig")) {
+            throw new UsageException("--instances is for the mig bench");
+        }
+        if (model.equals("mig") && a.value("--batch").isPresent() && !a.value("--batch").get().equals("2")) {
+            throw new UsageException("the mig bench runs one image with CFG: batch 2");
+        }
         int size = positive(a, "--size", model.equals("flux") ? 1024 : 512);
         if (size % 16 != 0) throw new UsageException("--size " + size + ": must be a multiple of 16 pixels");
         Bench.Settings settings = new Bench.Settings(model, device, dtype, positive(a, "--batch", 2), size,
-                positive(a, "--steps", 5), nonNegative(a, "--warmup", 1), checkpoint);
+                positive(a, "--steps", 5), nonNegative(a, "--warmup", 1), checkpoint, positive(a, "--instances", 6));
         Bench.Result result = runtime.call(() -> {
             try (NDManager manager = runtime.newManager("bench")) {
                 return Bench.run(settings, manager);
@@ -107,6 +109,10 @@ public final class BenchCommand implements Command {
         io.err().printf(Locale.ROOT, "per step: median %.1f ms (min %.1f, max %.1f)%n", r.median(), r.min(), r.max());
         io.err().printf(Locale.ROOT, "operations per call: %d (libtorch profiler, top-level aten operations);"
                 + " most frequent: %s%n", r.profile().total(), r.profile().mostFrequent(10));
+        if (r.baseline() != null) {
+            io.err().printf(Locale.ROOT, "the plain UNet call on the same inputs: %d operations (x%.2f)%n",
+                    r.baseline().total(), r.profile().total() / (double) r.baseline().total());
+        }
         io.err().printf(Locale.ROOT, "peak memory: %.1f MiB (%s)%n", r.peakMemoryBytes() / 1048576.0,
                 r.peakMemorySource());
         JsonObject json = new JsonObject();
@@ -122,6 +128,10 @@ public final class BenchCommand implements Command {
         json.addProperty("size", s.size());
         json.addProperty("steps", s.steps());
         json.addProperty("weights", s.checkpoint() == null ? "random" : s.checkpoint().toString());
+        if (r.baseline() != null) {
+            json.addProperty("instances", s.instances());
+            json.addProperty("plain_ops_per_call", r.baseline().total());
+        }
         json.addProperty("peak_memory_source", r.peakMemorySource());
         io.out().println(json);
     }

@@ -82,6 +82,20 @@ class BenchCommandTest {
                 .get("ops_per_call").getAsInt(), "deterministic");
     }
 
+    /** A MIGLoRA step on the tiny UNet: more launches than the plain call, both counted on the same inputs. */
+    @Test
+    void migCountsTheHookedStepAndThePlainCall() throws Exception {
+        Path tiny = PACK.resolve("sd15/single-file/tiny-sd15.safetensors");
+        JsonObject r = bench("mig", "--checkpoint", tiny.toString(), "--size", "64", "--steps", "1", "--instances", "3");
+        assertEquals("mig", r.get("model").getAsString());
+        assertEquals(3, r.get("instances").getAsInt());
+        int plain = r.get("plain_ops_per_call").getAsInt();
+        int mig = r.get("ops_per_call").getAsInt();
+        assertTrue(plain > 200 && mig > plain, "the hook adds the encoder and the fusion: " + r);
+        JsonObject sd15 = bench("sd15", "--checkpoint", tiny.toString(), "--size", "64", "--steps", "1");
+        assertEquals(sd15.get("ops_per_call").getAsInt(), plain, "the plain call is the sd15 bench's call");
+    }
+
     @Test
     void wrongArgumentsAreUsageErrors() {
         BenchCommand command = new BenchCommand(runtime);
@@ -89,7 +103,8 @@ class BenchCommandTest {
         for (List<String> args : List.<List<String>>of(List.of(), List.of("sdxl"), List.of("attention", "--device", "gpu"),
                 List.of("attention", "--dtype", "int8"), List.of("attention", "--steps", "0"),
                 List.of("sd15", "--checkpoint", "/no/such.safetensors"),
-                List.of("sd15", "--random-weights", "--checkpoint", "x"), List.of("mig", "--instances", "4"),
+                List.of("sd15", "--random-weights", "--checkpoint", "x"), List.of("sd15", "--instances", "4"),
+                List.of("mig", "--batch", "4"), List.of("mig", "--instances", "0"),
                 List.of("attention", "--size", "100"))) {
             assertThrows(UsageException.class, () -> command.execute(args, io), args::toString);
         }
