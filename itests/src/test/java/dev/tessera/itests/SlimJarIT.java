@@ -79,6 +79,35 @@ class SlimJarIT {
         assertArrayEquals(pixels(fullPng), pixels(slimPng), "same libtorch, same seed: the same pixels");
     }
 
+    /** {@code tessera doctor} and {@code tessera bench} from both jars, each saying where its libtorch came from. */
+    @Test
+    void doctorAndBenchRunFromBothJars() throws Exception {
+        Path libtorch = extractCpuLibtorch(work.resolve("libtorch"));
+        Map<String, String> slimEnv = Map.of("PYTORCH_LIBRARY_PATH", libtorch.toString(),
+                "ENGINE_CACHE_DIR", work.resolve("djl-cache").toString());
+        for (Path jar : List.of(SLIM, FULL)) {
+            Map<String, String> env = jar.equals(SLIM) ? slimEnv : Map.of();
+            JarRun doctor = JarRun.tessera(jar, env, work, "doctor", "--device", "cpu");
+            assertEquals(0, doctor.code(), doctor::toString);
+            assertTrue(doctor.out().contains("djl: 0.35.0, engine PyTorch 2.7.1"), doctor::toString);
+            assertTrue(doctor.out().contains(jar.equals(SLIM)
+                    ? "loaded from " + libtorch + " (chosen by: PYTORCH_LIBRARY_PATH)"
+                    : "(chosen by: tessera.jar (CPU fragment))"), doctor::toString);
+            assertTrue(doctor.out().contains("conv+matmul+softmax cpu() float16  ok"), doctor::toString);
+            assertTrue(doctor.out().endsWith("doctor: all checks passed\n"), doctor::toString);
+
+            JarRun bench = JarRun.tessera(jar, env, work, "bench", "attention", "--size", "64", "--batch", "1",
+                    "--steps", "2", "--dtype", "float16");
+            assertEquals(0, bench.code(), bench::toString);
+            bench.assertNoStackTrace();
+            com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(bench.out().strip())
+                    .getAsJsonObject();
+            assertEquals("attention", json.get("model").getAsString(), bench::toString);
+            assertEquals("float16", json.get("dtype").getAsString(), "--dtype reached the runtime: " + bench);
+            assertTrue(json.get("ops_per_call").getAsInt() > 0, bench::toString);
+        }
+    }
+
     /** Asking for a GPU without a CUDA libtorch: one message with what was looked for and the steps, exit 1. */
     @Test
     void aGpuWithoutACudaLibtorchIsRefusedBeforeTheFrameworkStartsAndNeverRunsOnTheCpu() throws Exception {

@@ -1,0 +1,280 @@
+package dev.tessera.bench.internal;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.layout.Box;
+import dev.tessera.layout.Instance;
+import dev.tessera.layout.Layout;
+import dev.tessera.miglora.Fusion;
+import dev.tessera.miglora.InstanceEmbeddings;
+import dev.tessera.miglora.MaskEncoder;
+import dev.tessera.miglora.MigHook;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.ForwardHook;
+import dev.tessera.model.api.HookContext;
+import dev.tessera.models.dit.FluxInput;
+import dev.tessera.models.dit.FluxTransformer2DModel;
+import dev.tessera.models.dit.FluxTransformerConfig;
+import dev.tessera.models.dit.MaskedAttention;
+import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.models.sd.UNet2DConditionConfig;
+import dev.tessera.models.sd.UNet2DConditionModel;
+import dev.tessera.models.sd.Weights;
+import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
+import dev.tessera.sampling.ModelStep;
+import dev.tessera.sd.nodes.api.HookedUNet;
+import dev.tessera.tensor.TensorScope;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * One model call of a real topology, timed and profiled on a device: what {@code tessera bench} measures. The
+ * model is built once (random weights, normal with std 0.02, or a checkpoint file), its inputs once; then
+ * {@code warmup} calls, {@code steps} timed calls (each ends by reading one value back, so a GPU's queue is drained
+ * inside the timing), and one more call under libtorch's profiler for the operations it launches.
+ */
+final class Bench {
+
+    /** What to run. {@code size} is the image side in pixels (latents are size / 8). */
+    record Settings(String model, Device device, DataType dtype, int batch, int size, int steps, int warmup,
+                    Path checkpoint, int instances) {
+    }
+
+    /** What one bench measured. */
+    record Result(Settings settings, String description, List<Double> stepMillis, OperationProfile profile,
+                  long peakResidentBytes, OperationProfile baseline) {
+
+        double median() {
+            double[] v = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        double min() {
+            return stepMillis.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return stepMillis.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+
+        /** The allocator's peak during the profiled call when libtorch reported it, else the process's peak RSS. */
+        long peakMemoryBytes() {
+            return profile.peakAllocatedBytes() > 0 ? profile.peakAllocatedBytes() : peakResidentBytes;
+        }
+
+        String peakMemorySource() {
+            return profile.peakAllocatedBytes() > 0 ? "libtorch allocator, profiled call"
+                    : "process peak resident (VmHWM)";
+        }
+    }
+
+    static final List<String> MODELS = List.of("sd15", "flux", "mig", "attention");
+
+    private Bench() {
+    }
+
+    /** A model call ready to repeat: {@code call} returns its output (closed by the caller's scope). */
+    private record Prepared(String description, Supplier<NDArray> call, AutoCloseable resources,
+                            Supplier<NDArray> baseline) {
+        Prepared(String description, Supplier<NDArray> call, AutoCloseable resources) {
+            this(description, call, resources, null);
+        }
+    }
+
+    static Result run(Settings s, NDManager manager) throws Exception {
+        Prepared prepared = switch (s.model()) {
+            case "sd15" -> sd15(s, manager);
+            case "flux" -> flux(s, manager);
+            case "mig" -> mig(s, manager);
+            case "attention" -> attention(s, manager);
+            default -> throw new IllegalArgumentException("unknown model '" + s.model() + "'; expected one of "
+                    + MODELS);
+        };
+        try {
+            for (int i = 0; i < s.warmup(); i++) {
+                once(prepared);
+            }
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < s.steps(); i++) {
+                long t0 = System.nanoTime();
+                once(prepared);
+                millis.add((System.nanoTime() - t0) / 1e6);
+            }
+            OperationProfile profile = OperationProfile.of(() -> TensorScope.keep(prepared.call()::get).close());
+            OperationProfile baseline = prepared.baseline() == null ? null
+                    : OperationProfile.of(() -> TensorScope.keep(prepared.baseline()::get).close());
+            return new Result(s, prepared.description(), millis, profile, peakResident(), baseline);
+        } finally {
+            if (prepared.resources() != null) prepared.resources().close();
+        }
+    }
+
+    /** One call; reading one value back waits for the device to finish it. */
+    private static void once(Prepared prepared) {
+        try (NDArray out = TensorScope.keep(prepared.call()::get)) {
+            out.flatten().get(0).toType(DataType.FLOAT32, false).getFloat();
+        }
+    }
+
+    /** Normal(0, 0.02) on the manager's device, in {@code dtype} (drawn in float32: not every device draws float16). */
+    static Weights randomWeights(NDManager manager, DataType dtype) {
+        return (name, shape) -> {
+            NDArray w = manager.randomNormal(0f, 0.02f, shape, DataType.FLOAT32);
+            if (dtype == DataType.FLOAT32) return w;
+            NDArray converted = w.toType(dtype, false);
+            w.close();
+            return converted;
+        };
+    }
+
+    private static NDArray normal(NDManager m, Shape shape, DataType dtype) {
+        NDArray x = m.randomNormal(0f, 1f, shape, DataType.FLOAT32);
+        return dtype == DataType.FLOAT32 ? x : x.toType(dtype, false);
+    }
+
+    private record Unet(UNet2DConditionModel model, AutoCloseable resources, String weights) {
+    }
+
+    private static Unet unet(Settings s, NDManager manager) {
+        if (s.checkpoint() != null) {
+            StableDiffusionCheckpoint checkpoint = StableDiffusionCheckpoint.open(s.checkpoint(), s.device(),
+                    s.dtype(), manager);
+            return new Unet(checkpoint.unet(), checkpoint, "weights of " + s.checkpoint().getFileName());
+        }
+        return new Unet(new UNet2DConditionModel(UNet2DConditionConfig.sd15(), randomWeights(manager, s.dtype()),
+                s.dtype()), null, "random weights");
+    }
+
+    /** The SD1.5 UNet, batch {@code batch} (2 = one image with CFG), 77 text tokens, at timestep 500. */
+    private static Prepared sd15(Settings s, NDManager manager) {
+        Unet u = unet(s, manager);
+        UNet2DConditionModel unet = u.model();
+        AutoCloseable resources = u.resources();
+        String weights = u.weights();
+        int latent = s.size() / 8;
+        NDArray x = normal(manager, new Shape(s.batch(), unet.config().inChannels(), latent, latent), s.dtype());
+        float[] t = new float[s.batch()];
+        Arrays.fill(t, 500f);
+        NDArray timesteps = manager.create(t);
+        NDArray context = normal(manager, new Shape(s.batch(), 77, unet.config().crossAttentionDim()), s.dtype());
+        String description = String.format(Locale.ROOT, "SD1.5 UNet (%s), latents %dx%d (%d px), batch %d, 77 tokens",
+                weights, latent, latent, s.size(), s.batch());
+        return new Prepared(description, () -> unet.forward(x, timesteps, context), resources);
+    }
+
+    /** The FLUX.1-dev transformer, 512 text tokens, guidance 3.5, sigma 0.5. */
+    private static Prepared flux(Settings s, NDManager manager) {
+        FluxTransformer2DModel model;
+        AutoCloseable resources = null;
+        String weights;
+        if (s.checkpoint() != null) {
+            FluxCheckpoint checkpoint = FluxCheckpoint.open(s.checkpoint(), null, s.dtype(), manager);
+            model = checkpoint.transformer();
+            resources = checkpoint;
+            weights = "weights of " + s.checkpoint().getFileName();
+        } else {
+            model = new FluxTransformer2DModel(FluxTransformerConfig.flux1Dev(), randomWeights(manager, s.dtype()),
+                    s.dtype());
+            weights = "random weights";
+        }
+        FluxTransformerConfig config = model.config();
+        int side = s.size() / 16; // latents are size / 8, packed 2x2 into tokens
+        int tokens = side * side;
+        int text = 512;
+        NDArray hidden = normal(manager, new Shape(s.batch(), tokens, config.inChannels()), s.dtype());
+        NDArray textStates = normal(manager, new Shape(s.batch(), text, config.jointAttentionDim()), s.dtype());
+        NDArray pooled = normal(manager, new Shape(s.batch(), config.pooledProjectionDim()), s.dtype());
+        float[] ids = new float[tokens * 3];
+        for (int r = 0; r < side; r++) {
+            for (int c = 0; c < side; c++) {
+                ids[(r * side + c) * 3 + 1] = r;
+                ids[(r * side + c) * 3 + 2] = c;
+            }
+        }
+        NDArray imgIds = manager.create(ids, new Shape(tokens, 3));
+        NDArray txtIds = manager.zeros(new Shape(text, 3));
+        float[] half = new float[s.batch()];
+        Arrays.fill(half, 0.5f);
+        NDArray sigma = manager.create(half);
+        float[] g = new float[s.batch()];
+        Arrays.fill(g, 3.5f);
+        NDArray guidance = manager.create(g);
+        FluxInput input = new FluxInput(hidden, textStates, pooled, sigma, imgIds, txtIds, guidance);
+        String description = String.format(Locale.ROOT, "FLUX transformer (%s, %d double + %d single blocks), %d image"
+                + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numSingleLayers(),
+                tokens, s.size(), text, s.batch());
+        return new Prepared(description, () -> model.forward(input), resources);
+    }
+
+    /**
+     * One MIGLoRA step as the sampler makes it: the SD1.5 UNet through {@code HookedUNet} with a {@code MigHook}
+     * (mask fusion, beta 1) over {@code instances} instances counting the global caption, on a CFG batch of 2
+     * (unconditional + conditional row), 77 tokens. The mask encoder is the released variant (widths 16, 32, 96,
+     * 256 to the UNet's first width) with random weights; the instance embeddings are random. The plain UNet call on
+     * the same inputs is profiled too, for the ratio of launches.
+     */
+    private static Prepared mig(Settings s, NDManager manager) {
+        Unet u = unet(s, manager);
+        UNet2DConditionModel unet = u.model();
+        int width = unet.config().crossAttentionDim();
+        int tokens = 77;
+        List<Instance> instances = new ArrayList<>();
+        for (int i = 1; i < s.instances(); i++) {
+            double x = (i % 4) * 0.25;
+            double y = ((i / 4) % 4) * 0.25;
+            instances.add(Instance.of("object " + i, new Box(x, y, Math.min(1, x + 0.3), Math.min(1, y + 0.3))));
+        }
+        Layout layout = Layout.of("a scene", instances);
+        MaskEncoder encoder = MaskEncoder.released(3, List.of(16, 32, 96, 256),
+                unet.config().blockOutChannels().get(0), randomWeights(manager, s.dtype()), "bench");
+        NDArray embeddings = normal(manager, new Shape(s.instances(), tokens, width), s.dtype());
+        MigHook hook = new MigHook(encoder, layout, InstanceEmbeddings.of(embeddings), Fusion.MASK, 1);
+        int latent = s.size() / 8;
+        NDArray x = normal(manager, new Shape(2, unet.config().inChannels(), latent, latent), s.dtype());
+        NDArray t = manager.create(new float[] {500f, 500f});
+        NDArray context = normal(manager, new Shape(2, tokens, width), s.dtype());
+        Conditioning.Entry entry = new Conditioning.Entry(manager.zeros(new Shape(1, tokens, width), s.dtype()),
+                null, java.util.Map.of());
+        HookContext where = new HookContext(new ModelStep(0, 10, 500, 1), List.of(
+                new HookContext.BatchPart(0, 1, true, entry), new HookContext.BatchPart(1, 1, false, entry)));
+        List<ForwardHook> hooks = List.of(hook);
+        String description = String.format(Locale.ROOT, "MIGLoRA step: SD1.5 UNet (%s) with the MIG hook, %d"
+                + " instances (global caption counted), mask fusion, latents %dx%d (%d px), CFG batch 2", u.weights(),
+                s.instances(), latent, latent, s.size());
+        return new Prepared(description, () -> HookedUNet.forward(unet, hooks, x, t, context, where), u.resources(),
+                () -> HookedUNet.forward(unet, List.of(), x, t, context, where));
+    }
+
+    /** SD1.5's largest self-attention: (size / 8)^2 tokens, 8 heads of 40 channels (the UNet's first level). */
+    private static Prepared attention(Settings s, NDManager manager) {
+        int tokens = (s.size() / 8) * (s.size() / 8);
+        Shape shape = new Shape(s.batch(), 8, tokens, 40);
+        NDArray q = normal(manager, shape, s.dtype());
+        NDArray k = normal(manager, shape, s.dtype());
+        NDArray v = normal(manager, shape, s.dtype());
+        String description = String.format(Locale.ROOT, "attention, q k v %s (SD1.5 level 0 at %d px)", shape, s.size());
+        return new Prepared(description, () -> MaskedAttention.dense(q, k, v, null), null);
+    }
+
+    /** Peak resident memory of this process (Linux VmHWM), or -1 where /proc is not there. */
+    static long peakResident() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
