@@ -32,17 +32,19 @@ class BundleDependenciesIT {
 
     private static final Set<String> HOST = Set.of("dev.tessera.graph.engine", "dev.tessera.cli", "dev.tessera.server");
     private static final Set<String> TOOLS = Set.of("dev.tessera.conformance.runner", "dev.tessera.training",
-            "dev.tessera.evaluation");
+            "dev.tessera.evaluation", "dev.tessera.bench");
     private static final Set<String> NODES = Set.of("dev.tessera.image", "dev.tessera.primitives",
             "dev.tessera.layout", "dev.tessera.lora", "dev.tessera.miglora", "dev.tessera.contextgen",
-            "dev.tessera.sd.nodes", "dev.tessera.diffusion.nodes", "dev.tessera.flux.nodes");
+            "dev.tessera.sd.nodes", "dev.tessera.diffusion.nodes", "dev.tessera.flux.nodes",
+            "dev.tessera.llm.nodes");
     /** The node bundles proper: plug-ins (miglora, contextgen) build on model bundles, not on these. */
     private static final Set<String> MODEL_NODES = Set.of("dev.tessera.sd.nodes", "dev.tessera.diffusion.nodes",
-            "dev.tessera.flux.nodes");
+            "dev.tessera.flux.nodes", "dev.tessera.llm.nodes");
     private static final Set<String> MODELS = Set.of("dev.tessera.models.sd", "dev.tessera.models.dit",
-            "dev.tessera.models.t5");
+            "dev.tessera.models.t5", "dev.tessera.models.llm");
     private static final Set<String> MATH = Set.of("dev.tessera.models.core", "dev.tessera.models.sd",
-            "dev.tessera.models.dit", "dev.tessera.models.t5", "dev.tessera.sampling", "dev.tessera.tokenizers");
+            "dev.tessera.models.dit", "dev.tessera.models.t5", "dev.tessera.models.llm", "dev.tessera.sampling",
+            "dev.tessera.tokenizers");
     /** Contracts below the nodes: values and the conformance API, which math bundles may implement. */
     private static final Set<String> CONTRACTS = Set.of("dev.tessera.model.api", "dev.tessera.conformance");
 

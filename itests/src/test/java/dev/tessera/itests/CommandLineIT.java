@@ -137,6 +137,12 @@ public class CommandLineIT extends TesseraOsgiTestBase {
         assertEquals(json.toString(), 1, json.code());
         assertEquals(json.toString(), List.of("error: " + settings + " is JSON but no workflow (an object with \"theme\", \"zoom\"); "
                 + formats + " (as ComfyUI and Tessera save their images)"), json.errLines());
+        Path list = Files.createTempFile("nodes", ".json"); // API nodes in a list instead of an object keyed by id
+        Files.writeString(list, "[{\"class_type\": \"LoadImage\", \"inputs\": {\"image\": \"pixel.png\"}}]");
+        CliRun array = tessera("run", list.toString());
+        assertEquals(array.toString(), 1, array.code());
+        assertEquals(array.toString(), List.of("error: " + list + " is JSON but no workflow (a list); " + formats
+                + " (as ComfyUI and Tessera save their images)"), array.errLines());
         Path plainPng = TesseraFramework.repo().resolve("sample-workflows/input/mosaic.png");
         CliRun image = tessera("run", plainPng.toString());
         assertEquals(image.toString(), 1, image.code());
