@@ -15,6 +15,8 @@ import dev.tessera.graph.api.ValueType;
 import dev.tessera.layout.InvalidLayoutException;
 import dev.tessera.layout.LayoutParser;
 import dev.tessera.layout.ParseRequest;
+import dev.tessera.tokenizers.PromptLimits;
+import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -68,12 +70,18 @@ public final class LayoutFromTextNode implements NodeType {
     }
 
     /**
-     * Only a blank prompt is refused here: running a parser at validation could mean running a model, so what the
-     * parser itself rejects is reported when the node executes.
+     * Only a blank prompt or one over CLIPTextEncode's character limit is refused here (the server answers 400
+     * before queueing): running a parser at validation could mean running a model, so what the parser itself
+     * rejects is reported when the node executes.
      */
     @Override
     public List<InputProblem> validate(NodeInputs widgetValues) {
-        return LayoutNodes.notBlank(widgetValues, PROMPT, "a prompt that mentions what to lay out");
+        List<InputProblem> problems = new ArrayList<>(
+                LayoutNodes.notBlank(widgetValues, PROMPT, "a prompt that mentions what to lay out"));
+        String tooLong = widgetValues.has(PROMPT)
+                ? PromptLimits.fromSystemProperties().charProblem(widgetValues.getString(PROMPT)) : null;
+        if (tooLong != null) problems.add(InputProblem.of(PROMPT, tooLong));
+        return problems;
     }
 
     @Override
@@ -82,6 +90,9 @@ public final class LayoutFromTextNode implements NodeType {
         if (prompt.isBlank()) {
             throw NodeException.invalidInput(PROMPT, "is empty; expected a prompt that mentions what to lay out");
         }
+        // A prompt from a link was not checked at validation.
+        String tooLong = PromptLimits.fromSystemProperties().charProblem(prompt);
+        if (tooLong != null) throw NodeException.invalidInput(PROMPT, tooLong);
         String id = inputs.getString(PARSER);
         LayoutParser parser = parsers.byId(id).orElseThrow(() -> NodeException.invalidInput(PARSER,
                 "no layout parser '" + id + "' is registered; expected one of " + parsers.ids()));

@@ -116,6 +116,21 @@ class LayoutFromTextNodeTest {
     }
 
     @Test
+    void aPromptOverCLIPTextEncodesCharacterLimitIsRefusedAtValidationAndWhenLinked() {
+        String tooLong = "a cat ".repeat(3334) + "x"; // 20,005 characters, the default limit 20,000
+        List<InputProblem> problems = node.validate(inputs(tooLong));
+        assertEquals(1, problems.size());
+        assertEquals("prompt", problems.get(0).input());
+        assertEquals("the prompt has 20005 characters, more than the limit of 20000 (tessera.prompt.maxChars)",
+                problems.get(0).message());
+        assertTrue(node.validate(inputs("a cat ".repeat(3333))).isEmpty(), "19,998 characters are within the limit");
+        // A linked prompt skips validation; execute refuses it before the parser sees it.
+        NodeException linked = assertThrows(NodeException.class, () -> run(inputs(tooLong)));
+        assertEquals("prompt", linked.inputName());
+        assertTrue(linked.getMessage().contains("(tessera.prompt.maxChars)"), linked.getMessage());
+    }
+
+    @Test
     void parserErrorsNameThePromptAndKeepThePosition() {
         NodeException nothing = assertThrows(NodeException.class, () -> run(inputs("best quality, 8k, highly detailed")));
         assertEquals("prompt", nothing.inputName());

@@ -128,6 +128,20 @@ class LayoutFromLLMNodeTest {
     }
 
     @Test
+    void aPromptOverCLIPTextEncodesCharacterLimitIsRefusedAtValidationAndWhenLinked() {
+        List<InputProblem> problems = node.validate(inputs(null, "x".repeat(20_001), 0, 0));
+        assertEquals(1, problems.size());
+        assertEquals("prompt", problems.get(0).input());
+        assertEquals("the prompt has 20001 characters, more than the limit of 20000 (tessera.prompt.maxChars)",
+                problems.get(0).message());
+        assertEquals(List.of(), node.validate(inputs(null, "x".repeat(20_000), 0, 0)));
+        // Linked values are checked again when the node runs, before the model is touched.
+        NodeException linked = assertThrows(NodeException.class, () -> node.execute(
+                inputs(null, "x".repeat(20_001), 0, 0), new RecordingContext(new RunScope())));
+        assertEquals("prompt", linked.inputName());
+    }
+
+    @Test
     void anEmptyPromptOrATemplateWithoutItsSlotIsAnInputError() {
         MapInputs empty = new MapInputs().with("prompt", "  ").with("template", "no slot here");
         List<InputProblem> problems = node.validate(empty);

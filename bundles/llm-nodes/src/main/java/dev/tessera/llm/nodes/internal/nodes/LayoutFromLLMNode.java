@@ -25,6 +25,7 @@ import dev.tessera.models.llm.grammar.GrammarConstraint;
 import dev.tessera.models.llm.loading.LlmCheckpoint;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.tensor.TensorRuntime;
+import dev.tessera.tokenizers.PromptLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,12 +110,19 @@ public final class LayoutFromLLMNode implements NodeType {
         return descriptor;
     }
 
+    /**
+     * A blank prompt, one over CLIPTextEncode's character limit (the server answers 400 before queueing) or a
+     * template without its slot; execute checks the same on linked values.
+     */
     @Override
     public List<InputProblem> validate(NodeInputs widgetValues) {
         List<InputProblem> problems = new ArrayList<>();
         if (widgetValues.has(PROMPT) && widgetValues.getString(PROMPT).isBlank()) {
             problems.add(InputProblem.of(PROMPT, "is empty; expected a description of the image to lay out"));
         }
+        String tooLong = widgetValues.has(PROMPT)
+                ? PromptLimits.fromSystemProperties().charProblem(widgetValues.getString(PROMPT)) : null;
+        if (tooLong != null) problems.add(InputProblem.of(PROMPT, tooLong));
         if (widgetValues.has(TEMPLATE) && !widgetValues.getString(TEMPLATE).contains(SLOT)) {
             problems.add(InputProblem.of(TEMPLATE, "has no " + SLOT + " slot; the prompt would never reach the model"));
         }
