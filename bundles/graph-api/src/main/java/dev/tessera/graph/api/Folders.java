@@ -36,7 +36,9 @@ public interface Folders {
      * (also through a link).
      *
      * @throws NodeException if the name is absolute, contains "..", the file does not exist or is a link (or lies in
-     *                       a linked folder) leading outside the folder
+     *                       a linked folder) leading outside the folder, or a file loaders read beside its real path
+     *                       ({@code <stem>.arch.json}, the {@code <stem>.tokenizer/} folder and its contents) is a link
+     *                       leading outside the models folder
      */
     Path resolveModelFile(String kind, String name);
 

@@ -5,6 +5,7 @@ import dev.tessera.graph.api.NodeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import org.osgi.service.component.annotations.Component;
  */
 @Component(service = Folders.class)
 public final class FileFolders implements Folders {
+
+    /** The files loaders read beside a model file {@code <stem>.safetensors}, by suffix to its stem. */
+    private static final List<String> COMPANIONS = List.of(".arch.json", ".tokenizer");
 
     private final Path output;
     private final Path input;
@@ -124,11 +128,47 @@ public final class FileFolders implements Folders {
         if (!Folders.staysInside(file, folder)) {
             throw new NodeException("invalid_input", null, "model file '" + name + "' is (or lies in) a link leading outside " + folder);
         }
+        Path real;
         try {
             // The real path: what was checked is what is read, even if the link changes afterwards.
-            return file.toRealPath();
+            real = file.toRealPath();
         } catch (IOException e) {
             throw new NodeException("invalid_input", null, "model file '" + name + "' cannot be read: " + e.getMessage(), e);
+        }
+        checkCompanions(name, real);
+        return real;
+    }
+
+    /**
+     * The loaders read {@code <stem>.arch.json} and the {@code <stem>.tokenizer/} folder beside a model file's real
+     * path with it, so they are confined as the file is: each, and everything in the folder, must lie inside the
+     * models folder with every link followed (inside, not necessarily in the same kind's folder: a tokenizer folder
+     * may link to {@code models/tokenizers/...}).
+     */
+    private void checkCompanions(String name, Path real) {
+        String stem = real.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "");
+        Path root = models();
+        for (String suffix : COMPANIONS) {
+            Path companion = real.resolveSibling(stem + suffix);
+            if (!Files.exists(companion, LinkOption.NOFOLLOW_LINKS)) continue;
+            List<Path> parts;
+            if (Files.isDirectory(companion, LinkOption.NOFOLLOW_LINKS)) {
+                // Not following links: each entry that is a link is checked where it leads.
+                try (Stream<Path> walk = Files.walk(companion)) {
+                    parts = walk.toList();
+                } catch (IOException | UncheckedIOException e) {
+                    throw new NodeException("invalid_input", null, "model file '" + name + "': " + companion
+                            + " beside it cannot be read: " + e.getMessage(), e);
+                }
+            } else {
+                parts = List.of(companion);
+            }
+            for (Path part : parts) {
+                if (!Folders.staysInside(part, root)) {
+                    throw new NodeException("invalid_input", null, "model file '" + name + "': " + part
+                            + " beside it is (or lies in) a link leading outside " + root + ", or cannot be read");
+                }
+            }
         }
     }
 

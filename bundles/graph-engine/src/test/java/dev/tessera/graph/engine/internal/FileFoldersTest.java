@@ -104,6 +104,44 @@ class FileFoldersTest {
         assertThrows(IllegalArgumentException.class, () -> f.modelFolder("../outside"));
     }
 
+    @Test
+    void filesBesideAModelFileAreConfinedToTheModelsFolderLikeTheFile() throws IOException {
+        FileFolders f = folders(Map.of("tessera.home", tmp.toString()));
+        Path ckpt = f.modelFolder("checkpoints");
+        Files.createDirectories(ckpt);
+        Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path secretJson = Files.writeString(outside.resolve("secret.json"), "{}");
+
+        // An architecture file that is a link out.
+        Files.writeString(ckpt.resolve("a.safetensors"), "x");
+        Files.createSymbolicLink(ckpt.resolve("a.arch.json"), secretJson);
+        assertRefused(f, "a.safetensors", "a.arch.json beside it is (or lies in) a link leading outside");
+
+        // A tokenizer folder that is a link out, and one with a link out inside it.
+        Files.writeString(ckpt.resolve("b.safetensors"), "x");
+        Files.createSymbolicLink(ckpt.resolve("b.tokenizer"), outside);
+        assertRefused(f, "b.safetensors", "b.tokenizer beside it");
+        Path c = Files.createDirectories(ckpt.resolve("c.tokenizer"));
+        Files.writeString(ckpt.resolve("c.safetensors"), "x");
+        Files.createSymbolicLink(c.resolve("tokenizer.json"), secretJson);
+        assertRefused(f, "c.safetensors", "tokenizer.json beside it");
+
+        // Found beside the real path, where loaders look: a checkpoint linked to a subfolder brings its companions.
+        Path sub = Files.createDirectories(ckpt.resolve("sub"));
+        Files.writeString(sub.resolve("d.safetensors"), "x");
+        Files.createSymbolicLink(sub.resolve("d.arch.json"), secretJson);
+        Files.createSymbolicLink(ckpt.resolve("link-to-d.safetensors"), sub.resolve("d.safetensors"));
+        assertRefused(f, "link-to-d.safetensors", "d.arch.json beside it");
+
+        // Companions inside the models folder are fine, links included (a shared tokenizer under models/).
+        Path shared = Files.createDirectories(f.models().resolve("tokenizers/clip_l"));
+        Files.writeString(shared.resolve("tokenizer.json"), "{}");
+        Files.writeString(ckpt.resolve("e.safetensors"), "x");
+        Files.writeString(ckpt.resolve("e.arch.json"), "{}");
+        Files.createSymbolicLink(ckpt.resolve("e.tokenizer"), shared);
+        assertEquals(ckpt.resolve("e.safetensors").toRealPath(), f.resolveModelFile("checkpoints", "e.safetensors"));
+    }
+
     private static void assertRefused(FileFolders f, String name, String why) {
         NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFile("checkpoints", name), name);
         assertTrue(e.getMessage().contains(why), e.getMessage());
