@@ -303,6 +303,11 @@ public final class FluxDiffusionModel implements FluxModel {
                 throw new IllegalArgumentException(side + " entry " + i + ": area conditioning (ConditioningSetArea)"
                         + " is not supported on FLUX; place instances with ContextGen's layout instead");
             }
+            if (entry.extras().containsKey(Conditioning.START_PERCENT)
+                    || entry.extras().containsKey(Conditioning.END_PERCENT)) {
+                throw new IllegalArgumentException(side + " entry " + i + ": a timestep range"
+                        + " (ConditioningSetTimestepRange) is not supported on FLUX yet");
+            }
             if (entry.strength() <= 0) {
                 throw new IllegalArgumentException(side + " entry " + i + ": strength must be positive, got "
                         + entry.strength());
