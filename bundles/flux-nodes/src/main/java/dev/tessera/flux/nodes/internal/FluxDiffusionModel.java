@@ -299,6 +299,10 @@ public final class FluxDiffusionModel implements FluxModel {
                 throw new IllegalArgumentException(side + " entry " + i + ": FLUX needs a pooled text vector of width "
                         + config.pooledProjectionDim() + " (CLIP-L), got " + (pooled == null ? "none" : pooled));
             }
+            if (entry.extras().containsKey(Conditioning.MASK)) {
+                throw new IllegalArgumentException(side + " entry " + i + ": mask conditioning (ConditioningSetMask)"
+                        + " is not supported on FLUX yet");
+            }
             if (entry.extras().containsKey(Conditioning.AREA)) {
                 throw new IllegalArgumentException(side + " entry " + i + ": area conditioning (ConditioningSetArea)"
                         + " is not supported on FLUX; place instances with ContextGen's layout instead");

@@ -61,11 +61,12 @@ final class GuidedUNet implements BoundDenoiser {
         this.cfg = cfg;
         this.timestepMax = timestepMax;
         this.guided = parts.stream().anyMatch(Part::unconditional);
-        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.declared(p.entry()));
+        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.declared(p.entry())
+                || ConditioningMask.declared(p.entry()));
         this.hasRanges = parts.stream().anyMatch(p -> p.entry().extras().containsKey(Conditioning.START_PERCENT)
                 || p.entry().extras().containsKey(Conditioning.END_PERCENT));
         if (hasAreas && !this.hooks.isEmpty()) {
-            throw new IllegalArgumentException("positive: area conditioning (ConditioningSetArea) cannot be combined"
+            throw new IllegalArgumentException("positive: area or mask conditioning (ConditioningSetArea, ConditioningSetMask) cannot be combined"
                     + " with a model patch that hooks the UNet (MIGLoRA); use one or the other");
         }
         if (hasRanges && !this.hooks.isEmpty()) {
@@ -115,6 +116,13 @@ final class GuidedUNet implements BoundDenoiser {
                 continue;
             }
             ConditioningArea declared = ConditioningArea.of(part.entry(), height, width);
+            NDArray mask = ConditioningMask.resized(part.entry(), height, width, m);
+            if (mask != null && ConditioningMask.toBounds(part.entry())) {
+                declared = ConditioningMask.bounds(mask);
+                if (declared == null) {
+                    continue; // an empty mask weighs every cell 0: the entry adds nothing, wherever it runs
+                }
+            }
             ConditioningArea area = declared == null ? new ConditioningArea((int) height, (int) width, 0, 0)
                     : declared.clippedTo(height, width);
             if (area == null) {
@@ -127,8 +135,10 @@ final class GuidedUNet implements BoundDenoiser {
             NDArray context = contextFor(batch).get(new NDIndex("{}:{}", i * batch, (i + 1) * batch));
             NDArray out = forward(x, timesteps, context, hookContext(step, (int) batch)).toType(DataType.FLOAT32,
                     false);
-            NDArray weight = m.create(area.weights(part.entry().strength(), height, width),
-                    new Shape(1, 1, area.height(), area.width()));
+            // With a mask, ComfyUI weighs cells by the mask on the area, unfaded: mask * mask_strength * strength.
+            NDArray weight = mask == null ? m.create(area.weights(part.entry().strength(), height, width),
+                    new Shape(1, 1, area.height(), area.width()))
+                    : mask.get(where).mul((float) (ConditioningMask.strength(part.entry()) * part.entry().strength()));
             int side = part.unconditional() ? 1 : 0;
             NDArray placedSum = sums[side].get(where).add(out.mul(weight));
             sums[side].set(where, placedSum);
