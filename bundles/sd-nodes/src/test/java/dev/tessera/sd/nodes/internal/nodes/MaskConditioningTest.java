@@ -1,5 +1,6 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
+import static dev.tessera.sd.nodes.internal.nodes.TinyGuided.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,16 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.image.MaskBatch;
-import dev.tessera.sampling.ModelStep;
 import dev.tessera.sd.nodes.internal.ConditioningMask;
 import dev.tessera.testing.Closeness;
-import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.MapInputs;
-import dev.tessera.testing.RecordingContext;
-import dev.tessera.testing.RunScope;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,26 +28,20 @@ class MaskConditioningTest {
 
     @TempDir
     Path home;
-    private Graph graph;
+    private TinyGuided tiny;
     private BadInputTest.Loaded loaded;
-    private RunScope scope;
     private NDManager m;
 
     @BeforeEach
     void setUp() {
-        Path models = ConformancePack.tinySd15Models(home);
-        graph = new Graph(home, models);
-        loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
-        scope = new RunScope();
-        m = graph.runtime.newManager("test");
+        tiny = new TinyGuided(home);
+        loaded = tiny.loaded;
+        m = tiny.m;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        m.close();
-        scope.close();
-        loaded.close();
-        graph.close();
+        tiny.close();
     }
 
     /** A 64 x 64 pixel mask, 1 on the right half: resized to 8 cells (each reads pixels 8i+3 and 8i+4), 1 on 4..7. */
@@ -66,27 +56,8 @@ class MaskConditioningTest {
     }
 
     private Conditioning mask(Conditioning in, MaskBatch mask, double strength, String area) {
-        return (Conditioning) new ConditioningSetMaskNode(graph.runtime).execute(new MapInputs()
-                .with("conditioning", in).with("mask", mask).with("strength", strength).with("set_cond_area", area),
-                new RecordingContext(scope)).value(0);
-    }
-
-    private Conditioning combine(Conditioning a, Conditioning b) {
-        return (Conditioning) new ConditioningCombineNode(graph.runtime).execute(new MapInputs()
-                .with("conditioning_1", a).with("conditioning_2", b), new RecordingContext(scope)).value(0);
-    }
-
-    private NDArray predict(Conditioning positive, NDArray x) {
-        try (BoundDenoiser d = loaded.model.guided(positive, null, 1.0, m)) {
-            NDArray out = d.predict(x, new ModelStep(0, 1, 500, 4.0));
-            out.attach(m);
-            return out;
-        }
-    }
-
-    private static void assertClose(NDArray expected, NDArray actual, String what) {
-        double e = Closeness.relativeError(actual, expected);
-        assertTrue(e < 1e-5, what + ": relative error " + e);
+        return tiny.run(new ConditioningSetMaskNode(tiny.graph.runtime), new MapInputs()
+                .with("conditioning", in).with("mask", mask).with("strength", strength).with("set_cond_area", area));
     }
 
     private static NDArray left(NDArray a) {
@@ -113,10 +84,10 @@ class MaskConditioningTest {
         m.getEngine().setRandomSeed(31);
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (MaskBatch half = rightHalf(); Conditioning masked = mask(loaded.negative, half, 2.0, "default");
-                Conditioning both = combine(loaded.positive, masked)) {
-            NDArray out = predict(both, x);
-            NDArray c = predict(loaded.positive, x);
-            NDArray n = predict(loaded.negative, x);
+                Conditioning both = tiny.combine(loaded.positive, masked)) {
+            NDArray out = tiny.predict(both, x);
+            NDArray c = tiny.predict(loaded.positive, x);
+            NDArray n = tiny.predict(loaded.negative, x);
             assertClose(left(c), left(out), "left");
             assertClose(right(c).add(right(n).mul(2f)).div(3f), right(out), "right");
         }
@@ -128,13 +99,13 @@ class MaskConditioningTest {
         m.getEngine().setRandomSeed(32);
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (MaskBatch half = rightHalf(); Conditioning masked = mask(loaded.negative, half, 2.0, "mask bounds");
-                Conditioning both = combine(loaded.positive, masked)) {
-            NDArray out = predict(both, x);
-            NDArray c = predict(loaded.positive, x);
-            NDArray onCrop = predict(loaded.negative, right(x));
+                Conditioning both = tiny.combine(loaded.positive, masked)) {
+            NDArray out = tiny.predict(both, x);
+            NDArray c = tiny.predict(loaded.positive, x);
+            NDArray onCrop = tiny.predict(loaded.negative, right(x));
             assertClose(left(c), left(out), "left");
             assertClose(right(c).add(onCrop.mul(2f)).div(3f), right(out), "right");
-            double apart = Closeness.relativeError(right(predict(loaded.negative, x)), onCrop);
+            double apart = Closeness.relativeError(right(tiny.predict(loaded.negative, x)), onCrop);
             assertTrue(apart > 1e-3, "the crop must predict differently from the whole, or this test shows nothing: "
                     + apart);
         }
@@ -147,10 +118,10 @@ class MaskConditioningTest {
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (MaskBatch halfStrength = MaskBatch.of(m, m.full(new Shape(1, 8, 8), 0.5f));
                 Conditioning masked = mask(loaded.negative, halfStrength, 1.0, "default");
-                Conditioning both = combine(loaded.positive, masked)) {
-            NDArray c = predict(loaded.positive, x);
-            NDArray n = predict(loaded.negative, x);
-            assertClose(c.add(n.mul(0.5f)).div(1.5f), predict(both, x), "everywhere");
+                Conditioning both = tiny.combine(loaded.positive, masked)) {
+            NDArray c = tiny.predict(loaded.positive, x);
+            NDArray n = tiny.predict(loaded.negative, x);
+            assertClose(c.add(n.mul(0.5f)).div(1.5f), tiny.predict(both, x), "everywhere");
         }
     }
 }

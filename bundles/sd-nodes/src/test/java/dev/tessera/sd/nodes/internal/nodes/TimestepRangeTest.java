@@ -1,19 +1,14 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
+import static dev.tessera.sd.nodes.internal.nodes.TinyGuided.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
-import dev.tessera.sampling.ModelStep;
-import dev.tessera.testing.Closeness;
-import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.MapInputs;
-import dev.tessera.testing.RecordingContext;
-import dev.tessera.testing.RunScope;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,49 +24,25 @@ class TimestepRangeTest {
 
     @TempDir
     Path home;
-    private Graph graph;
+    private TinyGuided tiny;
     private BadInputTest.Loaded loaded;
-    private RunScope scope;
     private NDManager m;
 
     @BeforeEach
     void setUp() {
-        Path models = ConformancePack.tinySd15Models(home);
-        graph = new Graph(home, models);
-        loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
-        scope = new RunScope();
-        m = graph.runtime.newManager("test");
+        tiny = new TinyGuided(home);
+        loaded = tiny.loaded;
+        m = tiny.m;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        m.close();
-        scope.close();
-        loaded.close();
-        graph.close();
+        tiny.close();
     }
 
     private Conditioning range(Conditioning in, double start, double end) {
-        return (Conditioning) new ConditioningSetTimestepRangeNode(graph.runtime).execute(new MapInputs()
-                .with("conditioning", in).with("start", start).with("end", end), new RecordingContext(scope)).value(0);
-    }
-
-    private Conditioning combine(Conditioning a, Conditioning b) {
-        return (Conditioning) new ConditioningCombineNode(graph.runtime).execute(new MapInputs()
-                .with("conditioning_1", a).with("conditioning_2", b), new RecordingContext(scope)).value(0);
-    }
-
-    private NDArray predict(Conditioning positive, NDArray x, double timestep) {
-        try (BoundDenoiser d = loaded.model.guided(positive, null, 1.0, m)) {
-            NDArray out = d.predict(x, new ModelStep(0, 1, timestep, 1.0));
-            out.attach(m);
-            return out;
-        }
-    }
-
-    private static void assertClose(NDArray expected, NDArray actual, String what) {
-        double e = Closeness.relativeError(actual, expected);
-        assertTrue(e < 1e-5, what + ": relative error " + e);
+        return tiny.run(new ConditioningSetTimestepRangeNode(tiny.graph.runtime), new MapInputs()
+                .with("conditioning", in).with("start", start).with("end", end));
     }
 
     @Test
@@ -88,12 +59,12 @@ class TimestepRangeTest {
         m.getEngine().setRandomSeed(21);
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (Conditioning limited = range(loaded.negative, 0.2, 0.6);
-                Conditioning both = combine(loaded.positive, limited)) {
+                Conditioning both = tiny.combine(loaded.positive, limited)) {
             for (double t : new double[] {800, 799, 400, 399}) {
-                NDArray a = predict(loaded.positive, x, t);
+                NDArray a = tiny.predict(loaded.positive, x, t);
                 boolean inside = t >= 399.6 && t <= 799.2;
-                NDArray expected = inside ? a.add(predict(loaded.negative, x, t)).div(2f) : a;
-                assertClose(expected, predict(both, x, t), "t = " + t + (inside ? " (inside)" : " (outside)"));
+                NDArray expected = inside ? a.add(tiny.predict(loaded.negative, x, t)).div(2f) : a;
+                assertClose(expected, tiny.predict(both, x, t), "t = " + t + (inside ? " (inside)" : " (outside)"));
             }
         }
     }
@@ -105,11 +76,11 @@ class TimestepRangeTest {
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (Conditioning first = range(loaded.positive, 0, 0.5);
                 Conditioning second = range(loaded.negative, 0.5, 1);
-                Conditioning both = combine(first, second)) {
-            assertClose(predict(loaded.positive, x, 999), predict(both, x, 999), "t = 999");
-            assertClose(predict(loaded.positive, x, 600), predict(both, x, 600), "t = 600");
-            assertClose(predict(loaded.negative, x, 400), predict(both, x, 400), "t = 400");
-            assertClose(predict(loaded.negative, x, 0), predict(both, x, 0), "t = 0");
+                Conditioning both = tiny.combine(first, second)) {
+            assertClose(tiny.predict(loaded.positive, x, 999), tiny.predict(both, x, 999), "t = 999");
+            assertClose(tiny.predict(loaded.positive, x, 600), tiny.predict(both, x, 600), "t = 600");
+            assertClose(tiny.predict(loaded.negative, x, 400), tiny.predict(both, x, 400), "t = 400");
+            assertClose(tiny.predict(loaded.negative, x, 0), tiny.predict(both, x, 0), "t = 0");
         }
     }
 
@@ -119,7 +90,7 @@ class TimestepRangeTest {
         m.getEngine().setRandomSeed(23);
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (Conditioning late = range(loaded.positive, 0.5, 1)) {
-            NDArray out = predict(late, x, 900);
+            NDArray out = tiny.predict(late, x, 900);
             assertEquals(0f, out.abs().max().getFloat());
         }
     }
