@@ -78,6 +78,15 @@ class MaskConditioningTest {
         }
     }
 
+    @Test
+    void aBatchOfMasksIsRefusedNamingTheInput() {
+        try (MaskBatch two = MaskBatch.of(m, m.ones(new Shape(2, 8, 8)))) {
+            dev.tessera.graph.api.NodeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.tessera.graph.api.NodeException.class, () -> mask(loaded.positive, two, 1.0, "default"));
+            assertTrue(e.getMessage().contains("mask") && e.getMessage().contains("2 masks"), e.getMessage());
+        }
+    }
+
     /** Default: the masked prompt runs on the whole latent; right half (c + 2 n) / 3, left half c. */
     @Test
     void aMaskWeighsTheEntryPerCell() {
