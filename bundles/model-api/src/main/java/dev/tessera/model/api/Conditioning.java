@@ -28,6 +28,18 @@ public final class Conditioning implements AutoCloseable {
      */
     public static final String AREA = "area";
 
+    /** ComfyUI's extras key for an entry's mask (ConditioningSetMask): a {@code [1, H, W]} NDArray. */
+    public static final String MASK = "mask";
+
+    /**
+     * ComfyUI's extras keys of ConditioningSetTimestepRange: the fraction of the sampling, from the highest noise (0)
+     * to the lowest (1), over which the entry applies ({@code Double}); outside it the sampler leaves the entry out.
+     */
+    public static final String START_PERCENT = "start_percent";
+
+    /** See {@link #START_PERCENT}. */
+    public static final String END_PERCENT = "end_percent";
+
     /**
      * One entry.
      *

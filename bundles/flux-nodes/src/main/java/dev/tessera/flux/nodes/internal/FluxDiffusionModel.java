@@ -299,9 +299,18 @@ public final class FluxDiffusionModel implements FluxModel {
                 throw new IllegalArgumentException(side + " entry " + i + ": FLUX needs a pooled text vector of width "
                         + config.pooledProjectionDim() + " (CLIP-L), got " + (pooled == null ? "none" : pooled));
             }
+            if (entry.extras().containsKey(Conditioning.MASK)) {
+                throw new IllegalArgumentException(side + " entry " + i + ": mask conditioning (ConditioningSetMask)"
+                        + " is not supported on FLUX yet");
+            }
             if (entry.extras().containsKey(Conditioning.AREA)) {
                 throw new IllegalArgumentException(side + " entry " + i + ": area conditioning (ConditioningSetArea)"
                         + " is not supported on FLUX; place instances with ContextGen's layout instead");
+            }
+            if (entry.extras().containsKey(Conditioning.START_PERCENT)
+                    || entry.extras().containsKey(Conditioning.END_PERCENT)) {
+                throw new IllegalArgumentException(side + " entry " + i + ": a timestep range"
+                        + " (ConditioningSetTimestepRange) is not supported on FLUX yet");
             }
             if (entry.strength() <= 0) {
                 throw new IllegalArgumentException(side + " entry " + i + ": strength must be positive, got "

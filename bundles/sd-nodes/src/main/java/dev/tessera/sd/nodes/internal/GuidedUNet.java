@@ -40,6 +40,8 @@ final class GuidedUNet implements BoundDenoiser {
     private final double cfg;
     private final boolean guided;
     private final boolean hasAreas;
+    /** Whether an entry applies over part of the sampling only (ConditioningSetTimestepRange). */
+    private final boolean hasRanges;
     /** The model's highest timestep (its lowest is 0): hooks that switch by noise level read the whole range. */
     private final double timestepMax;
     private NDArray batchContext;
@@ -59,16 +61,23 @@ final class GuidedUNet implements BoundDenoiser {
         this.cfg = cfg;
         this.timestepMax = timestepMax;
         this.guided = parts.stream().anyMatch(Part::unconditional);
-        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.declared(p.entry()));
+        this.hasAreas = parts.stream().anyMatch(p -> ConditioningArea.declared(p.entry())
+                || ConditioningMask.declared(p.entry()));
+        this.hasRanges = parts.stream().anyMatch(p -> p.entry().extras().containsKey(Conditioning.START_PERCENT)
+                || p.entry().extras().containsKey(Conditioning.END_PERCENT));
         if (hasAreas && !this.hooks.isEmpty()) {
-            throw new IllegalArgumentException("positive: area conditioning (ConditioningSetArea) cannot be combined"
+            throw new IllegalArgumentException("positive: area or mask conditioning (ConditioningSetArea, ConditioningSetMask) cannot be combined"
                     + " with a model patch that hooks the UNet (MIGLoRA); use one or the other");
+        }
+        if (hasRanges && !this.hooks.isEmpty()) {
+            throw new IllegalArgumentException("a conditioning timestep range (ConditioningSetTimestepRange) cannot be"
+                    + " combined with a model patch that hooks the UNet (MIGLoRA); use one or the other");
         }
     }
 
     @Override
     public NDArray predict(NDArray input, ModelStep step) {
-        if (hasAreas) {
+        if (hasAreas || hasRanges) {
             return TensorScope.keep(() -> predictByArea(input, step));
         }
         long batch = input.getShape().get(0);
@@ -85,7 +94,8 @@ final class GuidedUNet implements BoundDenoiser {
     /**
      * ComfyUI's {@code calc_cond_batch} with areas: each entry runs on its area of the latent (the whole latent when
      * it has none) and adds its prediction times its cell weights ({@link ConditioningArea#weights}; its strength
-     * without an area) to its side; each side is that sum over the sum of weights, 0 where no entry reaches.
+     * without an area) to its side; each side is that sum over the sum of weights, 0 where no entry reaches. Also
+     * the path for timestep ranges: an entry outside its range is left out, as ComfyUI does.
      */
     private NDArray predictByArea(NDArray input, ModelStep step) {
         Shape shape = input.getShape();
@@ -102,7 +112,17 @@ final class GuidedUNet implements BoundDenoiser {
         NDArray timesteps = m.full(new Shape(batch), (float) step.timestep(), DataType.FLOAT32);
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
+            if (!activeAt(part.entry(), step.timestep())) {
+                continue;
+            }
             ConditioningArea declared = ConditioningArea.of(part.entry(), height, width);
+            NDArray mask = ConditioningMask.resized(part.entry(), height, width, m);
+            if (mask != null && ConditioningMask.toBounds(part.entry())) {
+                declared = ConditioningMask.bounds(mask);
+                if (declared == null) {
+                    continue; // an empty mask weighs every cell 0: the entry adds nothing, wherever it runs
+                }
+            }
             ConditioningArea area = declared == null ? new ConditioningArea((int) height, (int) width, 0, 0)
                     : declared.clippedTo(height, width);
             if (area == null) {
@@ -115,8 +135,10 @@ final class GuidedUNet implements BoundDenoiser {
             NDArray context = contextFor(batch).get(new NDIndex("{}:{}", i * batch, (i + 1) * batch));
             NDArray out = forward(x, timesteps, context, hookContext(step, (int) batch)).toType(DataType.FLOAT32,
                     false);
-            NDArray weight = m.create(area.weights(part.entry().strength(), height, width),
-                    new Shape(1, 1, area.height(), area.width()));
+            // With a mask, ComfyUI weighs cells by the mask on the area, unfaded: mask * mask_strength * strength.
+            NDArray weight = mask == null ? m.create(area.weights(part.entry().strength(), height, width),
+                    new Shape(1, 1, area.height(), area.width()))
+                    : mask.get(where).mul((float) (ConditioningMask.strength(part.entry()) * part.entry().strength()));
             int side = part.unconditional() ? 1 : 0;
             NDArray placedSum = sums[side].get(where).add(out.mul(weight));
             sums[side].set(where, placedSum);
@@ -129,6 +151,22 @@ final class GuidedUNet implements BoundDenoiser {
         }
         NDArray uncond = sums[1].div(counts[1]);
         return ClassifierFreeGuidance.combine(cond, uncond, cfg).toType(input.getDataType(), false);
+    }
+
+    /**
+     * ComfyUI's timestep range test ({@code get_area_and_mult}): an entry is left out while the noise is above its
+     * start ({@code sigma > percent_to_sigma(start_percent)}) or below its end. ComfyUI compares sigmas; sigma grows
+     * with the timestep, so this compares timesteps, {@code percent_to_sigma(p)} being the sigma at timestep
+     * {@code (1 - p) * 999}: a start of 0 never excludes, nor does an end of 1 (sigma 0).
+     */
+    private boolean activeAt(Conditioning.Entry entry, double timestep) {
+        if (entry.extras().get(Conditioning.START_PERCENT) instanceof Number start && start.doubleValue() > 0
+                && timestep > (1 - Math.min(1, start.doubleValue())) * timestepMax) {
+            return false;
+        }
+        // An end of 0 or less is ComfyUI's sigma 999999999.9: every step is below it.
+        return !(entry.extras().get(Conditioning.END_PERCENT) instanceof Number end && end.doubleValue() < 1
+                && (end.doubleValue() <= 0 || timestep < (1 - end.doubleValue()) * timestepMax));
     }
 
     /** The UNet with the active hooks around its stages. */

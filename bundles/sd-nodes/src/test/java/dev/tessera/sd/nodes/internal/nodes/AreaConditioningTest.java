@@ -8,15 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sd.nodes.internal.ConditioningArea;
 import dev.tessera.testing.Closeness;
-import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.MapInputs;
-import dev.tessera.testing.RecordingContext;
-import dev.tessera.testing.RunScope;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,51 +27,32 @@ class AreaConditioningTest {
 
     @TempDir
     Path home;
-    private Graph graph;
+    private TinyGuided tiny;
     private BadInputTest.Loaded loaded;
-    private RunScope scope;
     private NDManager m;
 
     @BeforeEach
     void setUp() {
-        Path models = ConformancePack.tinySd15Models(home);
-        graph = new Graph(home, models);
-        loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
-        scope = new RunScope();
-        m = graph.runtime.newManager("test");
+        tiny = new TinyGuided(home);
+        loaded = tiny.loaded;
+        m = tiny.m;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        m.close();
-        scope.close();
-        loaded.close();
-        graph.close();
+        tiny.close();
     }
 
     private Conditioning area(Conditioning in, long x, long y, long width, long height, double strength) {
-        return (Conditioning) new ConditioningSetAreaNode(graph.runtime).execute(new MapInputs()
+        return tiny.run(new ConditioningSetAreaNode(tiny.graph.runtime), new MapInputs()
                 .with("conditioning", in).with("x", x).with("y", y).with("width", width).with("height", height)
-                .with("strength", strength), new RecordingContext(scope)).value(0);
+                .with("strength", strength));
     }
 
     private Conditioning percentage(Conditioning in, double x, double y, double width, double height) {
-        return (Conditioning) new ConditioningSetAreaPercentageNode(graph.runtime).execute(new MapInputs()
+        return tiny.run(new ConditioningSetAreaPercentageNode(tiny.graph.runtime), new MapInputs()
                 .with("conditioning", in).with("x", x).with("y", y).with("width", width).with("height", height)
-                .with("strength", 1.0), new RecordingContext(scope)).value(0);
-    }
-
-    private Conditioning combine(Conditioning a, Conditioning b) {
-        return (Conditioning) new ConditioningCombineNode(graph.runtime).execute(new MapInputs()
-                .with("conditioning_1", a).with("conditioning_2", b), new RecordingContext(scope)).value(0);
-    }
-
-    private NDArray predict(Conditioning positive, NDArray x) {
-        try (BoundDenoiser d = loaded.model.guided(positive, null, 1.0, m)) {
-            NDArray out = d.predict(x, new ModelStep(0, 1, 500, 4.0));
-            out.attach(m);
-            return out;
-        }
+                .with("strength", 1.0));
     }
 
     /** Two halves, each with its prompt: each half of the prediction is the model on that half alone. */
@@ -85,12 +62,12 @@ class AreaConditioningTest {
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (Conditioning left = area(loaded.positive, 0, 0, 32, 64, 1.0);
                 Conditioning right = area(loaded.negative, 32, 0, 32, 64, 1.0);
-                Conditioning both = combine(left, right)) {
+                Conditioning both = tiny.combine(left, right)) {
             assertEquals(2, both.entries().size());
             assertEquals(new ConditioningArea(8, 4, 0, 4), ConditioningArea.of(both.entries().get(1)));
-            NDArray out = predict(both, x);
-            NDArray expectedLeft = predict(loaded.positive, x.get(new NDIndex(":, :, :, 0:4")));
-            NDArray expectedRight = predict(loaded.negative, x.get(new NDIndex(":, :, :, 4:8")));
+            NDArray out = tiny.predict(both, x);
+            NDArray expectedLeft = tiny.predict(loaded.positive, x.get(new NDIndex(":, :, :, 0:4")));
+            NDArray expectedRight = tiny.predict(loaded.negative, x.get(new NDIndex(":, :, :, 4:8")));
             double l = Closeness.relativeError(out.get(new NDIndex(":, :, :, 0:4")), expectedLeft);
             double r = Closeness.relativeError(out.get(new NDIndex(":, :, :, 4:8")), expectedRight);
             assertTrue(l < 1e-5 && r < 1e-5, "left " + l + ", right " + r);
@@ -106,10 +83,10 @@ class AreaConditioningTest {
         m.getEngine().setRandomSeed(10);
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
         try (Conditioning a = area(loaded.negative, 32, 0, 32, 64, 2.0);
-                Conditioning both = combine(loaded.positive, a)) {
-            NDArray out = predict(both, x);
-            NDArray c = predict(loaded.positive, x);
-            NDArray onArea = predict(loaded.negative, x.get(new NDIndex(":, :, :, 4:8")));
+                Conditioning both = tiny.combine(loaded.positive, a)) {
+            NDArray out = tiny.predict(both, x);
+            NDArray c = tiny.predict(loaded.positive, x);
+            NDArray onArea = tiny.predict(loaded.negative, x.get(new NDIndex(":, :, :, 4:8")));
             NDArray expectedRight = c.get(new NDIndex(":, :, :, 4:8")).add(onArea.mul(2f)).div(3f);
             double left = Closeness.relativeError(out.get(new NDIndex(":, :, :, 0:4")),
                     c.get(new NDIndex(":, :, :, 0:4")));
@@ -123,11 +100,11 @@ class AreaConditioningTest {
     void aPercentageAreaIsTheSameAreaInCells() {
         m.getEngine().setRandomSeed(11);
         NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
-        try (Conditioning cells = combine(loaded.positive, area(loaded.negative, 32, 0, 32, 64, 1.0));
-                Conditioning fractions = combine(loaded.positive, percentage(loaded.negative, 0.5, 0, 0.5, 1))) {
+        try (Conditioning cells = tiny.combine(loaded.positive, area(loaded.negative, 32, 0, 32, 64, 1.0));
+                Conditioning fractions = tiny.combine(loaded.positive, percentage(loaded.negative, 0.5, 0, 0.5, 1))) {
             assertEquals(null, ConditioningArea.of(fractions.entries().get(1)), "no cells before the latent is known");
             assertEquals(new ConditioningArea(8, 4, 0, 4), ConditioningArea.of(fractions.entries().get(1), 8, 8));
-            double e = Closeness.relativeError(predict(fractions, x), predict(cells, x));
+            double e = Closeness.relativeError(tiny.predict(fractions, x), tiny.predict(cells, x));
             assertTrue(e < 1e-6, "relative error " + e);
         }
     }

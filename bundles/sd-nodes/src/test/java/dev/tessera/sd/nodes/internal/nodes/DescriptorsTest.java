@@ -87,6 +87,39 @@ class DescriptorsTest {
         });
     }
 
+    /** The conditioning nodes, as ComfyUI's nodes.py declares them (ConditioningAverage's display name as intended). */
+    @Test
+    void conditioningNodesAreComfyUis() {
+        Map<NodeDescriptor, List<String>> expected = Map.of(
+                new ConditioningConcatNode(null).descriptor(), List.of("ConditioningConcat", "Conditioning (Concat)",
+                        "conditioning", "conditioning_to:CONDITIONING, conditioning_from:CONDITIONING"
+                        + " -> CONDITIONING:CONDITIONING"),
+                new ConditioningAverageNode(null).descriptor(), List.of("ConditioningAverage",
+                        "Conditioning (Average)", "conditioning", "conditioning_to:CONDITIONING,"
+                        + " conditioning_from:CONDITIONING, conditioning_to_strength:FLOAT -> CONDITIONING:CONDITIONING"),
+                new ConditioningSetTimestepRangeNode(null).descriptor(), List.of("ConditioningSetTimestepRange",
+                        "ConditioningSetTimestepRange", "advanced/conditioning",
+                        "conditioning:CONDITIONING, start:FLOAT, end:FLOAT -> CONDITIONING:CONDITIONING"),
+                new ConditioningSetMaskNode(null).descriptor(), List.of("ConditioningSetMask",
+                        "Conditioning (Set Mask)", "conditioning", "conditioning:CONDITIONING, mask:MASK,"
+                        + " strength:FLOAT, set_cond_area:COMBO -> CONDITIONING:CONDITIONING"));
+        expected.forEach((d, want) -> {
+            assertEquals(want.get(0), d.typeId());
+            assertEquals(want.get(1), d.displayName(), want.get(0));
+            assertEquals(want.get(2), d.category(), want.get(0));
+            assertEquals(want.get(3), signature(d), want.get(0));
+        });
+        assertEquals(new Widget.FloatWidget(1.0, 0.0, 1.0, 0.01, 0.01),
+                widget(new ConditioningAverageNode(null).descriptor(), "conditioning_to_strength"));
+        NodeDescriptor range = new ConditioningSetTimestepRangeNode(null).descriptor();
+        assertEquals(new Widget.FloatWidget(0.0, 0.0, 1.0, 0.001, 0.001), widget(range, "start"));
+        assertEquals(new Widget.FloatWidget(1.0, 0.0, 1.0, 0.001, 0.001), widget(range, "end"));
+        NodeDescriptor mask = new ConditioningSetMaskNode(null).descriptor();
+        assertEquals(new Widget.FloatWidget(1.0, 0.0, 10.0, 0.01, 0.01), widget(mask, "strength"));
+        assertEquals(List.of("default", "mask bounds"),
+                ((Widget.ComboWidget) widget(mask, "set_cond_area")).currentOptions());
+    }
+
     @Test
     void widgetsHaveComfyUisDefaultsAndRanges() {
         NodeDescriptor k = node("KSampler");
