@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import dev.tessera.graph.api.NodeType;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -116,14 +117,24 @@ final class PluginFolder {
         return true;
     }
 
-    /** Whether {@code bundle} has registered the service of component {@code name}. */
+    /**
+     * Whether {@code bundle} has registered the service of component {@code name}, and, for a node type, whether
+     * the engine's registry has bound it: SCR binds the registry's dynamic reference on its own thread too, so a
+     * registered node type could still be missing from the engine for a moment (seen in PluginFolderIT).
+     */
     private static boolean registered(Bundle bundle, String name) {
         ServiceReference<?>[] services = bundle.getRegisteredServices();
         if (services == null) return false;
         for (ServiceReference<?> service : services) {
-            if (name.equals(service.getProperty("component.name"))) return true;
+            if (!name.equals(service.getProperty("component.name"))) continue;
+            return !isNodeType(service) || service.getUsingBundles() != null;
         }
         return false;
+    }
+
+    private static boolean isNodeType(ServiceReference<?> service) {
+        Object classes = service.getProperty(Constants.OBJECTCLASS);
+        return classes instanceof String[] names && java.util.Arrays.asList(names).contains(NodeType.class.getName());
     }
 
     private static boolean isUp(Bundle bundle) {
