@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -45,14 +44,9 @@ public final class ConditioningAverageNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        NDManager owner = tensors.newManager("ConditioningAverage " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.averaged(inputs.get("conditioning_to", Conditioning.class),
+        return ConditioningNodes.owned(tensors, "ConditioningAverage", context, owner ->
+                ConditioningCopy.averaged(inputs.get("conditioning_to", Conditioning.class),
                     inputs.get("conditioning_from", Conditioning.class), inputs.getFloat("conditioning_to_strength"),
                     owner));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
     }
 }

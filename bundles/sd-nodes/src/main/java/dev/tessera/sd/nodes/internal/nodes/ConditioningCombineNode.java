@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -45,14 +44,9 @@ public final class ConditioningCombineNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        NDManager owner = tensors.newManager("ConditioningCombine " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.combined(List.of(
+        return ConditioningNodes.owned(tensors, "ConditioningCombine", context, owner ->
+                ConditioningCopy.combined(List.of(
                     inputs.get("conditioning_1", Conditioning.class),
                     inputs.get("conditioning_2", Conditioning.class)), owner));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
     }
 }

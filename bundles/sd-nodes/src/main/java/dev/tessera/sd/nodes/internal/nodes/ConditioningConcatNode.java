@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -44,13 +43,8 @@ public final class ConditioningConcatNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        NDManager owner = tensors.newManager("ConditioningConcat " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.concatenated(inputs.get("conditioning_to", Conditioning.class),
+        return ConditioningNodes.owned(tensors, "ConditioningConcat", context, owner ->
+                ConditioningCopy.concatenated(inputs.get("conditioning_to", Conditioning.class),
                     inputs.get("conditioning_from", Conditioning.class), owner));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -59,17 +58,12 @@ public final class ConditioningSetAreaNode implements NodeType {
         ConditioningArea area = new ConditioningArea((int) inputs.getInt("height") / d,
                 (int) inputs.getInt("width") / d, (int) inputs.getInt("y") / d, (int) inputs.getInt("x") / d);
         double strength = inputs.getFloat("strength");
-        NDManager owner = tensors.newManager("ConditioningSetArea " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
-                    extras -> {
-                        extras.put(ConditioningArea.KEY, area.toExtra());
-                        extras.put(Conditioning.STRENGTH, strength);
-                        return extras;
-                    }));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
+        return ConditioningNodes.owned(tensors, "ConditioningSetArea", context, owner ->
+                ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
+                extras -> {
+                    extras.put(ConditioningArea.KEY, area.toExtra());
+                    extras.put(Conditioning.STRENGTH, strength);
+                    return extras;
+                }));
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -53,17 +52,12 @@ public final class ConditioningSetAreaPercentageNode implements NodeType {
         double[] fractions = {inputs.getFloat("height"), inputs.getFloat("width"), inputs.getFloat("y"),
                 inputs.getFloat("x")};
         double strength = inputs.getFloat("strength");
-        NDManager owner = tensors.newManager("ConditioningSetAreaPercentage " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
-                    extras -> {
-                        extras.put(ConditioningArea.KEY, fractions);
-                        extras.put(Conditioning.STRENGTH, strength);
-                        return extras;
-                    }));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
+        return ConditioningNodes.owned(tensors, "ConditioningSetAreaPercentage", context, owner ->
+                ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
+                extras -> {
+                    extras.put(ConditioningArea.KEY, fractions);
+                    extras.put(Conditioning.STRENGTH, strength);
+                    return extras;
+                }));
     }
 }

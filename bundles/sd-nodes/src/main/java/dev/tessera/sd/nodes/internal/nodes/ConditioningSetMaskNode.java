@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -59,18 +58,13 @@ public final class ConditioningSetMaskNode implements NodeType {
         }
         boolean toBounds = !"default".equals(inputs.getString("set_cond_area"));
         double strength = inputs.getFloat("strength");
-        NDManager owner = tensors.newManager("ConditioningSetMask " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
-                    extras -> {
-                        extras.put(ConditioningMask.KEY, ConditioningCopy.copy(mask.values(), owner));
-                        extras.put(ConditioningMask.TO_BOUNDS, toBounds);
-                        extras.put(ConditioningMask.STRENGTH, strength);
-                        return extras;
-                    }));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
+        return ConditioningNodes.owned(tensors, "ConditioningSetMask", context, owner ->
+                ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
+                extras -> {
+                    extras.put(ConditioningMask.KEY, ConditioningCopy.copy(mask.values(), owner));
+                    extras.put(ConditioningMask.TO_BOUNDS, toBounds);
+                    extras.put(ConditioningMask.STRENGTH, strength);
+                    return extras;
+                }));
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
-import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeDescriptor;
@@ -48,17 +47,12 @@ public final class ConditioningSetTimestepRangeNode implements NodeType {
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
         double start = inputs.getFloat("start");
         double end = inputs.getFloat("end");
-        NDManager owner = tensors.newManager("ConditioningSetTimestepRange " + context.nodeId());
-        try {
-            return NodeResult.of(ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
-                    extras -> {
-                        extras.put(Conditioning.START_PERCENT, start);
-                        extras.put(Conditioning.END_PERCENT, end);
-                        return extras;
-                    }));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
+        return ConditioningNodes.owned(tensors, "ConditioningSetTimestepRange", context, owner ->
+                ConditioningCopy.of(inputs.get("conditioning", Conditioning.class), owner,
+                extras -> {
+                    extras.put(Conditioning.START_PERCENT, start);
+                    extras.put(Conditioning.END_PERCENT, end);
+                    return extras;
+                }));
     }
 }
