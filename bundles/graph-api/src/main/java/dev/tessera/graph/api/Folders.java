@@ -1,8 +1,12 @@
 package dev.tessera.graph.api;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where the host keeps user files, with ComfyUI's names: {@code output}, {@code input}, {@code temp}, and the
@@ -41,6 +45,52 @@ public interface Folders {
      *                       leading outside the models folder
      */
     Path resolveModelFile(String kind, String name);
+
+    /**
+     * Resolves a model folder the user picked (a diffusers pipeline, a transformers model folder), recognised by the
+     * file {@code marker} in it ({@code model_index.json}, {@code config.json}); {@code "."} names the kind's folder
+     * itself. Loaders read every file of such a folder, so all of them are confined as a chosen file is.
+     *
+     * @throws NodeException as {@link #resolveModelFile} for the marker, or as {@link #checkInsideModels} for any
+     *                       file in the folder
+     */
+    default Path resolveModelFolder(String kind, String name, String marker) {
+        String file = ".".equals(name) ? marker : name + "/" + marker;
+        return checkInsideModels(resolveModelFile(kind, file).getParent());
+    }
+
+    /**
+     * Checks a file or folder that a loader reads without the user naming it (a tokenizer beside a checkpoint, the
+     * shared {@code models/tokenizers/} folder, the parts of a model folder): it and, for a folder, everything in it
+     * must lie inside the models folder with every link followed. Nothing to check when it does not exist.
+     *
+     * @return {@code path}
+     * @throws NodeException naming the first entry that is (or lies in) a link leading outside, or cannot be read
+     */
+    default Path checkInsideModels(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return path;
+        }
+        List<Path> parts;
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            // Not following links while walking: each entry that is a link is checked where it leads.
+            try (Stream<Path> walk = Files.walk(path)) {
+                parts = walk.toList();
+            } catch (IOException | UncheckedIOException e) {
+                throw new NodeException("invalid_input", null, path + " cannot be read: " + e.getMessage(), e);
+            }
+        } else {
+            parts = List.of(path);
+        }
+        Path root = models();
+        for (Path part : parts) {
+            if (!staysInside(part, root)) {
+                throw new NodeException("invalid_input", null, part + " is (or lies in) a link leading outside "
+                        + root + ", or cannot be read");
+            }
+        }
+        return path;
+    }
 
     /**
      * Whether {@code file}, with every link followed, lies inside the real path of {@code folder}: a file reached

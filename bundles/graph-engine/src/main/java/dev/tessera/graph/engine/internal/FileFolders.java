@@ -147,27 +147,11 @@ public final class FileFolders implements Folders {
      */
     private void checkCompanions(String name, Path real) {
         String stem = real.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "");
-        Path root = models();
         for (String suffix : COMPANIONS) {
-            Path companion = real.resolveSibling(stem + suffix);
-            if (!Files.exists(companion, LinkOption.NOFOLLOW_LINKS)) continue;
-            List<Path> parts;
-            if (Files.isDirectory(companion, LinkOption.NOFOLLOW_LINKS)) {
-                // Not following links: each entry that is a link is checked where it leads.
-                try (Stream<Path> walk = Files.walk(companion)) {
-                    parts = walk.toList();
-                } catch (IOException | UncheckedIOException e) {
-                    throw new NodeException("invalid_input", null, "model file '" + name + "': " + companion
-                            + " beside it cannot be read: " + e.getMessage(), e);
-                }
-            } else {
-                parts = List.of(companion);
-            }
-            for (Path part : parts) {
-                if (!Folders.staysInside(part, root)) {
-                    throw new NodeException("invalid_input", null, "model file '" + name + "': " + part
-                            + " beside it is (or lies in) a link leading outside " + root + ", or cannot be read");
-                }
+            try {
+                checkInsideModels(real.resolveSibling(stem + suffix));
+            } catch (NodeException e) {
+                throw new NodeException("invalid_input", null, "model file '" + name + "': beside it, " + e.getMessage(), e);
             }
         }
     }

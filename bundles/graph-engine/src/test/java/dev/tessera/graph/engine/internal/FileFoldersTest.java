@@ -115,23 +115,23 @@ class FileFoldersTest {
         // An architecture file that is a link out.
         Files.writeString(ckpt.resolve("a.safetensors"), "x");
         Files.createSymbolicLink(ckpt.resolve("a.arch.json"), secretJson);
-        assertRefused(f, "a.safetensors", "a.arch.json beside it is (or lies in) a link leading outside");
+        assertRefused(f, "a.safetensors", "a.arch.json is (or lies in) a link leading outside");
 
         // A tokenizer folder that is a link out, and one with a link out inside it.
         Files.writeString(ckpt.resolve("b.safetensors"), "x");
         Files.createSymbolicLink(ckpt.resolve("b.tokenizer"), outside);
-        assertRefused(f, "b.safetensors", "b.tokenizer beside it");
+        assertRefused(f, "b.safetensors", "b.tokenizer is (or lies in)");
         Path c = Files.createDirectories(ckpt.resolve("c.tokenizer"));
         Files.writeString(ckpt.resolve("c.safetensors"), "x");
         Files.createSymbolicLink(c.resolve("tokenizer.json"), secretJson);
-        assertRefused(f, "c.safetensors", "tokenizer.json beside it");
+        assertRefused(f, "c.safetensors", "tokenizer.json is (or lies in)");
 
         // Found beside the real path, where loaders look: a checkpoint linked to a subfolder brings its companions.
         Path sub = Files.createDirectories(ckpt.resolve("sub"));
         Files.writeString(sub.resolve("d.safetensors"), "x");
         Files.createSymbolicLink(sub.resolve("d.arch.json"), secretJson);
         Files.createSymbolicLink(ckpt.resolve("link-to-d.safetensors"), sub.resolve("d.safetensors"));
-        assertRefused(f, "link-to-d.safetensors", "d.arch.json beside it");
+        assertRefused(f, "link-to-d.safetensors", "d.arch.json is (or lies in)");
 
         // Companions inside the models folder are fine, links included (a shared tokenizer under models/).
         Path shared = Files.createDirectories(f.models().resolve("tokenizers/clip_l"));
@@ -145,5 +145,39 @@ class FileFoldersTest {
     private static void assertRefused(FileFolders f, String name, String why) {
         NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFile("checkpoints", name), name);
         assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertTrue(e.getMessage().startsWith("model file '" + name + "': beside it, "), e.getMessage());
+    }
+
+    @Test
+    void everyFileOfAModelFolderIsConfinedToTheModelsFolder() throws IOException {
+        FileFolders f = folders(Map.of("tessera.home", tmp.toString()));
+        Path diffusers = f.modelFolder("diffusers");
+        Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path secret = Files.writeString(outside.resolve("secret.safetensors"), "x");
+
+        Path good = Files.createDirectories(diffusers.resolve("good/unet"));
+        Files.writeString(diffusers.resolve("good/model_index.json"), "{}");
+        Files.writeString(good.resolve("diffusion_pytorch_model.safetensors"), "x");
+        assertEquals(diffusers.resolve("good").toRealPath(), f.resolveModelFolder("diffusers", "good", "model_index.json"));
+
+        // The marker is fine, a weight file deep inside is a link out: the folder is refused, naming that file.
+        Path bad = Files.createDirectories(diffusers.resolve("bad/vae"));
+        Files.writeString(diffusers.resolve("bad/model_index.json"), "{}");
+        Files.createSymbolicLink(bad.resolve("diffusion_pytorch_model.safetensors"), secret);
+        NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFolder("diffusers", "bad", "model_index.json"));
+        assertTrue(e.getMessage().contains("vae/diffusion_pytorch_model.safetensors is (or lies in) a link leading outside"),
+                e.getMessage());
+
+        // A folder without its marker is not a model folder.
+        Files.createDirectories(diffusers.resolve("empty"));
+        assertThrows(NodeException.class, () -> f.resolveModelFolder("diffusers", "empty", "model_index.json"));
+
+        // A shared folder a loader reads by itself: links out refused, missing is nothing to check.
+        Path tokenizers = Files.createDirectories(f.models().resolve("tokenizers/clip_l"));
+        assertEquals(tokenizers, f.checkInsideModels(tokenizers));
+        Files.createSymbolicLink(tokenizers.resolve("vocab.json"), secret);
+        assertThrows(NodeException.class, () -> f.checkInsideModels(f.models().resolve("tokenizers")));
+        Path missing = f.models().resolve("tokenizers/t5");
+        assertEquals(missing, f.checkInsideModels(missing));
     }
 }

@@ -74,10 +74,12 @@ public final class DualCLIPLoaderNode implements NodeType {
         }
         Path first = resolve("clip_name1", inputs.getString("clip_name1"));
         Path second = resolve("clip_name2", inputs.getString("clip_name2"));
+        // Read without the user naming it: confined like the chosen files.
+        Path tokenizers = folders.checkInsideModels(folders.models().resolve("tokenizers"));
         NDManager manager = tensors.newManager("DualCLIPLoader " + context.nodeId());
         try {
             return NodeResult.of(tensors.call(() -> FluxTextEncoders.open(first, second,
-                    folders.models().resolve("tokenizers"), tensors.computeType(), manager)));
+                    tokenizers, tensors.computeType(), manager)));
         } catch (FluxTextEncoders.InputException e) {
             manager.close();
             throw NodeException.invalidInput(e.input() == 0 ? "clip_name1" : "clip_name2", e.getMessage());

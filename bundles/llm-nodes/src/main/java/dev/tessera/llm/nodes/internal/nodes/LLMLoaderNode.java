@@ -67,7 +67,7 @@ public final class LLMLoaderNode implements NodeType {
 
     private Path folder(String name) {
         try {
-            return folders.resolveModelFile(LlmNodes.FOLDER, name + "/" + LlmNodes.CONFIG).getParent();
+            return folders.resolveModelFolder(LlmNodes.FOLDER, name, LlmNodes.CONFIG);
         } catch (NodeException e) {
             throw NodeException.invalidInput(NAME, "'" + name + "' is not a model folder of models/"
                     + LlmNodes.FOLDER + " (expected a folder with config.json): " + e.getMessage());

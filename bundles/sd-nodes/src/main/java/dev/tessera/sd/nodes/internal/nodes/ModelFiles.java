@@ -47,13 +47,12 @@ final class ModelFiles {
     }
 
     /**
-     * The diffusers folder chosen in {@code input} (checked by its {@code model_index.json} through the host's
-     * resolution, which refuses names leading outside the models folder), or a NodeException naming the input.
+     * The diffusers folder chosen in {@code input} (recognised by its {@code model_index.json}; the host refuses a
+     * name, or any file in the folder, leading outside the models folder), or a NodeException naming the input.
      */
     static Path resolveFolder(Folders folders, String kind, String input, String name) {
-        String index = ".".equals(name) ? MODEL_INDEX : name + "/" + MODEL_INDEX;
         try {
-            return folders.resolveModelFile(kind, index).getParent();
+            return folders.resolveModelFolder(kind, name, MODEL_INDEX);
         } catch (NodeException e) {
             throw NodeException.invalidInput(input, "'" + name + "' is not a diffusers folder (a folder holding "
                     + MODEL_INDEX + ") in " + folders.modelFolder(kind) + ": " + e.getMessage());
@@ -65,7 +64,7 @@ final class ModelFiles {
      * {@code <models>/tokenizers/clip_l/}.
      */
     static List<Path> diffusersTokenizerFolders(Folders folders, Path folder) {
-        return List.of(folder.resolve("tokenizer"), folders.models().resolve("tokenizers").resolve("clip_l"));
+        return List.of(folder.resolve("tokenizer"), sharedTokenizerFolder(folders));
     }
 
     /** A change key for every safetensors and JSON file under {@code folder} (a diffusers pipeline). */
@@ -99,8 +98,12 @@ final class ModelFiles {
      */
     static List<Path> tokenizerFolders(Folders folders, Path file) {
         String name = file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "");
-        return List.of(file.resolveSibling(name + TOKENIZER_SUFFIX),
-                folders.models().resolve("tokenizers").resolve("clip_l"));
+        return List.of(file.resolveSibling(name + TOKENIZER_SUFFIX), sharedTokenizerFolder(folders));
+    }
+
+    /** {@code <models>/tokenizers/clip_l/}, read without the user naming it: confined like a chosen file. */
+    private static Path sharedTokenizerFolder(Folders folders) {
+        return folders.checkInsideModels(folders.models().resolve("tokenizers").resolve("clip_l"));
     }
 
     /** A change key for a file: its size and modification time, so a replaced file loads anew. */
