@@ -23,8 +23,17 @@ public final class Compositing {
     public static NDArray repeatToBatch(NDArray x, long batch) {
         long have = x.getShape().get(0);
         if (have == batch) return x.duplicate();
-        NDArray source = have > batch ? x : x.repeat(0, (batch + have - 1) / have);
+        // tile, not DJL's repeat (numpy's, element by element): torch's repeat as ComfyUI uses it.
+        NDArray source = have > batch ? x : tileBatch(x, (batch + have - 1) / have);
         return source.get(new NDIndex("0:{}", batch));
+    }
+
+    /** {@code x}'s whole batch {@code times} in a row (torch's {@code repeat} on axis 0), in {@code x}'s manager. */
+    public static NDArray tileBatch(NDArray x, long times) {
+        long[] reps = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(reps, 1);
+        reps[0] = times; // DJL's PyTorch engine implements tile only with one count per axis
+        return x.tile(reps);
     }
 
     /**
