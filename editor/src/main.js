@@ -9,7 +9,8 @@ import './style.css';
 import { connectEvents, convertWorkflow, deleteQueued, getJson, interrupt, postPrompt, uploadImage } from './api.js';
 import { overallProgress, queueEntries } from './lib/queue.js';
 import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
-import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, toGraph } from './lib/convert.js';
+import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, isApiPrompt, toGraph } from './lib/convert.js';
+import { columnLayout } from './lib/autolayout.js';
 import { workflowFromPng } from './lib/png.js';
 import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
 import { configureLiteGraph, hooks, registerNodeTypes } from './nodes.js';
@@ -325,11 +326,42 @@ function download(name, doc) {
 function loadDocument(doc, source) {
   const ui = toGraph(doc, defs, source);
   configureGraph(ui);
+  // An API prompt has no positions: lay it out by the nodes' real sizes (widgets, previews), then fit it in view.
+  if (isApiPrompt(doc)) arrange();
   say(`loaded ${source}`);
   const missing = markPlaceholders();
   if (missing.length) {
     say(`${source}: not installed here, kept as red placeholders (the server leaves them out where nothing needs them): ${missing.join(', ')}`, 'warning');
   }
+}
+
+/** Places every node in columns by dependency depth (see lib/autolayout.js) and shows the whole graph. */
+function arrange() {
+  const title = LiteGraph.NODE_TITLE_HEIGHT;
+  const boxes = graph._nodes.map((node) => ({
+    id: node.id,
+    width: node.size[0],
+    height: node.size[1] + title,
+    sources: (node.inputs ?? []).map((slot) => {
+      if (slot.link == null) return null;
+      const link = typeof graph.links.get === 'function' ? graph.links.get(slot.link) : graph.links[slot.link];
+      return link?.origin_id ?? null;
+    }).filter((id) => id != null),
+  }));
+  const pos = columnLayout(boxes);
+  for (const node of graph._nodes) {
+    const p = pos.get(node.id);
+    // litegraph's pos is below the title bar.
+    if (p) node.pos = [p[0], p[1] + title];
+  }
+  const right = Math.max(...boxes.map((b) => pos.get(b.id)[0] + b.width));
+  const bottom = Math.max(...boxes.map((b) => pos.get(b.id)[1] + b.height));
+  const box = canvasEl.getBoundingClientRect();
+  const scale = Math.min(1, box.width / (right + 60), box.height / (bottom + 60));
+  canvas.ds.scale = Math.max(0.3, scale);
+  canvas.ds.offset = [0, 0];
+  history.reset();
+  canvas.setDirty(true, true);
 }
 
 /** @type {any} */
