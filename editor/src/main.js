@@ -326,7 +326,7 @@ function download(name, doc) {
 function loadDocument(doc, source) {
   const ui = toGraph(doc, defs, source);
   configureGraph(ui);
-  // An API prompt has no positions: lay it out by the nodes' real sizes (widgets, previews), then fit it in view.
+  // An API prompt has no positions: lay it out by the nodes' real sizes (widgets, previews).
   if (isApiPrompt(doc)) arrange();
   say(`loaded ${source}`);
   const missing = markPlaceholders();
@@ -335,7 +335,7 @@ function loadDocument(doc, source) {
   }
 }
 
-/** Places every node in columns by dependency depth (see lib/autolayout.js) and shows the whole graph. */
+/** Places every node in columns by dependency depth (see lib/autolayout.js) and shows the graph's top left. */
 function arrange() {
   const title = LiteGraph.NODE_TITLE_HEIGHT;
   const boxes = graph._nodes.map((node) => ({
@@ -354,11 +354,8 @@ function arrange() {
     // litegraph's pos is below the title bar.
     if (p) node.pos = [p[0], p[1] + title];
   }
-  const right = Math.max(...boxes.map((b) => pos.get(b.id)[0] + b.width));
-  const bottom = Math.max(...boxes.map((b) => pos.get(b.id)[1] + b.height));
-  const box = canvasEl.getBoundingClientRect();
-  const scale = Math.min(1, box.width / (right + 60), box.height / (bottom + 60));
-  canvas.ds.scale = Math.max(0.3, scale);
+  // The view goes to the graph's top left at the current zoom: zooming out to fit would make litegraph draw the
+  // nodes without their widgets (below 0.6), and the widgets are what one edits next.
   canvas.ds.offset = [0, 0];
   history.reset();
   canvas.setDirty(true, true);

@@ -59,9 +59,13 @@ public final class LoadImageNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        DecodedImage image = file.decode(inputs);
-        NDManager imageManager = tensors.newManager("LoadImage " + context.nodeId() + " IMAGE");
-        NDManager maskManager = tensors.newManager("LoadImage " + context.nodeId() + " MASK");
+        return load(tensors, file.decode(inputs), "LoadImage " + context.nodeId());
+    }
+
+    /** The decoded file as IMAGE [1, H, W, 3] and MASK (1 - alpha; 64x64 zeros without alpha), each owned. */
+    static NodeResult load(TensorRuntime tensors, DecodedImage image, String name) {
+        NDManager imageManager = tensors.newManager(name + " IMAGE");
+        NDManager maskManager = tensors.newManager(name + " MASK");
         try {
             ImageBatch pixels = ImageBatch.owning(imageManager, ImageBatch.createPixels(imageManager, List.of(image)));
             MaskBatch mask = image.hasAlpha()
