@@ -96,7 +96,8 @@ function addNode(type) {
   if (!node) throw new Error(`unknown node type ${type}`);
   // Added first: a node may size itself then (LoadImage's preview).
   graph.add(node);
-  const [x0, y0] = canvas.ds.convertOffsetToCanvas([40, 60]);
+  // litegraph's names are the wrong way round: convertCanvasToOffset takes screen pixels to graph units.
+  const [x0, y0] = canvas.ds.convertCanvasToOffset([40, 60]);
   if (placed % 3 === 0) {
     row.y = placed === 0 || placed % 9 === 0 ? y0 : row.y + row.height + 40;
     row.x = x0;
@@ -354,8 +355,12 @@ function arrange() {
     // litegraph's pos is below the title bar.
     if (p) node.pos = [p[0], p[1] + title];
   }
-  // The view goes to the graph's top left at the current zoom: zooming out to fit would make litegraph draw the
-  // nodes without their widgets (below 0.6), and the widgets are what one edits next.
+  // Zoomed out to show the whole graph, but not below 0.75: litegraph draws nodes without their widgets below 0.6,
+  // and the widgets are what one edits next. A wider graph shows its left part.
+  const right = Math.max(...boxes.map((b) => pos.get(b.id)[0] + b.width));
+  const bottom = Math.max(...boxes.map((b) => pos.get(b.id)[1] + b.height));
+  const view = canvasEl.getBoundingClientRect();
+  canvas.ds.scale = Math.max(0.75, Math.min(1, view.width / (right + 40), view.height / (bottom + 40)));
   canvas.ds.offset = [0, 0];
   history.reset();
   canvas.setDirty(true, true);
@@ -563,7 +568,8 @@ window.tessera = {
 };
 
 function toPage(x, y) {
-  const [ox, oy] = canvas.ds.convertCanvasToOffset([x, y]);
+  // Graph units to canvas pixels (litegraph's convertOffsetToCanvas: (p + offset) * scale).
+  const [ox, oy] = canvas.ds.convertOffsetToCanvas([x, y]);
   const rect = canvasEl.getBoundingClientRect();
   return { x: rect.left + ox, y: rect.top + oy };
 }

@@ -424,7 +424,8 @@ function openPromptEditor(widget, node, canvas) {
   area.spellcheck = false;
   area.setAttribute('aria-label', `${node.title}: ${widget.name}`);
   const scale = canvas.ds.scale;
-  const [left, top] = canvas.ds.convertCanvasToOffset([node.pos[0] + 15, node.pos[1] + (widget.y ?? widget.last_y ?? 0)]);
+  // Graph units to canvas pixels (litegraph's convertOffsetToCanvas: (p + offset) * scale).
+  const [left, top] = canvas.ds.convertOffsetToCanvas([node.pos[0] + 15, node.pos[1] + (widget.y ?? widget.last_y ?? 0)]);
   const rect = canvas.canvas.getBoundingClientRect();
   Object.assign(area.style, {
     left: `${rect.left + window.scrollX + left}px`,

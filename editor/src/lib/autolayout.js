@@ -10,7 +10,7 @@
  */
 
 /** Gaps between columns and between nodes in a column, in canvas units. */
-export const GAP_X = 80;
+export const GAP_X = 50;
 export const GAP_Y = 40;
 
 /**
