@@ -506,3 +506,115 @@ test('LoadImage shows the image it names', async () => {
   }, load), 10000);
   assert.deepEqual(pageErrors, []);
 });
+
+test('a multi-line prompt is edited on the node: new lines, Escape puts it back, undo', async () => {
+  const page = await openEditor({ keep: true });
+  const clip = await page.evaluate(() => window.tessera.graph._nodes.find((n) => n.type === 'CLIPTextEncode').id);
+  const before = await apiInput(page, clip, 'text');
+  // The prompt shows as a box of several lines on the node, not a one-line field.
+  const height = await page.evaluate((n) => {
+    const node = window.tessera.graph.getNodeById(n);
+    return node.widgets.find((w) => w.name === 'text').computeSize(node.size[0])[1];
+  }, clip);
+  assert.ok(height >= 60, `the prompt box is ${height} px high`);
+  // Wait for the canvas to have laid the widgets out, then click into the prompt.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const at = await page.evaluate((n) => window.tessera.widgetOnPage(n, 'text'), clip);
+  await page.mouse.click(at.x, at.y);
+  const area = page.locator('textarea.prompt-editor');
+  await area.waitFor({ timeout: 5000 });
+  assert.equal(await page.locator('.graphdialog').count(), 0, "no litegraph one-line dialog");
+  assert.equal(await area.inputValue(), before);
+  await area.fill('a castle');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('on a hill');
+  assert.equal(await area.count(), 1, 'Enter makes a new line and keeps the editor open');
+  // Clicking the empty canvas keeps the text.
+  await page.mouse.click(1300, 850);
+  await area.waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal(await apiInput(page, clip, 'text'), 'a castle\non a hill');
+  // Escape puts the text back as it was.
+  await page.mouse.click(at.x, at.y);
+  await area.waitFor({ timeout: 5000 });
+  await area.fill('thrown away');
+  await area.press('Escape');
+  await area.waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal(await apiInput(page, clip, 'text'), 'a castle\non a hill');
+  // The edit is one undo step.
+  await page.mouse.click(1300, 850);
+  await page.keyboard.press('Control+z');
+  await waitFor('undo of the prompt', async () => (await apiInput(page, clip, 'text')) === before, 5000);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('an API workflow loads laid out: columns by dependency depth, no two nodes overlapping', async () => {
+  const page = await openEditor();
+  const file = join(process.env.TESSERA_REPO ?? '..', 'sample-workflows/sd15-txt2img.json');
+  const count = Object.keys(JSON.parse(readFileSync(file, 'utf8'))).length;
+  await loadFile(page, file, 'sd15-txt2img.json', count);
+  const { rects, links } = await page.evaluate(() => {
+    const { graph } = window.tessera;
+    const title = 30;
+    const rects = graph._nodes.map((n) => ({ id: n.id, x: n.pos[0], y: n.pos[1] - title, w: n.size[0], h: n.size[1] + title }));
+    const all = typeof graph.links.values === 'function' ? [...graph.links.values()] : Object.values(graph.links);
+    return { rects, links: all.map((l) => [l.origin_id, l.target_id]) };
+  });
+  const byId = new Map(rects.map((r) => [r.id, r]));
+  for (const a of rects) {
+    for (const b of rects) {
+      if (a.id >= b.id) continue;
+      const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+      assert.ok(!overlap, `nodes ${a.id} and ${b.id} overlap: ${JSON.stringify([a, b])}`);
+    }
+  }
+  for (const [from, to] of links) {
+    assert.ok(byId.get(from).x + byId.get(from).w < byId.get(to).x, `the link ${from} -> ${to} runs right to left`);
+  }
+  // Still the same prompt.
+  const api = await page.evaluate(() => window.tessera.api());
+  assert.deepEqual(Object.keys(api).sort(), Object.keys(JSON.parse(readFileSync(file, 'utf8'))).sort());
+  assert.deepEqual(pageErrors, []);
+});
+
+test("the box dialog opens a MIGC layout with its boxes and writes it back as MIGC, which the server reads", async () => {
+  const page = await openEditor();
+  const layout = await addFromPalette(page, 'LayoutFromJSON');
+  const preview = await addFromPalette(page, 'LayoutPreview');
+  const save = await addFromPalette(page, 'SaveImage');
+  const migc = "{'prompt_final': [['a photo of a cat and a dog', 'a cat', 'a dog']], 'bboxes': [[[0.0, 0.1, 0.5, 0.9], [0.5, 0.1, 1.0, 0.9]]]}";
+  await page.evaluate(([n, text]) => {
+    const node = window.tessera.graph.getNodeById(n);
+    node.widgets.find((w) => w.name === 'text').value = text;
+    node.widgets.find((w) => w.name === 'format').value = 'migc';
+  }, [layout, migc]);
+  let dialog = false;
+  for (let attempt = 0; attempt < 3 && !dialog; attempt++) {
+    const at = await page.evaluate((n) => window.tessera.widgetOnPage(n, 'draw boxes'), layout);
+    await page.mouse.click(at.x, at.y);
+    dialog = await page.locator('#layout-canvas').waitFor({ timeout: 5000 }).then(() => true, () => false);
+  }
+  assert.ok(dialog, 'the draw boxes button opened no dialog in three clicks');
+  const phrases = await page.locator('#layout-instances input').evaluateAll((xs) => xs.map((x) => x.value));
+  assert.deepEqual(phrases, ['a cat', 'a dog'], 'the existing boxes are shown');
+  assert.equal(await page.inputValue('#layout-caption'), 'a photo of a cat and a dog');
+  assert.match(await page.locator('#layout-dialog .layout-note').textContent(), /migc/);
+  const box = await page.locator('#layout-canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.7);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.95, { steps: 6 });
+  await page.mouse.up();
+  await page.fill('#layout-instances li:nth-child(3) input', 'a ball');
+  await page.click('#layout-apply');
+  const text = await apiInput(page, layout, 'text');
+  const written = JSON.parse(text);
+  assert.deepEqual(written.prompt_final, [['a photo of a cat and a dog', 'a cat', 'a dog', 'a ball']]);
+  assert.deepEqual(written.bboxes[0].slice(0, 2), [[0, 0.1, 0.5, 0.9], [0.5, 0.1, 1, 0.9]]);
+  const expected = [0.3, 0.7, 0.7, 0.95];
+  written.bboxes[0][2].forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 0.02, text));
+  assert.equal(await apiInput(page, layout, 'format'), 'migc', 'the format stays');
+  await connect(page, layout, 0, preview, 'layout');
+  await connect(page, preview, 0, save, 'images');
+  await page.click('#queue');
+  await page.locator(`#images img.result[data-node="${save}"]`).first().waitFor({ timeout: 120000 });
+  assert.deepEqual(pageErrors, []);
+});

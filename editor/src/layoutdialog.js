@@ -1,8 +1,10 @@
 /**
  * The box-drawing dialog of LayoutFromJSON nodes: the layout's canvas, where a drag draws an instance's box, a
- * phrase per instance and the caption; Apply writes the layout into the node's text as Tessera JSON.
+ * phrase per instance and the caption. It opens the layout the node's text holds in any of LayoutFromJSON's
+ * formats (at its index), and Apply writes it back in that format (lib/layoutformats.js).
  */
-import { boxFromDrag, layoutJson, parseLayout } from './lib/layoutboxes.js';
+import { boxFromDrag } from './lib/layoutboxes.js';
+import { FORMATS, openLayoutText } from './lib/layoutformats.js';
 
 const COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45'];
 const LONGEST_SIDE = 480;
@@ -17,15 +19,18 @@ export function openLayoutDialog(node, changed) {
   const format = widget('format');
   const width = Number(widget('width')?.value) || 0;
   const height = Number(widget('height')?.value) || 0;
-  let layout;
+  const index = Number(widget('index')?.value) || 0;
+  const kind = String(format?.value ?? 'json');
+  let opened;
   let note = '';
   try {
-    layout = parseLayout(format?.value === 'json' ? text.value : '', width || 512, height || 512);
+    opened = openLayoutText(text.value, kind, index, width, height);
+    if (text.value.trim()) note = `Read from the ${kind} text${index ? ` (layout ${index})` : ''}; Apply writes it back in that format.`;
   } catch (e) {
-    layout = parseLayout('', width || 512, height || 512);
+    opened = openLayoutText('', FORMATS.includes(kind) ? kind : 'json', 0, width, height);
     note = `${e.message}. Apply replaces it.`;
   }
-  if (format?.value !== 'json' && text.value.trim()) note = `The text is in the ${format.value} format. Apply replaces it with JSON.`;
+  const layout = opened.layout;
   if (width) layout.width = width;
   if (height) layout.height = height;
 
@@ -113,8 +118,8 @@ export function openLayoutDialog(node, changed) {
   cancel.addEventListener('click', close);
   apply.addEventListener('click', () => {
     layout.caption = caption.value;
-    text.value = layoutJson(layout);
-    if (format) format.value = 'json';
+    text.value = opened.write(layout);
+    if (format && !FORMATS.includes(kind)) format.value = 'json';
     node.setDirtyCanvas(true, true);
     close();
     changed();

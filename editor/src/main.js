@@ -9,7 +9,8 @@ import './style.css';
 import { connectEvents, convertWorkflow, deleteQueued, getJson, interrupt, postPrompt, uploadImage } from './api.js';
 import { overallProgress, queueEntries } from './lib/queue.js';
 import { categoryTree, parseObjectInfo } from './lib/nodedefs.js';
-import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, toGraph } from './lib/convert.js';
+import { MODE_ALWAYS, MODE_BYPASS, MODE_NEVER, graphToApi, isApiPrompt, toGraph } from './lib/convert.js';
+import { columnLayout } from './lib/autolayout.js';
 import { workflowFromPng } from './lib/png.js';
 import { ExecutionTracker, promptErrors, viewUrl } from './lib/progress.js';
 import { configureLiteGraph, hooks, registerNodeTypes } from './nodes.js';
@@ -95,7 +96,8 @@ function addNode(type) {
   if (!node) throw new Error(`unknown node type ${type}`);
   // Added first: a node may size itself then (LoadImage's preview).
   graph.add(node);
-  const [x0, y0] = canvas.ds.convertOffsetToCanvas([40, 60]);
+  // litegraph's names are the wrong way round: convertCanvasToOffset takes screen pixels to graph units.
+  const [x0, y0] = canvas.ds.convertCanvasToOffset([40, 60]);
   if (placed % 3 === 0) {
     row.y = placed === 0 || placed % 9 === 0 ? y0 : row.y + row.height + 40;
     row.x = x0;
@@ -325,11 +327,43 @@ function download(name, doc) {
 function loadDocument(doc, source) {
   const ui = toGraph(doc, defs, source);
   configureGraph(ui);
+  // An API prompt has no positions: lay it out by the nodes' real sizes (widgets, previews).
+  if (isApiPrompt(doc)) arrange();
   say(`loaded ${source}`);
   const missing = markPlaceholders();
   if (missing.length) {
     say(`${source}: not installed here, kept as red placeholders (the server leaves them out where nothing needs them): ${missing.join(', ')}`, 'warning');
   }
+}
+
+/** Places every node in columns by dependency depth (see lib/autolayout.js) and shows the graph's top left. */
+function arrange() {
+  const title = LiteGraph.NODE_TITLE_HEIGHT;
+  const boxes = graph._nodes.map((node) => ({
+    id: node.id,
+    width: node.size[0],
+    height: node.size[1] + title,
+    sources: (node.inputs ?? []).map((slot) => {
+      if (slot.link == null) return null;
+      const link = typeof graph.links.get === 'function' ? graph.links.get(slot.link) : graph.links[slot.link];
+      return link?.origin_id ?? null;
+    }).filter((id) => id != null),
+  }));
+  const pos = columnLayout(boxes);
+  for (const node of graph._nodes) {
+    const p = pos.get(node.id);
+    // litegraph's pos is below the title bar.
+    if (p) node.pos = [p[0], p[1] + title];
+  }
+  // Zoomed out to show the whole graph, but not below 0.75: litegraph draws nodes without their widgets below 0.6,
+  // and the widgets are what one edits next. A wider graph shows its left part.
+  const right = Math.max(...boxes.map((b) => pos.get(b.id)[0] + b.width));
+  const bottom = Math.max(...boxes.map((b) => pos.get(b.id)[1] + b.height));
+  const view = canvasEl.getBoundingClientRect();
+  canvas.ds.scale = Math.max(0.75, Math.min(1, view.width / (right + 40), view.height / (bottom + 40)));
+  canvas.ds.offset = [0, 0];
+  history.reset();
+  canvas.setDirty(true, true);
 }
 
 /** @type {any} */
@@ -534,7 +568,8 @@ window.tessera = {
 };
 
 function toPage(x, y) {
-  const [ox, oy] = canvas.ds.convertCanvasToOffset([x, y]);
+  // Graph units to canvas pixels (litegraph's convertOffsetToCanvas: (p + offset) * scale).
+  const [ox, oy] = canvas.ds.convertOffsetToCanvas([x, y]);
   const rect = canvasEl.getBoundingClientRect();
   return { x: rect.left + ox, y: rect.top + oy };
 }

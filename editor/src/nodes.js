@@ -85,8 +85,8 @@ function registerFrontendTypes() {
       this.isVirtualNode = true;
       this.color = '#432';
       this.bgcolor = '#653';
-      this.addWidget('text', 'text', '', changed, { multiline: true });
-      this.size = [300, 120];
+      addPromptWidget(this, 'text', '');
+      this.size = [300, 140];
     }
   }
   LiteGraph.registerNodeType('Note', NoteNode);
@@ -337,13 +337,129 @@ function addWidget(node, input) {
       return widget;
     }
     case 'text':
-      return node.addWidget('text', input.name, w.default, changed, { multiline: w.multiline });
+      if (w.multiline) return addPromptWidget(node, input.name, w.default);
+      return node.addWidget('text', input.name, w.default, changed, { multiline: false });
     case 'toggle':
       return node.addWidget('toggle', input.name, w.default, changed, { on: 'true', off: 'false' });
     case 'combo':
       // A copy: an upload adds to this node's list without touching the definition.
       return node.addWidget('combo', input.name, w.default, changed, { values: [...w.values] });
   }
+}
+
+/** Lines a multi-line text widget shows on the node. */
+const PROMPT_LINES = 5;
+const PROMPT_LINE_HEIGHT = 15;
+
+/**
+ * A multi-line STRING input (a prompt) as ComfyUI shows it: a box on the node with the text wrapped over several
+ * lines; a click opens a text area over it, edited in place (Enter is a new line; Escape puts the text back;
+ * clicking elsewhere keeps it).
+ * @param {LGraphNode} node @param {string} name @param {string} value
+ */
+function addPromptWidget(node, name, value) {
+  const widget = /** @type {any} */ (node.addWidget('text', name, value ?? '', changed, { multiline: true }));
+  widget.computeSize = (width) => [width ?? node.size[0], PROMPT_LINES * PROMPT_LINE_HEIGHT + 10];
+  widget.draw = (ctx, _node, width, y) => drawPrompt(ctx, widget, width, y);
+  widget.onClick = ({ canvas }) => openPromptEditor(widget, node, canvas);
+  return widget;
+}
+
+/** The widget's box with its text wrapped to the width, as many lines as fit, the last one ending in "…" when cut. */
+function drawPrompt(ctx, widget, width, y) {
+  const height = PROMPT_LINES * PROMPT_LINE_HEIGHT + 6;
+  const margin = 15;
+  ctx.save();
+  ctx.fillStyle = LiteGraph.WIDGET_BGCOLOR;
+  ctx.strokeStyle = LiteGraph.WIDGET_OUTLINE_COLOR;
+  ctx.beginPath();
+  ctx.roundRect(margin, y, width - margin * 2, height, 6);
+  ctx.fill();
+  ctx.stroke();
+  ctx.font = '12px sans-serif';
+  ctx.textBaseline = 'top';
+  const text = String(widget.value ?? '');
+  const lines = text ? wrapLines(ctx, text, width - margin * 2 - 12) : [];
+  ctx.fillStyle = text ? LiteGraph.WIDGET_TEXT_COLOR : LiteGraph.WIDGET_SECONDARY_TEXT_COLOR;
+  if (!text) lines.push(widget.label ?? widget.name);
+  lines.slice(0, PROMPT_LINES).forEach((line, i) => {
+    const cut = i === PROMPT_LINES - 1 && lines.length > PROMPT_LINES;
+    ctx.fillText(cut ? `${line.slice(0, Math.max(0, line.length - 1))}…` : line, margin + 6, y + 4 + i * PROMPT_LINE_HEIGHT);
+  });
+  ctx.restore();
+}
+
+/** The text's lines, its own line breaks kept and long lines broken between words (or inside a long word). */
+function wrapLines(ctx, text, width) {
+  const out = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/(\s+)/)) {
+      const next = line + word;
+      if (ctx.measureText(next).width <= width || !line.trim()) {
+        line = next;
+        continue;
+      }
+      out.push(line.trimEnd());
+      line = word.trimStart();
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** The open prompt editor, if any: one at a time. */
+let promptEditor = null;
+
+/**
+ * A text area over the widget (at least 320 x 160 screen pixels), holding its text. Each keystroke sets the value, so
+ * Queue (Ctrl+Enter) sends what is typed; leaving it records one undo step.
+ */
+function openPromptEditor(widget, node, canvas) {
+  promptEditor?.close(true);
+  const before = String(widget.value ?? '');
+  const area = document.createElement('textarea');
+  area.className = 'prompt-editor';
+  area.value = before;
+  area.spellcheck = false;
+  area.setAttribute('aria-label', `${node.title}: ${widget.name}`);
+  const scale = canvas.ds.scale;
+  // Graph units to canvas pixels (litegraph's convertOffsetToCanvas: (p + offset) * scale).
+  const [left, top] = canvas.ds.convertOffsetToCanvas([node.pos[0] + 15, node.pos[1] + (widget.y ?? widget.last_y ?? 0)]);
+  const rect = canvas.canvas.getBoundingClientRect();
+  Object.assign(area.style, {
+    left: `${rect.left + window.scrollX + left}px`,
+    top: `${rect.top + window.scrollY + top}px`,
+    width: `${Math.max(320, (node.size[0] - 30) * scale)}px`,
+    height: `${Math.max(160, (PROMPT_LINES * PROMPT_LINE_HEIGHT + 6) * scale)}px`,
+    fontSize: `${Math.max(12, 12 * scale)}px`,
+  });
+  const set = (v) => {
+    widget.value = v;
+    node.setDirtyCanvas(true, false);
+  };
+  area.addEventListener('input', () => set(area.value));
+  const close = (keep) => {
+    if (promptEditor?.area !== area) return;
+    promptEditor = null;
+    if (!keep) set(before);
+    area.remove();
+    if (keep && area.value !== before) {
+      widget.callback?.(widget.value, canvas, node);
+      node.graph?.afterChange?.();
+    }
+  };
+  area.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      close(false);
+    }
+  });
+  area.addEventListener('blur', () => close(true));
+  document.body.append(area);
+  promptEditor = { area, close };
+  area.focus();
+  area.setSelectionRange(area.value.length, area.value.length);
 }
 
 /** A button that uploads an image to the input folder and selects it in the combo `name`. */

@@ -85,8 +85,11 @@ public final class ImageResizer {
         return new int[] {width, height};
     }
 
-    /** A second handle on the same storage, owned by {@code scratch}, so the ops below allocate there. */
-    private static NDArray borrow(NDArray array, NDManager scratch) {
+    /**
+     * A second handle on the same storage, owned by {@code scratch}, so the ops on it allocate there (and the
+     * input's own manager gains nothing).
+     */
+    public static NDArray borrow(NDArray array, NDManager scratch) {
         NDArray view = array.get(new NDIndex("..."));
         view.attach(scratch);
         return view;

@@ -7,13 +7,17 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
@@ -34,23 +38,40 @@ public final class InputImages {
      * the folder. Missing folder: none.
      */
     public static List<String> list(Path input) {
-        if (!Files.isDirectory(input)) return List.of();
+        List<String> names = new ArrayList<>(scan(input).keySet());
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * The image files directly in {@code output} as {@code "name [output]"}, newest first (ComfyUI's
+     * {@code /internal/files/output} order, with the annotation its frontend adds), for LoadImageOutput.
+     */
+    public static List<String> listOutput(Path output) {
+        Map<String, FileTime> files = scan(output);
+        List<String> names = new ArrayList<>(files.keySet());
+        names.sort(Comparator.comparing((String n) -> files.get(n)).reversed().thenComparing(Comparator.naturalOrder()));
+        return names.stream().map(n -> n + " [output]").toList();
+    }
+
+    /** Image files directly in {@code dir} (readable by ImageIO, staying inside it) with their modification time. */
+    private static Map<String, FileTime> scan(Path dir) {
+        if (!Files.isDirectory(dir)) return Map.of();
         Set<String> suffixes = Arrays.stream(ImageIO.getReaderFileSuffixes())
                 .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(input)) {
+        Map<String, FileTime> names = new HashMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 int dot = name.lastIndexOf('.');
                 if (dot > 0 && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT)) && Files.isRegularFile(f)
-                        && Folders.staysInside(f, input)) {
-                    names.add(name);
+                        && Folders.staysInside(f, dir)) {
+                    names.put(name, Files.getLastModifiedTime(f));
                 }
             }
         } catch (IOException e) {
-            return List.of();
+            return Map.of();
         }
-        names.sort(null);
         return names;
     }
 

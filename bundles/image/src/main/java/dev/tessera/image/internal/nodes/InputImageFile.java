@@ -35,6 +35,12 @@ final class InputImageFile {
                 .withTooltip("An image file in the input folder.");
     }
 
+    /** LoadImageOutput's combo: the output folder's images as {@code "name [output]"}, newest first. */
+    InputSpec outputSpec() {
+        return InputSpec.imageUpload(IMAGE, () -> InputImages.listOutput(folders.output()))
+                .withTooltip("An image file in the output folder, newest first.");
+    }
+
     List<InputProblem> validate(NodeInputs widgetValues) {
         if (!widgetValues.has(IMAGE)) return List.of();
         try {

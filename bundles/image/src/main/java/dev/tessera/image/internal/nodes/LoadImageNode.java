@@ -18,9 +18,12 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** ComfyUI's LoadImage: an image file from the input folder as IMAGE, and its inverted alpha as MASK. */
+/**
+ * ComfyUI's LoadImage: an image file from the input folder as IMAGE, and its inverted alpha as MASK. LoadImageOutput
+ * is the same node over the output folder.
+ */
 @Component(service = NodeType.class)
-public final class LoadImageNode implements NodeType {
+public class LoadImageNode implements NodeType {
 
     static final String IMAGE = InputImageFile.IMAGE;
 
@@ -30,13 +33,19 @@ public final class LoadImageNode implements NodeType {
 
     @Activate
     public LoadImageNode(@Reference Folders folders, @Reference TensorRuntime tensors) {
+        this(folders, tensors, false);
+    }
+
+    /** @param fromOutput LoadImageOutput: the output folder's images offered, newest first */
+    LoadImageNode(Folders folders, TensorRuntime tensors, boolean fromOutput) {
         this.tensors = tensors;
         this.file = new InputImageFile(folders);
-        this.descriptor = NodeDescriptor.builder("LoadImage")
-                .displayName("Load Image")
+        this.descriptor = NodeDescriptor.builder(fromOutput ? "LoadImageOutput" : "LoadImage")
+                .displayName(fromOutput ? "Load Image (from Outputs)" : "Load Image")
                 .category("image")
-                .description("Loads an image from the input folder; the mask is 1 - alpha (64x64 zeros without alpha).")
-                .input(file.spec())
+                .description("Loads an image from the " + (fromOutput ? "output folder, newest first" : "input folder")
+                        + "; the mask is 1 - alpha (64x64 zeros without alpha).")
+                .input(fromOutput ? file.outputSpec() : file.spec())
                 .output("IMAGE", ValueType.IMAGE)
                 .output("MASK", ValueType.MASK)
                 .build();
@@ -59,9 +68,13 @@ public final class LoadImageNode implements NodeType {
 
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        DecodedImage image = file.decode(inputs);
-        NDManager imageManager = tensors.newManager("LoadImage " + context.nodeId() + " IMAGE");
-        NDManager maskManager = tensors.newManager("LoadImage " + context.nodeId() + " MASK");
+        return load(tensors, file.decode(inputs), descriptor.typeId() + " " + context.nodeId());
+    }
+
+    /** The decoded file as IMAGE [1, H, W, 3] and MASK (1 - alpha; 64x64 zeros without alpha), each owned. */
+    private static NodeResult load(TensorRuntime tensors, DecodedImage image, String name) {
+        NDManager imageManager = tensors.newManager(name + " IMAGE");
+        NDManager maskManager = tensors.newManager(name + " MASK");
         try {
             ImageBatch pixels = ImageBatch.owning(imageManager, ImageBatch.createPixels(imageManager, List.of(image)));
             MaskBatch mask = image.hasAlpha()

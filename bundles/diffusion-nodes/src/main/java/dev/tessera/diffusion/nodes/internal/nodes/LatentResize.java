@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeResult;
+import dev.tessera.diffusion.nodes.internal.LatentMath;
 import dev.tessera.image.CropMode;
 import dev.tessera.image.ImageResizer;
 import dev.tessera.image.ResizeMethod;
@@ -33,17 +34,9 @@ final class LatentResize {
         if (width < 1 || height < 1) {
             throw NodeException.invalidInput("samples", "the latent would be " + width + "x" + height + " cells");
         }
-        NDManager owner = tensors.newManager(typeName + " " + context.nodeId());
-        try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
-            NDArray channelsLast = latent.samples().transpose(0, 2, 3, 1);
-            channelsLast.attach(scratch); // a view: its handle goes with the scratch, not with the input
-            NDArray out = ImageResizer.resize(channelsLast, (int) width, (int) height, resize, crop, scratch)
-                    .transpose(0, 3, 1, 2).duplicate();
-            NDArray mask = latent.noiseMask().map(NDArray::duplicate).orElse(null);
-            return NodeResult.of(Latent.owning(owner, out, mask, latent.format().orElse(null)));
-        } catch (RuntimeException e) {
-            owner.close();
-            throw e;
-        }
+        return LatentNodes.produce(tensors, context, typeName, scratch -> new LatentNodes.Parts(
+                LatentMath.resizeCells(latent.samples(), (int) width, (int) height, resize, crop, scratch),
+                latent.noiseMask().map(m -> ImageResizer.borrow(m, scratch).duplicate()).orElse(null),
+                latent.format().orElse(null)));
     }
 }
