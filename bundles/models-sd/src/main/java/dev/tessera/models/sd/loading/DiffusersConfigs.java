@@ -134,14 +134,18 @@ public final class DiffusersConfigs {
                 json.number("shift_factor", 0f));
     }
 
-    /** A transformers CLIPTextModel config.json. */
+    /** A transformers CLIPTextModel or CLIPTextModelWithProjection config.json. */
     public static CLIPTextConfig textEncoder(Path configFile) {
         JsonConfig json = JsonConfig.read(configFile);
         String modelType = json.string("model_type", "clip_text_model");
         if (!modelType.equals("clip_text_model") && !modelType.equals("clip")) {
             throw json.error("model_type", "'" + modelType + "' is not a CLIP text model");
         }
-        return textEncoder(json.has("text_config") ? json.section("text_config") : json);
+        CLIPTextConfig config = textEncoder(json.has("text_config") ? json.section("text_config") : json);
+        // projection_dim is in every CLIP config; only the WithProjection class has the layer.
+        boolean projected = json.has("architectures")
+                && json.strings("architectures").contains("CLIPTextModelWithProjection");
+        return projected ? config.withProjection(json.integer("projection_dim", config.hiddenSize())) : config;
     }
 
     static CLIPTextConfig textEncoder(JsonConfig json) {
