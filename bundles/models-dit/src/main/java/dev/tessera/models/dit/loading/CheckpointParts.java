@@ -3,6 +3,7 @@ package dev.tessera.models.dit.loading;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.loading.JsonConfig;
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

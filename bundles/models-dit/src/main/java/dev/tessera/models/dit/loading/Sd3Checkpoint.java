@@ -7,6 +7,8 @@ import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.ParameterSpecs;
 import dev.tessera.models.core.loading.JsonConfig;
+import dev.tessera.models.core.loading.PartsWeightSource;
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.dit.Sd3Transformer2DModel;
 import dev.tessera.models.dit.Sd3TransformerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;

@@ -1,5 +1,6 @@
 package dev.tessera.models.dit.loading;
 
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.dit.Sd3TransformerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.tessera.models.dit.loading;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.models.core.DeviceWeights;
+import dev.tessera.models.core.loading.PartsWeightSource;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
