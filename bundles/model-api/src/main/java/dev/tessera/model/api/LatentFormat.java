@@ -26,6 +26,12 @@ public record LatentFormat(String family, int channels, int downscale, double sc
      */
     public static final LatentFormat FLUX = new LatentFormat("flux", 16, 8, 0.3611, 0.1159);
 
+    /**
+     * Stable Diffusion 3 / 3.5: 16 channels, 8x downscale, {@code model = (vae - 0.0609) * 1.5305} (SD3's
+     * vae/config.json, ComfyUI's {@code latent_formats.SD3}). Its VAE has FLUX's topology with other weights.
+     */
+    public static final LatentFormat SD3 = new LatentFormat("sd3", 16, 8, 1.5305, 0.0609);
+
     public LatentFormat {
         Objects.requireNonNull(family, "family");
         if (family.isBlank()) {

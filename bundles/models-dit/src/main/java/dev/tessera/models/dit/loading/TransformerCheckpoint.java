@@ -52,7 +52,7 @@ public abstract class TransformerCheckpoint<C, M> implements AutoCloseable {
     }
 
     /** The model over the base weights, built (and its tensors read) on first call. */
-    final synchronized M model() {
+    public final synchronized M model() {
         if (model == null) {
             model = build(config, weights, dtype);
         }
