@@ -133,6 +133,20 @@ class BadInputTest {
     }
 
     @Test
+    void anSd3FileInCheckpointsIsNamedAndTheUserSentToItsLoaders() {
+        ConformancePack.copy(ConformancePack.dir().resolve("sd3/single-file/tiny-sd3.safetensors"),
+                models.resolve("checkpoints/sd3_medium.safetensors"));
+        RunResult result = graph.run(workflow.replace("tiny-sd15.safetensors", "sd3_medium.safetensors"));
+        assertEquals(RunResult.Status.FAILED, result.status());
+        assertEquals("1", result.error().nodeId());
+        assertEquals("ckpt_name", result.error().inputName());
+        String message = result.error().message();
+        assertTrue(message.contains("sd3_medium.safetensors: this is Stable Diffusion 3 (MMDiT)")
+                && message.contains("UNETLoader") && message.contains("TripleCLIPLoader")
+                && message.contains("CLIPLoader with type sd3"), message);
+    }
+
+    @Test
     void aMissingTokenizerNamesEveryFolderLookedIn() throws Exception {
         Path tokenizer = models.resolve("checkpoints/tiny-sd15.tokenizer/tokenizer.json");
         Files.delete(tokenizer);
