@@ -53,6 +53,9 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
     /** The file suffix of an architecture file beside a single-file checkpoint {@code name.safetensors}. */
     public static final String ARCH_SUFFIX = ".arch.json";
 
+    /** SDXL's VAE scaling factor (its diffusers vae/config.json and ComfyUI's latent_formats.SDXL). */
+    public static final float SDXL_VAE_SCALING = 0.13025f;
+
     private final Path path;
     private final NDManager parent;
     private final Device device;
@@ -259,7 +262,12 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
                     Set.of(), SingleFileKeys.UNET_PREFIX, name -> false);
         }
         if (file.contains(SingleFileKeys.VAE_PREFIX + "encoder.conv_in.weight")) {
-            AutoencoderKLConfig config = SingleFileTopology.vae(file, arch == null ? null : arch.section("vae"));
+            JsonConfig vaeArch = arch == null ? null : arch.section("vae");
+            AutoencoderKLConfig found = SingleFileTopology.vae(file, vaeArch);
+            // SDXL's VAE is SD's topology; its latents are scaled by 0.13025 unless the architecture file says.
+            AutoencoderKLConfig config = family == CheckpointFamily.SDXL
+                    && (vaeArch == null || !vaeArch.has("scaling_factor"))
+                    ? found.withFactors(SDXL_VAE_SCALING, found.shiftFactor()) : found;
             Map<String, Shape> specs = vaeSpecs(config);
             Set<String> squeezed = Set.copyOf(specs.keySet().stream().filter(SingleFileKeys::vaeStoredAsConv).toList());
             vae = singleFileComponent("vae", config, file, specs, name -> SingleFileKeys.vae(name, config), squeezed,
