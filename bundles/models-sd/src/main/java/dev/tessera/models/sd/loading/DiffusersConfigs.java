@@ -19,7 +19,7 @@ public final class DiffusersConfigs {
     private DiffusersConfigs() {
     }
 
-    /** A UNet2DConditionModel config.json (SD1.x/SD2.x topologies). */
+    /** A UNet2DConditionModel config.json (SD1.x/SD2.x/SDXL topologies). */
     public static UNet2DConditionConfig unet(Path configFile) {
         return unet(JsonConfig.read(configFile));
     }
@@ -29,7 +29,11 @@ public final class DiffusersConfigs {
         if (!type.equals("UNet2DConditionModel")) {
             throw json.error("_class_name", "'" + type + "' is not a UNet2DConditionModel");
         }
-        json.requireUnset("addition_embed_type", null, "added text/time conditioning, as in SDXL");
+        String addition = json.has("addition_embed_type") ? json.string("addition_embed_type", null) : null;
+        if (addition != null && !addition.equals("text_time")) {
+            throw json.error("addition_embed_type", "'" + addition + "' is not supported (expected text_time, as in"
+                    + " SDXL, or none)");
+        }
         json.requireUnset("class_embed_type", null, "class embeddings");
         json.requireUnset("encoder_hid_dim_type", null, "encoder hidden-state projection");
         json.requireUnset("time_cond_proj_dim", null, "LCM-style guidance embedding");
@@ -98,7 +102,9 @@ public final class DiffusersConfigs {
                 json.bool("use_linear_projection", false),
                 json.integer("downsample_padding", 1),
                 json.number("mid_block_scale_factor", 1f),
-                true);
+                true,
+                addition == null ? 0 : json.integer("addition_time_embed_dim"),
+                addition == null ? 0 : json.integer("projection_class_embeddings_input_dim"));
     }
 
     /** An AutoencoderKL config.json. */
