@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,6 +23,30 @@ final class CheckpointParts {
     static final String DIFFUSERS_WEIGHTS = "diffusion_pytorch_model";
 
     private CheckpointParts() {
+    }
+
+    /**
+     * The model folder of a diffusers folder: the folder itself when it holds {@code config.json}, else its
+     * {@code transformer/} (a pipeline folder); fails naming the folder when there is no config.json.
+     *
+     * @param model what the folder should hold, for the message ("SD3 transformer")
+     */
+    static Path diffusersDir(Path folder, String model) {
+        Path dir = Files.isRegularFile(folder.resolve("config.json")) ? folder : folder.resolve("transformer");
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new ModelLoadException(folder + ": no config.json (a diffusers " + model + " folder has"
+                    + " config.json and " + DIFFUSERS_WEIGHTS + ".safetensors)");
+        }
+        return dir;
+    }
+
+    /** Opens a single file, refusing anything but {@code .safetensors} unread (pickles can run code). */
+    static SafetensorsFile openSafetensors(Path file) {
+        if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+            throw new ModelLoadException(file + ": only .safetensors files are loaded (pickle checkpoints such as"
+                    + " .ckpt, .pt, .bin can run code when read)");
+        }
+        return SafetensorsFile.open(file);
     }
 
     /**

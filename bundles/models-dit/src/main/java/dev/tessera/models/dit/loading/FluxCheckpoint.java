@@ -64,13 +64,8 @@ public final class FluxCheckpoint extends TransformerCheckpoint<FluxTransformerC
     /** A diffusers transformer folder, or a pipeline folder holding {@code transformer/}. */
     public static FluxCheckpoint openDiffusers(Path folder, DataType dtype, NDManager manager) {
         ComputeTypes.require(dtype, "FLUX transformer");
-        Path dir = Files.isRegularFile(folder.resolve("config.json")) ? folder : folder.resolve("transformer");
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new ModelLoadException(folder + ": no config.json (a diffusers FLUX transformer folder has"
-                    + " config.json and " + CheckpointParts.DIFFUSERS_WEIGHTS + ".safetensors)");
-        }
-        FluxTransformerConfig config = diffusersConfig(JsonConfig.read(configFile));
+        Path dir = CheckpointParts.diffusersDir(folder, "FLUX transformer");
+        FluxTransformerConfig config = diffusersConfig(JsonConfig.read(dir.resolve("config.json")));
         List<SafetensorsFile> files = new ArrayList<>();
         try {
             Map<String, StoredPart> parts = CheckpointParts.diffusers(dir, files);
@@ -86,12 +81,7 @@ public final class FluxCheckpoint extends TransformerCheckpoint<FluxTransformerC
     /** A BFL single file, bare or under {@link #COMFY_PREFIX}; {@code archFile} may be null. */
     public static FluxCheckpoint openSingleFile(Path file, Path archFile, DataType dtype, NDManager manager) {
         ComputeTypes.require(dtype, "FLUX transformer");
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".safetensors")) {
-            throw new ModelLoadException(file + ": only .safetensors files are loaded (pickle checkpoints such as"
-                    + " .ckpt, .pt, .bin can run code when read)");
-        }
-        SafetensorsFile opened = SafetensorsFile.open(file);
+        SafetensorsFile opened = CheckpointParts.openSafetensors(file);
         try {
             String prefix = bflPrefix(opened.names());
             if (prefix == null) {

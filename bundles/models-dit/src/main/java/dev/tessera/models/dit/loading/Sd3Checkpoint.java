@@ -70,13 +70,8 @@ public final class Sd3Checkpoint extends TransformerCheckpoint<Sd3TransformerCon
     /** A diffusers transformer folder, or a pipeline folder holding {@code transformer/}. */
     public static Sd3Checkpoint openDiffusers(Path folder, DataType dtype, NDManager manager) {
         ComputeTypes.require(dtype, "SD3 transformer");
-        Path dir = Files.isRegularFile(folder.resolve("config.json")) ? folder : folder.resolve("transformer");
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new ModelLoadException(folder + ": no config.json (a diffusers SD3 transformer folder has"
-                    + " config.json and " + CheckpointParts.DIFFUSERS_WEIGHTS + ".safetensors)");
-        }
-        Sd3TransformerConfig config = diffusersConfig(JsonConfig.read(configFile));
+        Path dir = CheckpointParts.diffusersDir(folder, "SD3 transformer");
+        Sd3TransformerConfig config = diffusersConfig(JsonConfig.read(dir.resolve("config.json")));
         List<SafetensorsFile> files = new ArrayList<>();
         try {
             Map<String, StoredPart> parts = CheckpointParts.diffusers(dir, files);
@@ -92,12 +87,7 @@ public final class Sd3Checkpoint extends TransformerCheckpoint<Sd3TransformerCon
     /** An original-layout single file, bare or under {@link #COMFY_PREFIX}; {@code archFile} may be null. */
     public static Sd3Checkpoint openSingleFile(Path file, Path archFile, DataType dtype, NDManager manager) {
         ComputeTypes.require(dtype, "SD3 transformer");
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".safetensors")) {
-            throw new ModelLoadException(file + ": only .safetensors files are loaded (pickle checkpoints such as"
-                    + " .ckpt, .pt, .bin can run code when read)");
-        }
-        SafetensorsFile opened = SafetensorsFile.open(file);
+        SafetensorsFile opened = CheckpointParts.openSafetensors(file);
         try {
             String prefix = prefix(opened.names());
             if (prefix == null) {
