@@ -52,11 +52,13 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         this.unets = checkpoint.hasUnet() ? new PatchedModels<>("unet", checkpoint::unetWeights, checkpoint::unet,
                 () -> ParameterSpecs.of(w -> new UNet2DConditionModel(checkpoint.unetConfig(), w, dtype)),
                 w -> new UNet2DConditionModel(checkpoint.unetConfig(), w, dtype), manager, dtype) : null;
-        this.textEncoders = checkpoint.hasTextEncoder() ? new PatchedModels<>("text_encoder",
+        // SDXL's two encoders are clip_l and clip_g (ComfyUI's names): LoRA tables tell lora_te1_ from lora_te2_ by them.
+        this.textEncoders = checkpoint.hasTextEncoder() ? new PatchedModels<>(sdxl(checkpoint) ? "clip_l"
+                : "text_encoder",
                 checkpoint::textEncoderWeights, checkpoint::textEncoder,
                 () -> ParameterSpecs.of(w -> new CLIPTextModel(checkpoint.textEncoderConfig(), w, dtype)),
                 w -> new CLIPTextModel(checkpoint.textEncoderConfig(), w, dtype), manager, dtype) : null;
-        this.textEncoders2 = checkpoint.hasTextEncoder2() ? new PatchedModels<>("text_encoder_2",
+        this.textEncoders2 = checkpoint.hasTextEncoder2() ? new PatchedModels<>("clip_g",
                 checkpoint::textEncoder2Weights, checkpoint::textEncoder2,
                 () -> ParameterSpecs.of(w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype)),
                 w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype), manager, dtype) : null;
