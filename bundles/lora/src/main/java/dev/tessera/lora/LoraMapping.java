@@ -76,6 +76,20 @@ public final class LoraMapping {
         return new LoraMapping("SD1.x text encoder", KeyTables.sd15TextEncoder(parameters));
     }
 
+    /** The SDXL UNet: the SD1.x table's key forms (it is built from the names, added embedding included). */
+    public static LoraMapping forSdxlUnet(Map<String, Shape> parameters) {
+        return new LoraMapping("SDXL UNet", KeyTables.sd15Unet(parameters));
+    }
+
+    /**
+     * SDXL's (and SD3's) CLIP-L ({@code first}: kohya {@code lora_te1_}, diffusers {@code text_encoder.}) or
+     * OpenCLIP-G (kohya {@code lora_te2_}, diffusers {@code text_encoder_2.}) whose parameters are {@code parameters}.
+     */
+    public static LoraMapping forDualClip(Map<String, Shape> parameters, boolean first) {
+        return new LoraMapping(first ? "CLIP-L text encoder" : "CLIP-G text encoder",
+                KeyTables.dualClipTextEncoder(parameters, first));
+    }
+
     /**
      * The FLUX transformer whose canonical parameters (diffusers {@code FluxTransformer2DModel} names) are {@code
      * parameters}: kohya over BFL module names (fused {@code qkv}, {@code linear1} split onto q/k/v/mlp), diffusers

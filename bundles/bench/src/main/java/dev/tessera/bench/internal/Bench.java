@@ -18,8 +18,12 @@ import dev.tessera.model.api.HookContext;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
+import dev.tessera.models.dit.Sd3Input;
+import dev.tessera.models.dit.Sd3Transformer2DModel;
+import dev.tessera.models.dit.Sd3TransformerConfig;
 import dev.tessera.models.dit.MaskedAttention;
 import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.models.dit.loading.Sd3Checkpoint;
 import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.core.Weights;
@@ -75,7 +79,7 @@ final class Bench {
         }
     }
 
-    static final List<String> MODELS = List.of("sd15", "flux", "mig", "attention");
+    static final List<String> MODELS = List.of("sd15", "flux", "sd3", "mig", "attention");
 
     private Bench() {
     }
@@ -92,6 +96,7 @@ final class Bench {
         Prepared prepared = switch (s.model()) {
             case "sd15" -> sd15(s, manager);
             case "flux" -> flux(s, manager);
+            case "sd3" -> sd3(s, manager);
             case "mig" -> mig(s, manager);
             case "attention" -> attention(s, manager);
             default -> throw new IllegalArgumentException("unknown model '" + s.model() + "'; expected one of "
@@ -212,6 +217,43 @@ final class Bench {
                 tokens, s.size(), text, s.batch());
         return new Prepared(description, () -> model.forward(input), resources);
     }
+
+    /**
+     * The SD3-medium MMDiT (24 joint blocks, 24 heads of 64; 2B parameters), {@code size/8} squared 16-channel latents
+     * patched 2x2, {@value #SD3_TEXT_TOKENS} text tokens (ComfyUI's SD3 text: 77 CLIP-L/G tokens, then at least 77 T5
+     * tokens), timestep 500.
+     */
+    private static Prepared sd3(Settings s, NDManager manager) {
+        Sd3Transformer2DModel model;
+        AutoCloseable resources = null;
+        String weights;
+        if (s.checkpoint() != null) {
+            Sd3Checkpoint checkpoint = Sd3Checkpoint.open(s.checkpoint(), null, s.dtype(), manager);
+            model = checkpoint.transformer();
+            resources = checkpoint;
+            weights = "weights of " + s.checkpoint().getFileName();
+        } else {
+            model = new Sd3Transformer2DModel(Sd3TransformerConfig.sd3Medium(), randomWeights(manager, s.dtype()),
+                    s.dtype());
+            weights = "random weights";
+        }
+        Sd3TransformerConfig config = model.config();
+        int latent = s.size() / 8;
+        NDArray x = normal(manager, new Shape(s.batch(), config.inChannels(), latent, latent), s.dtype());
+        NDArray text = normal(manager, new Shape(s.batch(), SD3_TEXT_TOKENS, config.jointAttentionDim()), s.dtype());
+        NDArray pooled = normal(manager, new Shape(s.batch(), config.pooledProjectionDim()), s.dtype());
+        float[] t = new float[s.batch()];
+        Arrays.fill(t, 500f);
+        Sd3Input input = new Sd3Input(x, text, pooled, manager.create(t));
+        int tokens = (latent / config.patchSize()) * (latent / config.patchSize());
+        String description = String.format(Locale.ROOT, "SD3 MMDiT (%s, %d joint blocks, %d heads of %d), %d image"
+                + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numAttentionHeads(),
+                config.attentionHeadDim(), tokens, s.size(), SD3_TEXT_TOKENS, s.batch());
+        return new Prepared(description, () -> model.forward(input), resources);
+    }
+
+    /** ComfyUI's SD3 conditioning for a short prompt: 77 CLIP tokens, then T5's 77 (its minimum length). */
+    static final int SD3_TEXT_TOKENS = 154;
 
     /**
      * One MIGLoRA step as the sampler makes it: the SD1.5 UNet through {@code HookedUNet} with a {@code MigHook}

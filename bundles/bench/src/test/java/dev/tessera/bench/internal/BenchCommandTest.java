@@ -82,6 +82,21 @@ class BenchCommandTest {
                 .get("ops_per_call").getAsInt(), "deterministic");
     }
 
+    /** The pack's tiny SD3 MMDiT through --checkpoint (its arch file beside it): the joint blocks' launches. */
+    @Test
+    void sd3FromACheckpointCountsTheMmditsLaunches() throws Exception {
+        Path tiny = PACK.resolve("sd3/single-file/tiny-sd3.safetensors");
+        JsonObject r = bench("sd3", "--checkpoint", tiny.toString(), "--size", "128", "--steps", "1");
+        assertEquals("sd3", r.get("model").getAsString());
+        int ops = r.get("ops_per_call").getAsInt();
+        assertTrue(ops > 50, "two joint blocks launch dozens of operations: " + r);
+        String human = err.toString(StandardCharsets.UTF_8);
+        assertTrue(human.contains("SD3 MMDiT") && human.contains("2 joint blocks") && human.contains("64 image tokens"),
+                human);
+        assertEquals(ops, bench("sd3", "--checkpoint", tiny.toString(), "--size", "128", "--steps", "1")
+                .get("ops_per_call").getAsInt(), "deterministic");
+    }
+
     /** A MIGLoRA step on the tiny UNet: more launches than the plain call, both counted on the same inputs. */
     @Test
     void migCountsTheHookedStepAndThePlainCall() throws Exception {

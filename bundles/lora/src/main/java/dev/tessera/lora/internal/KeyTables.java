@@ -79,6 +79,29 @@ public final class KeyTables {
         return table.entries();
     }
 
+    /**
+     * One of the two CLIP encoders of SDXL (and SD3): {@code first} is CLIP-L (kohya {@code lora_te1_}, diffusers
+     * {@code text_encoder.}), else OpenCLIP-G (kohya {@code lora_te2_}, diffusers {@code text_encoder_2.}); kohya
+     * names follow transformers' CLIPTextModel(WithProjection) paths, with or without {@code text_model}.
+     */
+    public static Map<String, ModuleTargets> dualClipTextEncoder(Map<String, Shape> parameters, boolean first) {
+        String kohya = first ? "lora_te1_" : "lora_te2_";
+        String diffusers = first ? "text_encoder." : "text_encoder_2.";
+        Table table = new Table();
+        for (Map.Entry<String, Shape> parameter : weights(parameters).entrySet()) {
+            String module = module(parameter.getKey());
+            ModuleTargets targets = ModuleTargets.whole(parameter.getKey(), parameter.getValue());
+            // text_projection sits beside text_model in CLIPTextModelWithProjection.
+            boolean inTextModel = !module.startsWith("text_projection");
+            for (String key : inTextModel ? List.of(kohya + "text_model_" + underscored(module),
+                    kohya + underscored(module), diffusers + "text_model." + module, diffusers + module)
+                    : List.of(kohya + underscored(module), diffusers + module)) {
+                table.put(key, targets);
+            }
+        }
+        return table.entries();
+    }
+
     // ---------------------------------------------------------------- DiT: diffusers names
 
     /** Keys naming diffusers transformer modules directly: {@code transformer.X}, PEFT, OneTrainer, lycoris. */

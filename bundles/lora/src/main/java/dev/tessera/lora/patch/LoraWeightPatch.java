@@ -78,7 +78,8 @@ public final class LoraWeightPatch implements WeightPatch {
             if (!fingerprint(file).equals(fingerprint)) {
                 throw new LoraException(file + ": the file changed since the LoRA was loaded; run the workflow again");
             }
-            LoraMatch match = LoraMatch.of(lora, List.of(mapping), m -> side.owns(m.key()));
+            LoraMatch match = LoraMatch.of(lora, List.of(mapping), m -> side.owns(m.key())
+                    && ComponentMappings.keyFor(current.component(), m.key()));
             if (match.considered().isEmpty()) {
                 return Map.of();
             }

@@ -21,10 +21,22 @@ public record LatentFormat(String family, int channels, int downscale, double sc
     public static final LatentFormat SD1 = new LatentFormat("sd1", 4, 8, 0.18215, 0.0);
 
     /**
+     * Stable Diffusion XL: the SD VAE's latent space (4 channels, 8x) with SDXL's scaling 0.13025 (ComfyUI's
+     * {@code latent_formats.SDXL}); its own family, since the factor differs.
+     */
+    public static final LatentFormat SDXL = new LatentFormat("sdxl", 4, 8, 0.13025, 0.0);
+
+    /**
      * FLUX.1 (and Kontext): 16 channels, 8x downscale, {@code model = (vae - 0.1159) * 0.3611} (the
      * {@code shift_factor} and {@code scaling_factor} of FLUX's vae/config.json, ComfyUI's {@code latent_formats.Flux}).
      */
     public static final LatentFormat FLUX = new LatentFormat("flux", 16, 8, 0.3611, 0.1159);
+
+    /**
+     * Stable Diffusion 3 / 3.5: 16 channels, 8x downscale, {@code model = (vae - 0.0609) * 1.5305} (SD3's
+     * vae/config.json, ComfyUI's {@code latent_formats.SD3}). Its VAE has FLUX's topology with other weights.
+     */
+    public static final LatentFormat SD3 = new LatentFormat("sd3", 16, 8, 1.5305, 0.0609);
 
     public LatentFormat {
         Objects.requireNonNull(family, "family");

@@ -1,6 +1,7 @@
 /**
  * Diffusion transformers over DJL NDArrays: {@link dev.tessera.models.dit.FluxTransformer2DModel} (FLUX.1 and
- * FLUX.1-Kontext) named and configured as in diffusers, with an optional boolean attention mask per block
+ * FLUX.1-Kontext) and {@link dev.tessera.models.dit.Sd3Transformer2DModel} (SD3 / SD3.5's MMDiT) named and
+ * configured as in diffusers, with an optional boolean attention mask per block
  * ({@link dev.tessera.models.dit.BlockMasks}) computed by {@link dev.tessera.models.dit.MaskedAttention}, which
  * skips keys a group of queries may not see. {@link dev.tessera.models.dit.Kontext} appends context image tokens.
  * The DiT's plug-in points (1.1): {@link dev.tessera.models.dit.KontextPatch}, the model-api patch carrying
@@ -11,7 +12,7 @@
  * subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.tessera.models.dit;
 
 import org.osgi.annotation.bundle.Export;

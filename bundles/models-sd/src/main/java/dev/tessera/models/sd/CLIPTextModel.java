@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.ComputeTypes;
 import dev.tessera.models.core.TokenIds;
 import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Linear;
 import dev.tessera.models.core.layers.Ops;
 import dev.tessera.models.sd.internal.CLIPEncoderLayer;
 import dev.tessera.models.sd.internal.LayerNorm;
@@ -17,8 +18,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * transformers' CLIPTextModel (the text tower SD1.x conditions on). Parameter names are transformers' without the
- * {@code text_model.} prefix: {@code embeddings.*}, {@code encoder.layers.N.*}, {@code final_layer_norm.*}.
+ * transformers' CLIPTextModel (the text tower SD1.x conditions on) and, with a projection in its configuration,
+ * CLIPTextModelWithProjection (OpenCLIP bigG in SDXL and SD3). Parameter names are transformers' without the
+ * {@code text_model.} prefix: {@code embeddings.*}, {@code encoder.layers.N.*}, {@code final_layer_norm.*}, and
+ * {@code text_projection.weight} [projection_dim, hidden] when projected.
  *
  * <p>Hidden states are numbered as transformers does: 0 is the embedding output, i the output of layer i, so
  * {@code hiddenState(ids, -2)} is the input of the last layer (ComfyUI's "CLIP skip 2"). Intermediate states are
@@ -32,6 +35,7 @@ public final class CLIPTextModel {
     private final NDArray positionEmbedding;
     private final List<CLIPEncoderLayer> layers = new ArrayList<>();
     private final LayerNorm finalLayerNorm;
+    private final Linear textProjection;
 
     public CLIPTextModel(CLIPTextConfig config, Weights weights, DataType dtype) {
         this.config = config;
@@ -47,6 +51,8 @@ public final class CLIPTextModel {
                     config.numAttentionHeads(), config.layerNormEps(), quickGelu));
         }
         this.finalLayerNorm = new LayerNorm(weights, "final_layer_norm", hidden, config.layerNormEps());
+        this.textProjection = config.projected()
+                ? new Linear(weights, "text_projection", hidden, config.projectionDim(), false) : null;
     }
 
     public CLIPTextConfig config() {
@@ -65,9 +71,14 @@ public final class CLIPTextModel {
                 h = layer.forward(h, mask);
             }
             NDArray last = finalLayerNorm.forward(h);
-            return new NDList(last, penultimate, pool(last, inputIds));
+            NDArray pooled = pool(last, inputIds);
+            NDList out = new NDList(last, penultimate, pooled);
+            if (textProjection != null) {
+                out.add(textProjection.forward(pooled));
+            }
+            return out;
         });
-        return new CLIPTextOutput(kept.get(0), kept.get(1), kept.get(2));
+        return new CLIPTextOutput(kept.get(0), kept.get(1), kept.get(2), kept.size() > 3 ? kept.get(3) : null);
     }
 
     /**
@@ -90,6 +101,19 @@ public final class CLIPTextModel {
             }
             return h;
         });
+    }
+
+    /**
+     * The text_projection of pooled outputs [B, hidden] (for a pooled output computed elsewhere, e.g. from
+     * prompt windows).
+     *
+     * @throws IllegalStateException if this model has no projection
+     */
+    public NDArray project(NDArray pooled) {
+        if (textProjection == null) {
+            throw new IllegalStateException("this text encoder has no text_projection");
+        }
+        return TensorScope.keep(() -> textProjection.forward(pooled.toType(dtype, false)));
     }
 
     /** The final layer norm, for hidden states taken from an earlier layer. */

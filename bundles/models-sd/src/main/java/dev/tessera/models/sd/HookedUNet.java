@@ -21,11 +21,21 @@ public final class HookedUNet {
     /** The prediction for {@code sample} with the hooks active at {@code where.step()}. */
     public static NDArray forward(UNet2DConditionModel unet, List<ForwardHook> hooks, NDArray sample,
             NDArray timesteps, NDArray context, HookContext where) {
+        return forward(unet, hooks, sample, timesteps, context, null, where);
+    }
+
+    /**
+     * The prediction with SDXL's added conditioning {@code added} [B, adm] (null for a UNet without it). The
+     * {@link HookPoints#UNET_PREDICTION} stage then has it as a fourth input; it enters the time embedding, so the
+     * later stages see it in {@code temb} (a hook that repeats temb rows repeats each row's added conditioning).
+     */
+    public static NDArray forward(UNet2DConditionModel unet, List<ForwardHook> hooks, NDArray sample,
+            NDArray timesteps, NDArray context, NDArray added, HookContext where) {
         List<ForwardHook> active = hooks.stream().filter(h -> h.activeAt(where.step())).toList();
         ForwardHook.Stage prediction = in -> {
             NDArray x = in.get(0);
             NDArray ctx = in.get(2);
-            NDArray temb = unet.timeEmbedding(in.get(1), x.getShape().get(0));
+            NDArray temb = unet.timeEmbedding(in.get(1), x.getShape().get(0), in.size() > 3 ? in.get(3) : null);
             NDArray h = stage(active, HookPoints.UNET_CONV_IN, new NDList(x),
                     i -> new NDList(unet.convIn(i.get(0))), where).get(0);
             NDList features = stage(active, HookPoints.UNET_ENCODE, new NDList(h, temb, ctx), i -> {
@@ -38,15 +48,22 @@ public final class HookedUNet {
                     features.get(features.size() - 1));
             return new NDList(unet.decode(combined, temb, ctx));
         };
-        return stage(active, HookPoints.UNET_PREDICTION, new NDList(sample, timesteps, context), prediction, where)
-                .get(0);
+        NDList inputs = added == null ? new NDList(sample, timesteps, context)
+                : new NDList(sample, timesteps, context, added);
+        return stage(active, HookPoints.UNET_PREDICTION, inputs, prediction, where).get(0);
     }
 
     /** The skips and middle output after {@link HookPoints#UNET_ENCODE} with the hooks (middle last). */
     public static NDList features(UNet2DConditionModel unet, List<ForwardHook> hooks, NDArray sample,
             NDArray timesteps, NDArray context, HookContext where) {
+        return features(unet, hooks, sample, timesteps, context, null, where);
+    }
+
+    /** {@link #features(UNet2DConditionModel, List, NDArray, NDArray, NDArray, HookContext)} with SDXL's added conditioning. */
+    public static NDList features(UNet2DConditionModel unet, List<ForwardHook> hooks, NDArray sample,
+            NDArray timesteps, NDArray context, NDArray added, HookContext where) {
         List<ForwardHook> active = hooks.stream().filter(h -> h.activeAt(where.step())).toList();
-        NDArray temb = unet.timeEmbedding(timesteps, sample.getShape().get(0));
+        NDArray temb = unet.timeEmbedding(timesteps, sample.getShape().get(0), added);
         NDArray h = stage(active, HookPoints.UNET_CONV_IN, new NDList(sample),
                 i -> new NDList(unet.convIn(i.get(0))), where).get(0);
         return stage(active, HookPoints.UNET_ENCODE, new NDList(h, temb, context), i -> {

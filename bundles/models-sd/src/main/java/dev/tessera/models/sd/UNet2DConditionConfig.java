@@ -4,7 +4,7 @@ import dev.tessera.models.core.ModelLoadException;
 import java.util.List;
 
 /**
- * The diffusers UNet2DConditionModel configuration this implementation supports (SD1.x and SD2.x-style UNets),
+ * The diffusers UNet2DConditionModel configuration this implementation supports (SD1.x, SD2.x and SDXL-style UNets),
  * with per-level lists already resolved: {@code numAttentionHeads.get(i)} is the number of heads at level i
  * (diffusers' {@code attention_head_dim} is the head count for SD1.x configs; the loader resolves that quirk).
  *
@@ -13,6 +13,10 @@ import java.util.List;
  * @param numAttentionHeads     heads per level
  * @param transformerLayers     BasicTransformerBlocks per Transformer2DModel, per level
  * @param midBlockCrossAttention whether a UNetMidBlock2DCrossAttn sits in the middle (SD1.x/2.x: true)
+ * @param additionTimeEmbedDim  SDXL's text-time added conditioning (diffusers' addition_embed_type "text_time"):
+ *                              the sinusoidal width of each time id, or 0 for a UNet without added conditioning
+ * @param additionInputDim      the added conditioning vector's width (projection_class_embeddings_input_dim,
+ *                              LDM's adm_in_channels): pooled text embedding plus the time ids' embeddings
  */
 public record UNet2DConditionConfig(
         int inChannels,
@@ -30,7 +34,9 @@ public record UNet2DConditionConfig(
         boolean useLinearProjection,
         int downsamplePadding,
         float midBlockScaleFactor,
-        boolean midBlockCrossAttention) {
+        boolean midBlockCrossAttention,
+        int additionTimeEmbedDim,
+        int additionInputDim) {
 
     public UNet2DConditionConfig {
         blockOutChannels = List.copyOf(blockOutChannels);
@@ -45,6 +51,11 @@ public record UNet2DConditionConfig(
                 + " entries, expected one per level (" + levels + ")");
         require(transformerLayers.size() == levels, "transformer_layers_per_block has " + transformerLayers.size()
                 + " entries, expected " + levels);
+        require(additionTimeEmbedDim >= 0 && additionTimeEmbedDim % 2 == 0, "addition_time_embed_dim must be even"
+                + " and not negative, got " + additionTimeEmbedDim);
+        require((additionTimeEmbedDim == 0) == (additionInputDim == 0), "addition_time_embed_dim "
+                + additionTimeEmbedDim + " and projection_class_embeddings_input_dim " + additionInputDim
+                + " must both be set (text_time added conditioning) or both be 0");
         require(layersPerBlock > 0, "layers_per_block must be positive, got " + layersPerBlock);
         for (int i = 0; i < levels; i++) {
             int channels = blockOutChannels.get(i);
@@ -53,6 +64,27 @@ public record UNet2DConditionConfig(
             require(channels % numAttentionHeads.get(i) == 0, "block_out_channels[" + i + "] = " + channels
                     + " is not divisible by its " + numAttentionHeads.get(i) + " attention heads");
         }
+    }
+
+    /** A UNet without added conditioning (SD1.x, SD2.x). */
+    public UNet2DConditionConfig(int inChannels, int outChannels, List<Integer> blockOutChannels,
+            List<Boolean> crossAttention, int layersPerBlock, List<Integer> numAttentionHeads,
+            List<Integer> transformerLayers, int crossAttentionDim, int normNumGroups, float normEps,
+            boolean flipSinToCos, int freqShift, boolean useLinearProjection, int downsamplePadding,
+            float midBlockScaleFactor, boolean midBlockCrossAttention) {
+        this(inChannels, outChannels, blockOutChannels, crossAttention, layersPerBlock, numAttentionHeads,
+                transformerLayers, crossAttentionDim, normNumGroups, normEps, flipSinToCos, freqShift,
+                useLinearProjection, downsamplePadding, midBlockScaleFactor, midBlockCrossAttention, 0, 0);
+    }
+
+    /** Whether the UNet takes SDXL's added conditioning vector (pooled text and time ids). */
+    public boolean addedConditioning() {
+        return additionTimeEmbedDim > 0;
+    }
+
+    /** Width of the pooled text embedding in the added conditioning: the input width less six time ids'. */
+    public int addedTextEmbedDim() {
+        return additionInputDim - 6 * additionTimeEmbedDim;
     }
 
     /** Number of resolution levels. */
@@ -69,6 +101,15 @@ public record UNet2DConditionConfig(
     public static UNet2DConditionConfig sd15() {
         return new UNet2DConditionConfig(4, 4, List.of(320, 640, 1280, 1280), List.of(true, true, true, false), 2,
                 List.of(8, 8, 8, 8), List.of(1, 1, 1, 1), 768, 32, 1e-5f, true, 0, false, 1, 1f, true);
+    }
+
+    /**
+     * The SDXL base UNet (stabilityai/stable-diffusion-xl-base-1.0): 3 levels, transformer depths 0/2/10 (10 in the
+     * middle), heads of 64 channels, linear projections, text-time added conditioning of 1280 + 6 x 256.
+     */
+    public static UNet2DConditionConfig sdxl() {
+        return new UNet2DConditionConfig(4, 4, List.of(320, 640, 1280), List.of(false, true, true), 2,
+                List.of(5, 10, 20), List.of(1, 2, 10), 2048, 32, 1e-5f, true, 0, true, 1, 1f, true, 256, 2816);
     }
 
     private static void require(boolean condition, String message) {

@@ -35,6 +35,7 @@ public final class UNet2DConditionModel {
     private final UNet2DConditionConfig config;
     private final DataType dtype;
     private final TimestepEmbedding timeEmbedding;
+    private final TimestepEmbedding addEmbedding;
     private final Conv2d convIn;
     private final List<DownBlock2D> downBlocks = new ArrayList<>();
     private final UNetMidBlock2DCrossAttn midBlock;
@@ -53,6 +54,9 @@ public final class UNet2DConditionModel {
         long temb = config.timeEmbedDim();
         this.timeEmbedding = new TimestepEmbedding(weights, "time_embedding", channels.get(0), temb,
                 config.flipSinToCos(), config.freqShift());
+        // diffusers' add_embedding (LDM's label_emb): the same linear-SiLU-linear over the added conditioning vector.
+        this.addEmbedding = config.addedConditioning()
+                ? new TimestepEmbedding(weights, "add_embedding", config.additionInputDim(), temb, true, 0) : null;
         this.convIn = new Conv2d(weights, "conv_in", config.inChannels(), channels.get(0), 3, 1, 1);
         long out = channels.get(0);
         for (int i = 0; i < levels; i++) {
@@ -103,9 +107,17 @@ public final class UNet2DConditionModel {
      * {@code context} [B, tokens, cross_attention_dim] to the prediction [B, out, h, w].
      */
     public NDArray forward(NDArray sample, NDArray timesteps, NDArray context) {
+        return forward(sample, timesteps, context, null);
+    }
+
+    /**
+     * The forward with SDXL's added conditioning {@code added} [B, projection_class_embeddings_input_dim] (see
+     * {@link #addedConditioning}; null for a UNet without it).
+     */
+    public NDArray forward(NDArray sample, NDArray timesteps, NDArray context, NDArray added) {
         checkSample(sample);
         return TensorScope.keep(() -> {
-            NDArray temb = timeEmbedding(timesteps, sample.getShape().get(0));
+            NDArray temb = timeEmbedding(timesteps, sample.getShape().get(0), added);
             UNetFeatures features = encode(convIn(sample), temb, context);
             return decode(features, temb, context);
         });
@@ -113,6 +125,26 @@ public final class UNet2DConditionModel {
 
     /** The time embedding [batch, 4 x block_out_channels[0]] of {@code timesteps}, broadcast to {@code batch}. */
     public NDArray timeEmbedding(NDArray timesteps, long batch) {
+        return timeEmbedding(timesteps, batch, null);
+    }
+
+    /**
+     * The time embedding plus, for a UNet with added conditioning, the embedding of {@code added} [batch,
+     * projection_class_embeddings_input_dim] (required then, and refused otherwise).
+     */
+    public NDArray timeEmbedding(NDArray timesteps, long batch, NDArray added) {
+        if (config.addedConditioning()) {
+            Shape shape = added == null ? null : added.getShape();
+            if (shape == null || shape.dimension() != 2 || shape.get(0) != batch
+                    || shape.get(1) != config.additionInputDim()) {
+                throw new IllegalArgumentException("UNet added conditioning (pooled text and time ids): "
+                        + (shape == null ? "none given" : "shape " + shape) + ", expected [" + batch + ", "
+                        + config.additionInputDim() + "]");
+            }
+        } else if (added != null) {
+            throw new IllegalArgumentException("UNet added conditioning: this UNet (without addition_embed_type)"
+                    + " takes none, got shape " + added.getShape());
+        }
         long count = timesteps.size();
         if (count != batch && count != 1) {
             throw new IllegalArgumentException("timesteps: " + count + " values for a batch of " + batch
@@ -121,7 +153,33 @@ public final class UNet2DConditionModel {
         return TensorScope.keep(() -> {
             NDArray flat = timesteps.reshape(count);
             NDArray perSample = count == batch ? flat : flat.broadcast(new Shape(batch));
-            return timeEmbedding.forward(perSample, dtype);
+            NDArray temb = timeEmbedding.forward(perSample, dtype);
+            return addEmbedding == null ? temb : temb.add(addEmbedding.forwardProjected(added.toType(dtype, false)));
+        });
+    }
+
+    /**
+     * SDXL's added conditioning vector [B, projection_class_embeddings_input_dim] from the pooled text embedding
+     * {@code textEmbeds} [B, pooled] and the six time ids {@code timeIds} [B, 6] (original height, width, crop
+     * top, left, target height, width): the pooled embedding followed by each id's sinusoidal projection of
+     * addition_time_embed_dim, as diffusers' add_time_proj and ComfyUI's SDXL.encode_adm compute it.
+     */
+    public NDArray addedConditioning(NDArray textEmbeds, NDArray timeIds) {
+        if (!config.addedConditioning()) {
+            throw new IllegalArgumentException("this UNet takes no added conditioning (no addition_embed_type)");
+        }
+        Shape text = textEmbeds.getShape();
+        Shape ids = timeIds.getShape();
+        if (text.dimension() != 2 || text.get(1) != config.addedTextEmbedDim() || ids.dimension() != 2
+                || ids.get(1) != 6 || ids.get(0) != text.get(0)) {
+            throw new IllegalArgumentException("UNet added conditioning: text_embeds " + text + " and time_ids " + ids
+                    + ", expected [batch, " + config.addedTextEmbedDim() + "] and [batch, 6]");
+        }
+        return TensorScope.keep(() -> {
+            long batch = ids.get(0);
+            NDArray projected = TimestepEmbedding.sinusoidal(timeIds.reshape(batch * 6),
+                    config.additionTimeEmbedDim(), true, 0).reshape(batch, -1);
+            return textEmbeds.toType(DataType.FLOAT32, false).concat(projected, 1).toType(dtype, false);
         });
     }
 

@@ -114,7 +114,7 @@ class CheckpointErrorsTest {
     @Test
     void otherFamiliesAreNamed() {
         String message = failOpenSingle(Pack.root().resolve("flux/single-file/tiny-flux.safetensors"), null);
-        assertTrue(message.contains("FLUX") && message.contains("not a Stable Diffusion 1.x"), message);
+        assertTrue(message.contains("FLUX") && message.contains("not a Stable Diffusion 1.x or XL"), message);
         message = failOpenSingle(Pack.sd15().resolve("diffusers/unet/diffusion_pytorch_model.safetensors"), null);
         assertTrue(message.contains("diffusers component file"), message);
     }
@@ -131,10 +131,44 @@ class CheckpointErrorsTest {
         Path folder = diffusersCopy(tensors -> { });
         Path config = folder.resolve("unet/config.json");
         Files.writeString(config, Files.readString(config).replace("\"addition_embed_type\": null",
-                "\"addition_embed_type\": \"text_time\""));
+                "\"addition_embed_type\": \"image\""));
         String message = failOpenDiffusers(folder);
         assertTrue(message.contains(config.toString()) && message.contains("'addition_embed_type'")
-                && message.contains("SDXL"), message);
+                && message.contains("'image' is not supported") && message.contains("text_time"), message);
+    }
+
+    @Test
+    void anSdxlRefinerIsRecognisedAndRefused() {
+        Path refiner = temp.resolve("refiner.safetensors");
+        // The refiner's only text encoder is OpenCLIP-G as the first embedder.
+        rewrite(SdxlConformanceTest.sdxl().resolve("single-file/tiny-sdxl-unet-te.safetensors"), refiner, t -> {
+            Map<String, NDArray> renamed = new LinkedHashMap<>();
+            t.forEach((name, value) -> {
+                if (!name.startsWith("conditioner.embedders.0.")) {
+                    renamed.put(name.replace("conditioner.embedders.1.", "conditioner.embedders.0."), value);
+                }
+            });
+            t.clear();
+            t.putAll(renamed);
+        });
+        String message = failOpenSingle(refiner, null);
+        assertTrue(message.contains(refiner.toString()) && message.contains("Stable Diffusion XL refiner")
+                && message.contains("not supported"), message);
+    }
+
+    @Test
+    void anSd2FileIsRecognisedAndRefused() {
+        Path sd2 = temp.resolve("sd2.safetensors");
+        rewrite(Pack.singleFile(), sd2, t -> {
+            Map<String, NDArray> renamed = new LinkedHashMap<>();
+            t.forEach((name, value) -> renamed.put(name.replace("cond_stage_model.transformer.",
+                    "cond_stage_model.model."), value));
+            t.clear();
+            t.putAll(renamed);
+        });
+        String message = failOpenSingle(sd2, null);
+        assertTrue(message.contains(sd2.toString()) && message.contains("Stable Diffusion 2.x")
+                && message.contains("not a Stable Diffusion 1.x or XL checkpoint"), message);
     }
 
     private String failOpenSingle(Path file, Path arch) {

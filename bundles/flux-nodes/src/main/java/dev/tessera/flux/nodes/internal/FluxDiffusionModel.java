@@ -2,7 +2,6 @@ package dev.tessera.flux.nodes.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.BoundDenoiser;
@@ -11,11 +10,7 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
 import dev.tessera.model.api.ModelPatch;
-import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.WeightPatch;
-import dev.tessera.models.core.ParameterSpecs;
-import dev.tessera.models.core.PatchedWeights;
-import dev.tessera.models.core.Weights;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxModel;
 import dev.tessera.models.dit.FluxTransformer2DModel;
@@ -30,7 +25,6 @@ import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.TensorScope;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * ComfyUI's MODEL for a FLUX transformer: a flow-matching (velocity) model in FLUX's 16-channel latent space. The
@@ -49,16 +43,17 @@ public final class FluxDiffusionModel implements FluxModel {
     /** ComfyUI's Flux default when a conditioning carries no guidance. */
     public static final double DEFAULT_GUIDANCE = 3.5;
 
-    private final Base base;
+    private final TransformerBase<FluxTransformerConfig, FluxTransformer2DModel> base;
     private final List<ModelPatch> patches;
     private boolean closed;
 
     /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
     public FluxDiffusionModel(FluxCheckpoint checkpoint) {
-        this(new Base(checkpoint), List.of());
+        this(new TransformerBase<>(checkpoint, "FLUX", FluxTransformer2DModel::new), List.of());
     }
 
-    private FluxDiffusionModel(Base base, List<ModelPatch> patches) {
+    private FluxDiffusionModel(TransformerBase<FluxTransformerConfig, FluxTransformer2DModel> base,
+            List<ModelPatch> patches) {
         this.base = base;
         this.patches = List.copyOf(patches);
         base.refs.incrementAndGet();
@@ -66,7 +61,7 @@ public final class FluxDiffusionModel implements FluxModel {
 
     /** The loaded checkpoint behind this handle. */
     public FluxCheckpoint checkpoint() {
-        return base.checkpoint;
+        return (FluxCheckpoint) base.checkpoint;
     }
 
     @Override
@@ -206,35 +201,29 @@ public final class FluxDiffusionModel implements FluxModel {
         NDArray tokens = LatentPacking.pack(latent);
         NDArray imgIds = Kontext.gridIds(manager, Kontext.NOISE_INDEX, (int) shape.get(2) / 2, (int) shape.get(3) / 2,
                 0, 0);
-        NDArray sum = null;
-        double total = 0;
-        for (Conditioning.Entry entry : conditioning.entries()) {
-            NDArray text = perBatch(entry.embeddings(), batch);
-            NDArray pooled = perBatch(entry.pooled(), batch);
+        NDArray mean = DitConditioning.weightedMean(conditioning, entry -> {
+            NDArray text = DitConditioning.perBatch(entry.embeddings(), batch);
+            NDArray pooled = DitConditioning.perBatch(entry.pooled(), batch);
             NDArray txtIds = manager.zeros(new Shape(text.getShape().get(1), 3));
             double guidance = entry.extras().get(GUIDANCE) instanceof Number n ? n.doubleValue() : DEFAULT_GUIDANCE;
             FluxInput input = new FluxInput(tokens, text, pooled, manager.create(new float[] {(float) step.sigma()}),
                     imgIds, txtIds, manager.create(new float[] {(float) guidance}));
-            NDArray out;
             if (entry.extras().get(REFERENCE_LATENTS) instanceof List<?> references && !references.isEmpty()) {
                 if (kontext != null) {
                     throw new IllegalArgumentException("reference latents (ReferenceLatent) and a Kontext patch on"
                             + " the same model: give the context one way");
                 }
                 NDArray[] context = referenceTokens(references, format, manager);
-                out = Kontext.forward(transformer, input, perBatch(context[0], batch), context[1],
+                return Kontext.forward(transformer, input, DitConditioning.perBatch(context[0], batch), context[1],
                         dev.tessera.models.dit.BlockMasks.none(), dev.tessera.models.dit.AttentionMode.AUTO);
-            } else if (kontext != null) {
-                out = Kontext.forward(transformer, input, perBatch(kontext.contextTokens(), batch),
-                        kontext.contextIds(), kontext.masks(), kontext.mode());
-            } else {
-                out = transformer.forward(input);
             }
-            NDArray weighted = out.toType(DataType.FLOAT32, false).mul((float) entry.strength());
-            sum = sum == null ? weighted : sum.add(weighted);
-            total += entry.strength();
-        }
-        return LatentPacking.unpack(sum.div((float) total), shape.get(2), shape.get(3));
+            if (kontext != null) {
+                return Kontext.forward(transformer, input, DitConditioning.perBatch(kontext.contextTokens(), batch),
+                        kontext.contextIds(), kontext.masks(), kontext.mode());
+            }
+            return transformer.forward(input);
+        });
+        return LatentPacking.unpack(mean, shape.get(2), shape.get(3));
     }
 
     /**
@@ -275,48 +264,9 @@ public final class FluxDiffusionModel implements FluxModel {
         return new NDArray[] {tokens, ids};
     }
 
-    private static NDArray perBatch(NDArray x, long batch) {
-        long have = x.getShape().get(0);
-        if (have == batch) {
-            return x;
-        }
-        return x.repeat(0, batch / have);
-    }
-
     private static void check(String side, Conditioning conditioning, FluxTransformerConfig config) {
-        if (conditioning == null) {
-            throw new IllegalArgumentException(side + ": a conditioning is required");
-        }
-        for (int i = 0; i < conditioning.entries().size(); i++) {
-            Conditioning.Entry entry = conditioning.entries().get(i);
-            long width = entry.embeddings().getShape().get(2);
-            if (width != config.jointAttentionDim()) {
-                throw new IllegalArgumentException(side + " entry " + i + ": text embeddings of width " + width
-                        + ", this FLUX model takes " + config.jointAttentionDim() + " (T5 states)");
-            }
-            Shape pooled = entry.pooled() == null ? null : entry.pooled().getShape();
-            if (pooled == null || pooled.dimension() != 2 || pooled.get(1) != config.pooledProjectionDim()) {
-                throw new IllegalArgumentException(side + " entry " + i + ": FLUX needs a pooled text vector of width "
-                        + config.pooledProjectionDim() + " (CLIP-L), got " + (pooled == null ? "none" : pooled));
-            }
-            if (entry.extras().containsKey(Conditioning.MASK)) {
-                throw new IllegalArgumentException(side + " entry " + i + ": mask conditioning (ConditioningSetMask)"
-                        + " is not supported on FLUX yet");
-            }
-            if (entry.extras().containsKey(Conditioning.AREA)) {
-                throw new IllegalArgumentException(side + " entry " + i + ": area conditioning (ConditioningSetArea)"
-                        + " is not supported on FLUX; place instances with ContextGen's layout instead");
-            }
-            if (entry.extras().containsKey(Conditioning.START_PERCENT)
-                    || entry.extras().containsKey(Conditioning.END_PERCENT)) {
-                throw new IllegalArgumentException(side + " entry " + i + ": a timestep range"
-                        + " (ConditioningSetTimestepRange) is not supported on FLUX yet");
-            }
-            if (entry.strength() <= 0) {
-                throw new IllegalArgumentException(side + " entry " + i + ": strength must be positive, got "
-                        + entry.strength());
-            }
-        }
+        DitConditioning.check(side, conditioning, "FLUX", config.jointAttentionDim(), "T5 states",
+                config.pooledProjectionDim(), "CLIP-L", "; place instances with ContextGen's layout instead");
     }
 
     @Override
@@ -328,113 +278,6 @@ public final class FluxDiffusionModel implements FluxModel {
                 kontext.release();
             }
             base.release();
-        }
-    }
-
-    /**
-     * The checkpoint shared by handles and bound denoisers, and the transformers built over it with weight patches
-     * (one per distinct list of patch keys, holding only the replaced parameters; kept until the checkpoint goes);
-     * closed by the last release.
-     */
-    private static final class Base {
-        final FluxCheckpoint checkpoint;
-        final AtomicInteger refs = new AtomicInteger();
-        private final java.util.Map<List<String>, FluxTransformer2DModel> variants = new java.util.HashMap<>();
-        private final List<NDManager> variantManagers = new java.util.ArrayList<>();
-
-        Base(FluxCheckpoint checkpoint) {
-            this.checkpoint = checkpoint;
-        }
-
-        synchronized FluxTransformer2DModel transformer(List<WeightPatch> patches) {
-            FluxTransformer2DModel plain = checkpoint.transformer();
-            if (patches.isEmpty()) {
-                return plain;
-            }
-            List<String> key = patches.stream().map(ModelPatch::key).toList();
-            FluxTransformer2DModel variant = variants.get(key);
-            if (variant == null) {
-                variant = build(patches);
-                variants.put(key, variant);
-            }
-            return variant;
-        }
-
-        private FluxTransformer2DModel build(List<WeightPatch> patches) {
-            FluxTransformerConfig config = checkpoint.config();
-            DataType dtype = checkpoint.dataType();
-            Weights weights = checkpoint.weights();
-            java.util.Map<String, Shape> shapes = ParameterSpecs.of(w -> new FluxTransformer2DModel(config, w,
-                    DataType.FLOAT32));
-            NDManager manager = checkpoint.weights().manager().newSubManager();
-            try {
-                java.util.Map<String, NDArray> replaced = new java.util.HashMap<>();
-                for (WeightPatch patch : patches) {
-                    ParameterView view = new View(weights, shapes, replaced, dtype);
-                    for (java.util.Map.Entry<String, NDArray> e : patch.apply(view, manager).entrySet()) {
-                        Shape expected = shapes.get(e.getKey());
-                        if (expected == null || !expected.equals(e.getValue().getShape())) {
-                            throw new IllegalArgumentException("patch " + patch.key() + " gives '" + e.getKey()
-                                    + "' the shape " + e.getValue().getShape() + "; the FLUX transformer "
-                                    + (expected == null ? "has no such parameter" : "expects " + expected));
-                        }
-                        NDArray value = e.getValue().getDataType() == dtype ? e.getValue()
-                                : e.getValue().toType(dtype, false);
-                        value.attach(manager);
-                        // Kept with the variant: a computation scope open around the build must not free it.
-                        NDScope.unregister(value);
-                        replaced.put(e.getKey(), value);
-                    }
-                }
-                FluxTransformer2DModel model = new FluxTransformer2DModel(config, new PatchedWeights(weights,
-                        replaced), dtype);
-                variantManagers.add(manager);
-                return model;
-            } catch (RuntimeException e) {
-                manager.close();
-                throw e;
-            }
-        }
-
-        void release() {
-            if (refs.decrementAndGet() == 0) {
-                synchronized (this) {
-                    variants.clear();
-                    variantManagers.forEach(NDManager::close);
-                    variantManagers.clear();
-                }
-                checkpoint.close();
-            }
-        }
-    }
-
-    /** The transformer's parameters as the patches so far left them (component {@code transformer}). */
-    private record View(Weights base, java.util.Map<String, Shape> shapes, java.util.Map<String, NDArray> replaced,
-            DataType dataType) implements ParameterView {
-
-        @Override
-        public String component() {
-            return "transformer";
-        }
-
-        @Override
-        public java.util.Set<String> names() {
-            return shapes.keySet();
-        }
-
-        @Override
-        public Shape shape(String name) {
-            Shape shape = shapes.get(name);
-            if (shape == null) {
-                throw new IllegalArgumentException("the FLUX transformer has no parameter '" + name + "'");
-            }
-            return shape;
-        }
-
-        @Override
-        public NDArray get(String name) {
-            NDArray value = replaced.get(name);
-            return value != null ? value : base.get(name, shape(name));
         }
     }
 }

@@ -425,7 +425,7 @@ class FluxNodesTest {
         UNETLoaderNode loader = new UNETLoaderNode(folders, tensors);
         NodeException sd = assertThrows(NodeException.class, () -> loader.execute(new MapInputs()
                 .with("unet_name", "tiny-sd15.safetensors").with("weight_dtype", "default"), context));
-        assertTrue(sd.getMessage().contains("not a FLUX transformer"), sd.getMessage());
+        assertTrue(sd.getMessage().contains("not a FLUX or SD3 transformer"), sd.getMessage());
         NodeException fp8 = assertThrows(NodeException.class, () -> loader.execute(new MapInputs()
                 .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "fp8_e4m3fn"), context));
         assertTrue(fp8.getMessage().contains("fp8"), fp8.getMessage());

@@ -55,10 +55,10 @@ public final class MIGLoRALoaderNode implements NodeType {
         this.descriptor = NodeDescriptor.builder("MIGLoRALoader")
                 .displayName("Load MIGLoRA")
                 .category(MigNodes.CATEGORY)
-                .description("Applies the MIGLoRA LoRA to an SD1.5 model and attaches its box-mask encoder, for"
+                .description("Applies the MIGLoRA LoRA to an SD1.5 or SDXL model and attaches its box-mask encoder, for"
                         + " MIGApply. The encoder variant (released: added after conv_in; paper: concatenated with"
                         + " the latents) is read from the file's weights.")
-                .input(InputSpec.link(MODEL, ValueType.MODEL).withTooltip("The SD1.5 diffusion model."))
+                .input(InputSpec.link(MODEL, ValueType.MODEL).withTooltip("The SD1.5 or SDXL diffusion model."))
                 .input(InputSpec.combo(MASK_ENCODER, () -> folders.listModelFiles(MigNodes.MIGLORA,
                         List.of(".safetensors")), null).withTooltip(
                         "The mask encoder (models/miglora), e.g. the released model_1.safetensors."))
@@ -89,9 +89,11 @@ public final class MIGLoRALoaderNode implements NodeType {
     @Override
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
         DiffusionModel model = inputs.get(MODEL, DiffusionModel.class);
-        if (!"sd1".equals(model.latentFormat().family())) {
-            throw NodeException.invalidInput(MODEL, "MIGLoRA is made for SD1.x models; this MODEL is "
-                    + model.latentFormat().family());
+        // The divide/conquer/combine hook runs on any SD UNet: SD1.x and SDXL (whose added conditioning rides in
+        // the time embedding each instance row repeats).
+        String family = model.latentFormat().family();
+        if (!"sd1".equals(family) && !"sdxl".equals(family)) {
+            throw NodeException.invalidInput(MODEL, "MIGLoRA runs on SD1.x and SDXL UNets; this MODEL is " + family);
         }
         double strength = inputs.getFloat(STRENGTH);
         if (!Double.isFinite(strength)) {

@@ -35,17 +35,37 @@ public final class TimestepEmbedding {
     /** {@code timesteps} [batch] (any numeric type) to the embedding [batch, embedDim] in {@code dtype}. */
     public NDArray forward(NDArray timesteps, DataType dtype) {
         return TensorScope.keep(() -> {
-            NDManager manager = timesteps.getManager();
-            int half = projectionDim / 2;
-            NDArray exponent = manager.arange(0f, half, 1f, DataType.FLOAT32, timesteps.getDevice())
+            NDArray projected = sinusoidal(timesteps, projectionDim, flipSinToCos, freqShift);
+            return forwardProjected(projected.toType(dtype, false));
+        });
+    }
+
+    /**
+     * linear_1, SiLU, linear_2 on an input already projected (SDXL's add_embedding takes the pooled text and the
+     * time ids' projections), in the input's dtype.
+     */
+    public NDArray forwardProjected(NDArray projected) {
+        return TensorScope.keep(() -> linear2.forward(Ops.silu(linear1.forward(projected))));
+    }
+
+    /**
+     * diffusers' get_timestep_embedding in float32: {@code values} [n] to [n, dim], cos half first when
+     * {@code flipSinToCos}.
+     */
+    public static NDArray sinusoidal(NDArray values, int dim, boolean flipSinToCos, int freqShift) {
+        if (dim % 2 != 0) {
+            throw new IllegalArgumentException("timestep projection width must be even, got " + dim);
+        }
+        return TensorScope.keep(() -> {
+            NDManager manager = values.getManager();
+            int half = dim / 2;
+            NDArray exponent = manager.arange(0f, half, 1f, DataType.FLOAT32, values.getDevice())
                     .mul((float) -Math.log(MAX_PERIOD)).div((float) (half - freqShift));
-            NDArray angles = timesteps.toType(DataType.FLOAT32, false).reshape(-1, 1)
+            NDArray angles = values.toType(DataType.FLOAT32, false).reshape(-1, 1)
                     .mul(exponent.exp().reshape(1, half));
             NDArray sin = angles.sin();
             NDArray cos = angles.cos();
-            NDArray projected = flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);
-            NDArray h = linear1.forward(projected.toType(dtype, false));
-            return linear2.forward(Ops.silu(h));
+            return flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);
         });
     }
 }

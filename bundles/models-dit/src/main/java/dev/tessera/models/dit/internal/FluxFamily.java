@@ -55,20 +55,20 @@ public final class FluxFamily implements ConformanceFamily {
                         NDManager manager = context.manager().newSubManager()) {
                     String suffix = singleFile ? SINGLE_FILE : "";
                     FluxTransformer2DModel model = checkpoint.transformer();
-                    FluxInput input = new FluxInput(load(file, "hidden_states", manager),
-                            load(file, "encoder_hidden_states", manager), load(file, "pooled_projections", manager),
-                            load(file, "timestep", manager), load(file, "img_ids", manager),
-                            load(file, "txt_ids", manager), load(file, "guidance", manager));
-                    comparisons.add(compare("out", suffix, model.forward(input), file, manager));
+                    FluxInput input = new FluxInput(PackCases.load(file, "hidden_states", manager),
+                            PackCases.load(file, "encoder_hidden_states", manager), PackCases.load(file, "pooled_projections", manager),
+                            PackCases.load(file, "timestep", manager), PackCases.load(file, "img_ids", manager),
+                            PackCases.load(file, "txt_ids", manager), PackCases.load(file, "guidance", manager));
+                    comparisons.add(PackCases.compare("out", suffix, model.forward(input), file, manager));
                     if (kontext) {
-                        AttentionMask a = AttentionMask.of(load(file, "mask_a", manager));
-                        AttentionMask b = AttentionMask.of(load(file, "mask_b", manager));
+                        AttentionMask a = AttentionMask.of(PackCases.load(file, "mask_a", manager));
+                        AttentionMask b = AttentionMask.of(PackCases.load(file, "mask_b", manager));
                         BlockMasks perBlock = (kind, index) -> kind == BlockKind.SINGLE && index == 0 ? b : a;
                         for (AttentionMode mode : new AttentionMode[] {AttentionMode.DENSE, AttentionMode.SKIP}) {
                             String tag = suffix + (mode == AttentionMode.SKIP ? "[skip]" : "");
-                            comparisons.add(compare("out_mask_a_all_blocks", tag,
+                            comparisons.add(PackCases.compare("out_mask_a_all_blocks", tag,
                                     model.forward(input, BlockMasks.everywhere(a), mode), file, manager));
-                            comparisons.add(compare("out_mask_per_block", tag, model.forward(input, perBlock, mode),
+                            comparisons.add(PackCases.compare("out_mask_per_block", tag, model.forward(input, perBlock, mode),
                                     file, manager));
                         }
                     }
@@ -85,20 +85,5 @@ public final class FluxFamily implements ConformanceFamily {
                     context.resolve("flux/single-file/tiny-flux.arch.json"), context.dtype(), weights);
         }
         return FluxCheckpoint.openDiffusers(context.resolve("flux/diffusers/transformer"), context.dtype(), weights);
-    }
-
-    private static Comparison compare(String output, String suffix, NDArray actual, SafetensorsFile file,
-            NDManager manager) {
-        Comparison c = Comparison.relativeL2(output, actual.toType(DataType.FLOAT32, false),
-                load(file, output, manager), Tolerance.FORWARD_PASS);
-        return new Comparison(output + suffix, c.kind(), c.error(), c.tolerance());
-    }
-
-    private static NDArray load(SafetensorsFile file, String name, NDManager manager) {
-        if (!file.contains(name)) {
-            throw new IllegalArgumentException(file.path() + ": no tensor '" + name + "' (the case has "
-                    + file.names() + ")");
-        }
-        return file.load(name, manager);
     }
 }

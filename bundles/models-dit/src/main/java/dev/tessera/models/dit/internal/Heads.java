@@ -16,11 +16,13 @@ final class Heads {
     }
 
     /**
-     * Rotary embedding on q and k [B, L, H, D], attention with the block's mask, heads merged back to [B, L, H*D].
+     * Rotary embedding on q and k [B, L, H, D] (none when the inputs have no rope: SD3's MMDiT adds positions to
+     * the tokens instead), attention with the block's mask, heads merged back to [B, L, H*D].
      */
     static NDArray attend(NDArray q, NDArray k, NDArray v, AttentionInputs inputs) {
-        NDArray qh = inputs.rope().apply(q).transpose(0, 2, 1, 3);
-        NDArray kh = inputs.rope().apply(k).transpose(0, 2, 1, 3);
+        Rope rope = inputs.rope();
+        NDArray qh = (rope == null ? q : rope.apply(q)).transpose(0, 2, 1, 3);
+        NDArray kh = (rope == null ? k : rope.apply(k)).transpose(0, 2, 1, 3);
         NDArray vh = v.transpose(0, 2, 1, 3);
         NDArray out = MaskedAttention.attend(qh, kh, vh, inputs.mask(), inputs.bias(), inputs.mode());
         long[] s = q.getShape().getShape();

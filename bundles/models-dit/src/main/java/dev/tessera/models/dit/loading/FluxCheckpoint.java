@@ -1,23 +1,20 @@
 package dev.tessera.models.dit.loading;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.ComputeTypes;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.ParameterSpecs;
 import dev.tessera.models.core.loading.JsonConfig;
+import dev.tessera.models.core.loading.PartsWeightSource;
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,26 +33,19 @@ import java.util.Set;
  *       file ({@code name.arch.json} beside it, or given) for what shapes do not tell.
  * </ul>
  */
-public final class FluxCheckpoint implements AutoCloseable {
+public final class FluxCheckpoint extends TransformerCheckpoint<FluxTransformerConfig, FluxTransformer2DModel> {
 
     /** The prefix ComfyUI's all-in-one checkpoints put before the BFL transformer keys. */
     public static final String COMFY_PREFIX = "model.diffusion_model.";
-    private static final String DIFFUSERS_WEIGHTS = "diffusion_pytorch_model";
-
-    private final FluxTransformerConfig config;
-    private final List<SafetensorsFile> files;
-    private final DeviceWeights weights;
-    private final DataType dtype;
-    private final String description;
-    private FluxTransformer2DModel transformer;
 
     private FluxCheckpoint(FluxTransformerConfig config, List<SafetensorsFile> files, PartsWeightSource source,
             NDManager manager, DataType dtype, String description) {
-        this.config = config;
-        this.files = files;
-        this.weights = new DeviceWeights(source, manager, dtype);
-        this.dtype = dtype;
-        this.description = description;
+        super(config, files, source, manager, dtype, description);
+    }
+
+    @Override
+    FluxTransformer2DModel build(FluxTransformerConfig config, DeviceWeights weights, DataType dtype) {
+        return new FluxTransformer2DModel(config, weights, dtype);
     }
 
     /**
@@ -68,48 +58,17 @@ public final class FluxCheckpoint implements AutoCloseable {
         if (Files.isDirectory(path)) {
             return openDiffusers(path, dtype, manager);
         }
-        if (archFile == null) {
-            Path beside = path.resolveSibling(path.getFileName().toString().replaceFirst("\\.safetensors$", "")
-                    + ".arch.json");
-            archFile = Files.isRegularFile(beside) ? beside : null;
-        }
-        return openSingleFile(path, archFile, dtype, manager);
+        return openSingleFile(path, archFile == null ? archBeside(path) : archFile, dtype, manager);
     }
 
     /** A diffusers transformer folder, or a pipeline folder holding {@code transformer/}. */
     public static FluxCheckpoint openDiffusers(Path folder, DataType dtype, NDManager manager) {
         ComputeTypes.require(dtype, "FLUX transformer");
-        Path dir = Files.isRegularFile(folder.resolve("config.json")) ? folder : folder.resolve("transformer");
-        Path configFile = dir.resolve("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new ModelLoadException(folder + ": no config.json (a diffusers FLUX transformer folder has"
-                    + " config.json and " + DIFFUSERS_WEIGHTS + ".safetensors)");
-        }
-        FluxTransformerConfig config = diffusersConfig(JsonConfig.read(configFile));
+        Path dir = CheckpointParts.diffusersDir(folder, "FLUX transformer");
+        FluxTransformerConfig config = diffusersConfig(JsonConfig.read(dir.resolve("config.json")));
         List<SafetensorsFile> files = new ArrayList<>();
         try {
-            Map<String, StoredPart> parts = new LinkedHashMap<>();
-            Path single = dir.resolve(DIFFUSERS_WEIGHTS + ".safetensors");
-            Path index = dir.resolve(DIFFUSERS_WEIGHTS + ".safetensors.index.json");
-            if (Files.isRegularFile(single)) {
-                SafetensorsFile file = SafetensorsFile.open(single);
-                files.add(file);
-                file.names().forEach(name -> parts.put(name, StoredPart.whole(file, name)));
-            } else if (Files.isRegularFile(index)) {
-                Map<String, String> weightMap = JsonConfig.read(index).stringMap("weight_map");
-                Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
-                for (Map.Entry<String, String> entry : weightMap.entrySet()) {
-                    SafetensorsFile shard = shards.computeIfAbsent(entry.getValue(), shardName -> {
-                        SafetensorsFile opened = SafetensorsFile.open(dir.resolve(shardName));
-                        files.add(opened);
-                        return opened;
-                    });
-                    parts.put(entry.getKey(), StoredPart.whole(shard, entry.getKey()));
-                }
-            } else {
-                rejectPickles(dir);
-                throw new ModelLoadException(dir + ": no " + DIFFUSERS_WEIGHTS + ".safetensors (nor a sharded index)");
-            }
+            Map<String, StoredPart> parts = CheckpointParts.diffusers(dir, files);
             verify(config, parts, files, name -> true, dir.toString());
             return new FluxCheckpoint(config, files, new PartsWeightSource(parts), manager, dtype,
                     "diffusers folder " + dir);
@@ -122,12 +81,7 @@ public final class FluxCheckpoint implements AutoCloseable {
     /** A BFL single file, bare or under {@link #COMFY_PREFIX}; {@code archFile} may be null. */
     public static FluxCheckpoint openSingleFile(Path file, Path archFile, DataType dtype, NDManager manager) {
         ComputeTypes.require(dtype, "FLUX transformer");
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".safetensors")) {
-            throw new ModelLoadException(file + ": only .safetensors files are loaded (pickle checkpoints such as"
-                    + " .ckpt, .pt, .bin can run code when read)");
-        }
-        SafetensorsFile opened = SafetensorsFile.open(file);
+        SafetensorsFile opened = CheckpointParts.openSafetensors(file);
         try {
             String prefix = bflPrefix(opened.names());
             if (prefix == null) {
@@ -164,37 +118,9 @@ public final class FluxCheckpoint implements AutoCloseable {
         return null;
     }
 
-    public FluxTransformerConfig config() {
-        return config;
-    }
-
-    /** The compute dtype. */
-    public DataType dataType() {
-        return dtype;
-    }
-
-    /** The base weights (for patching, e.g. a merged LoRA over {@code PatchedWeights}). */
-    public DeviceWeights weights() {
-        return weights;
-    }
-
     /** The transformer over the base weights, built (and its tensors read) on first call. */
-    public synchronized FluxTransformer2DModel transformer() {
-        if (transformer == null) {
-            transformer = new FluxTransformer2DModel(config, weights, dtype);
-        }
-        return transformer;
-    }
-
-    @Override
-    public String toString() {
-        return description;
-    }
-
-    @Override
-    public void close() {
-        weights.close();
-        files.forEach(SafetensorsFile::close);
+    public FluxTransformer2DModel transformer() {
+        return model();
     }
 
     static FluxTransformerConfig diffusersConfig(JsonConfig json) {
@@ -259,57 +185,10 @@ public final class FluxCheckpoint implements AutoCloseable {
                 vecDim, guidance, axes, theta, mlpRatio);
     }
 
-    /**
-     * Checks every parameter the model will ask for against the stored headers, then that no stored tensor of the
-     * transformer is left over; the first problem fails with file, canonical and stored name and shapes.
-     */
     private static void verify(FluxTransformerConfig config, Map<String, StoredPart> parts,
             List<SafetensorsFile> files, java.util.function.Predicate<String> belongs, String where) {
-        Map<String, Shape> expected = ParameterSpecs.of(w -> new FluxTransformer2DModel(config, w,
-                DataType.FLOAT32));
-        Set<String> used = new LinkedHashSet<>();
-        for (Map.Entry<String, Shape> entry : expected.entrySet()) {
-            String name = entry.getKey();
-            StoredPart part = parts.get(name);
-            if (part == null || !part.file().contains(part.stored())) {
-                String as = part == null || part.stored().equals(name) ? "" : " (stored as '" + part.stored() + "')";
-                throw new ModelLoadException(where + ": transformer parameter '" + name + "'" + as
-                        + " is missing; expected shape " + entry.getValue());
-            }
-            long[] stored = part.file().info(part.stored()).shape();
-            Shape shape = new Shape(stored);
-            if (part.sliced()) {
-                long[] fused = entry.getValue().getShape().clone();
-                fused[0] = part.fusedRows();
-                if (stored.length == 0 || !Arrays.equals(stored, fused)) {
-                    throw new ModelLoadException(where + ": fused tensor '" + part.stored() + "' has shape "
-                            + Arrays.toString(stored) + ", expected " + Arrays.toString(fused) + " (it holds '" + name
-                            + "' " + entry.getValue() + " at rows " + part.rowStart() + ".." + (part.rowStart()
-                                    + part.rows() - 1) + ")");
-                }
-                shape = entry.getValue();
-            }
-            if (!shape.equals(entry.getValue())) {
-                String as = part.stored().equals(name) ? "" : " (stored as '" + part.stored() + "')";
-                throw new ModelLoadException(where + ": transformer parameter '" + name + "'" + as + " has shape "
-                        + Arrays.toString(stored) + ", expected " + entry.getValue());
-            }
-            used.add(part.stored());
-        }
-        Map<String, SafetensorsFile> unexpected = new java.util.TreeMap<>();
-        for (SafetensorsFile file : files) {
-            for (String stored : file.names()) {
-                if (belongs.test(stored) && !used.contains(stored)) {
-                    unexpected.putIfAbsent(stored, file);
-                }
-            }
-        }
-        if (!unexpected.isEmpty()) {
-            Map.Entry<String, SafetensorsFile> first = unexpected.entrySet().iterator().next();
-            throw new ModelLoadException(where + ": unexpected transformer tensor '" + first.getKey() + "' "
-                    + Arrays.toString(first.getValue().info(first.getKey()).shape()) + " (" + unexpected.size()
-                    + " in all): not a parameter of the FLUX configuration " + describe(config));
-        }
+        CheckpointParts.verify(ParameterSpecs.of(w -> new FluxTransformer2DModel(config, w, DataType.FLOAT32)),
+                parts, files, belongs, where, "the FLUX configuration " + describe(config));
     }
 
     static String describe(FluxTransformerConfig c) {
@@ -325,30 +204,8 @@ public final class FluxCheckpoint implements AutoCloseable {
         return file.info(name).shape();
     }
 
-    /** Number of blocks {@code prefix<i>.…}: one more than the highest index. */
     private static int count(SafetensorsFile file, String prefix) {
-        int blocks = 0;
-        for (String name : file.names()) {
-            if (name.startsWith(prefix)) {
-                String rest = name.substring(prefix.length());
-                int dot = rest.indexOf('.');
-                try {
-                    blocks = Math.max(blocks, Integer.parseInt(rest.substring(0, dot)) + 1);
-                } catch (RuntimeException e) {
-                    throw new ModelLoadException(file.path() + ": tensor '" + name + "' has no block number");
-                }
-            }
-        }
-        return blocks;
-    }
-
-    private static void rejectPickles(Path dir) {
-        for (String pickle : new String[] {".bin", ".pt", ".ckpt"}) {
-            if (Files.isRegularFile(dir.resolve(DIFFUSERS_WEIGHTS + pickle))) {
-                throw new ModelLoadException(dir.resolve(DIFFUSERS_WEIGHTS + pickle) + ": pickle files are not"
-                        + " loaded (they can run code when read); convert it to safetensors");
-            }
-        }
+        return CheckpointParts.count(file, prefix);
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.tessera.models.dit.loading;
 
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ final class FluxKeys {
 
     static Map<String, StoredPart> bfl(FluxTransformerConfig config, SafetensorsFile file, String prefix) {
         Map<String, StoredPart> parts = new LinkedHashMap<>();
-        Mapper map = new Mapper(parts, file, prefix);
+        StoredNames map = new StoredNames(parts, file, prefix);
         long hidden = config.hiddenSize();
         long mlp = config.mlpHiddenSize();
         map.linear("x_embedder", "img_in");
@@ -65,29 +66,8 @@ final class FluxKeys {
             map.whole(s + "attn.norm_k.weight", b + "norm.key_norm.scale");
             map.linear(s + "proj_out", b + "linear2");
         }
-        for (String suffix : new String[] {".weight", ".bias"}) {
-            parts.put("norm_out.linear" + suffix, StoredPart.swapped(file,
-                    prefix + "final_layer.adaLN_modulation.1" + suffix));
-        }
+        map.swapped("norm_out.linear", "final_layer.adaLN_modulation.1");
         map.linear("proj_out", "final_layer.linear");
         return parts;
-    }
-
-    private record Mapper(Map<String, StoredPart> parts, SafetensorsFile file, String prefix) {
-
-        void whole(String canonical, String stored) {
-            parts.put(canonical, StoredPart.whole(file, prefix + stored));
-        }
-
-        void linear(String canonical, String stored) {
-            whole(canonical + ".weight", stored + ".weight");
-            whole(canonical + ".bias", stored + ".bias");
-        }
-
-        void rows(String canonical, String stored, long start, long rows, long fused) {
-            for (String suffix : new String[] {".weight", ".bias"}) {
-                parts.put(canonical + suffix, StoredPart.rows(file, prefix + stored + suffix, start, rows, fused));
-            }
-        }
     }
 }

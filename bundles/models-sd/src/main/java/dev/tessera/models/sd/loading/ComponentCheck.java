@@ -2,6 +2,7 @@ package dev.tessera.models.sd.loading;
 
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -49,7 +50,39 @@ final class ComponentCheck {
                         + " has shape " + Arrays.toString(found) + ", expected " + entry.getValue());
             }
         }
-        Set<String> used = new HashSet<>(storedNames.values());
+        reportUnexpected(component, file, new HashSet<>(storedNames.values()), belongs, harmless);
+    }
+
+    /**
+     * {@link #verify} for parameters cut out of or transposed from stored tensors ({@link StoredPart}): a fused
+     * tensor must have the fused shape.
+     */
+    static void verifyParts(String component, SafetensorsFile file, Map<String, Shape> expected,
+            Map<String, StoredPart> parts, Predicate<String> belongs, Predicate<String> harmless) {
+        Set<String> used = new HashSet<>();
+        for (Map.Entry<String, Shape> entry : expected.entrySet()) {
+            String name = entry.getKey();
+            StoredPart part = parts.get(name);
+            if (!file.contains(part.stored())) {
+                throw new ModelLoadException(file.path() + ": " + component + " parameter '" + name + "' ("
+                        + part.describe(name).replaceFirst(" in .*$", "") + ") is missing; expected shape "
+                        + entry.getValue());
+            }
+            long[] found = file.info(part.stored()).shape();
+            if (!new Shape(part.canonicalShape(found)).equals(entry.getValue())
+                    || part.sliced() && found[0] != part.fusedRows()) {
+                throw new ModelLoadException(file.path() + ": " + component + " parameter '" + name + "' ("
+                        + part.describe(name).replaceFirst(" in .*$", "") + ") has stored shape "
+                        + Arrays.toString(found) + ", expected " + entry.getValue()
+                        + (part.sliced() ? " (of " + part.fusedRows() + " fused rows)" : ""));
+            }
+            used.add(part.stored());
+        }
+        reportUnexpected(component, file, used, belongs, harmless);
+    }
+
+    private static void reportUnexpected(String component, SafetensorsFile file, Set<String> used,
+            Predicate<String> belongs, Predicate<String> harmless) {
         Set<String> unexpected = new TreeSet<>();
         for (String stored : file.names()) {
             if (belongs.test(stored) && !used.contains(stored) && !harmless.test(stored)) {

@@ -19,7 +19,7 @@ public final class DiffusersConfigs {
     private DiffusersConfigs() {
     }
 
-    /** A UNet2DConditionModel config.json (SD1.x/SD2.x topologies). */
+    /** A UNet2DConditionModel config.json (SD1.x/SD2.x/SDXL topologies). */
     public static UNet2DConditionConfig unet(Path configFile) {
         return unet(JsonConfig.read(configFile));
     }
@@ -29,7 +29,11 @@ public final class DiffusersConfigs {
         if (!type.equals("UNet2DConditionModel")) {
             throw json.error("_class_name", "'" + type + "' is not a UNet2DConditionModel");
         }
-        json.requireUnset("addition_embed_type", null, "added text/time conditioning, as in SDXL");
+        String addition = json.has("addition_embed_type") ? json.string("addition_embed_type", null) : null;
+        if (addition != null && !addition.equals("text_time")) {
+            throw json.error("addition_embed_type", "'" + addition + "' is not supported (expected text_time, as in"
+                    + " SDXL, or none)");
+        }
         json.requireUnset("class_embed_type", null, "class embeddings");
         json.requireUnset("encoder_hid_dim_type", null, "encoder hidden-state projection");
         json.requireUnset("time_cond_proj_dim", null, "LCM-style guidance embedding");
@@ -98,7 +102,9 @@ public final class DiffusersConfigs {
                 json.bool("use_linear_projection", false),
                 json.integer("downsample_padding", 1),
                 json.number("mid_block_scale_factor", 1f),
-                true);
+                true,
+                addition == null ? 0 : json.integer("addition_time_embed_dim"),
+                addition == null ? 0 : json.integer("projection_class_embeddings_input_dim"));
     }
 
     /** An AutoencoderKL config.json. */
@@ -134,14 +140,18 @@ public final class DiffusersConfigs {
                 json.number("shift_factor", 0f));
     }
 
-    /** A transformers CLIPTextModel config.json. */
+    /** A transformers CLIPTextModel or CLIPTextModelWithProjection config.json. */
     public static CLIPTextConfig textEncoder(Path configFile) {
         JsonConfig json = JsonConfig.read(configFile);
         String modelType = json.string("model_type", "clip_text_model");
         if (!modelType.equals("clip_text_model") && !modelType.equals("clip")) {
             throw json.error("model_type", "'" + modelType + "' is not a CLIP text model");
         }
-        return textEncoder(json.has("text_config") ? json.section("text_config") : json);
+        CLIPTextConfig config = textEncoder(json.has("text_config") ? json.section("text_config") : json);
+        // projection_dim is in every CLIP config; only the WithProjection class has the layer.
+        boolean projected = json.has("architectures")
+                && json.strings("architectures").contains("CLIPTextModelWithProjection");
+        return projected ? config.withProjection(json.integer("projection_dim", config.hiddenSize())) : config;
     }
 
     static CLIPTextConfig textEncoder(JsonConfig json) {

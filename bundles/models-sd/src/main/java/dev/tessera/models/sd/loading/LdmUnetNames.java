@@ -46,6 +46,8 @@ public final class LdmUnetNames {
                     : "middle_block." + (2 * index) + "." + resnet(mid.group(3));
         }
         return name.replaceFirst("^time_embedding\\.linear_1\\.", "time_embed.0.")
+                .replaceFirst("^add_embedding\\.linear_1\\.", "label_emb.0.0.")
+                .replaceFirst("^add_embedding\\.linear_2\\.", "label_emb.0.2.")
                 .replaceFirst("^time_embedding\\.linear_2\\.", "time_embed.2.")
                 .replaceFirst("^conv_in\\.", "input_blocks.0.0.")
                 .replaceFirst("^conv_norm_out\\.", "out.0.")

@@ -16,6 +16,11 @@ final class SingleFileKeys {
     static final String UNET_PREFIX = "model.diffusion_model.";
     static final String VAE_PREFIX = "first_stage_model.";
     static final String TEXT_PREFIX = "cond_stage_model.transformer.";
+    /** SDXL base: CLIP-L in transformers names, OpenCLIP bigG in OpenCLIP names. */
+    static final String SDXL_TEXT_PREFIX = "conditioner.embedders.0.transformer.";
+    static final String SDXL_TEXT2_PREFIX = "conditioner.embedders.1.model.";
+    /** The SDXL refiner's only text encoder (OpenCLIP bigG) is its first embedder. */
+    static final String SDXL_REFINER_TEXT_PREFIX = "conditioner.embedders.0.model.";
 
     private static final Map<String, String> VAE_ATTENTION = Map.of(
             "group_norm", "norm", "to_q", "q", "to_k", "k", "to_v", "v", "to_out.0", "proj_out");
@@ -80,6 +85,11 @@ final class SingleFileKeys {
 
     /** The original name of text-encoder parameter {@code name}; {@code textModel} if the file has "text_model.". */
     static String textEncoder(String name, boolean textModel) {
-        return TEXT_PREFIX + (textModel ? "text_model." : "") + name;
+        return textEncoder(name, textModel, TEXT_PREFIX);
+    }
+
+    /** The stored name of text-encoder parameter {@code name} under {@code prefix}. */
+    static String textEncoder(String name, boolean textModel, String prefix) {
+        return prefix + (textModel ? "text_model." : "") + name;
     }
 }

@@ -23,6 +23,10 @@ final class SingleFileTopology {
     static final int SD1_HEADS = 8;
     static final int SD1_GROUPS = 32;
     static final int CLIP_HEAD_DIM = 64;
+    /** SDXL's UNet uses heads of 64 channels (num_head_channels) and time ids projected to 256 each. */
+    static final int SDXL_HEAD_CHANNELS = 64;
+    static final int SDXL_TIME_EMBED_DIM = 256;
+    static final String ADDED_CONDITIONING = "label_emb.0.0.weight";
 
     private SingleFileTopology() {
     }
@@ -54,8 +58,17 @@ final class SingleFileTopology {
         int inChannels = (int) convIn[1];
         int outChannels = (int) shape(file, p + "out.2.weight", "UNet conv_out")[0];
         int groups = SD1_GROUPS;
-        List<Integer> heads = Collections.nCopies(levels, SD1_HEADS);
+        // SDXL's added conditioning (label_emb): the input width is pooled text + six time ids' projections.
+        boolean added = file.contains(p + ADDED_CONDITIONING);
+        int addedInput = added ? (int) shape(file, p + ADDED_CONDITIONING, "UNet label_emb")[1] : 0;
+        int addedTime = added ? SDXL_TIME_EMBED_DIM : 0;
+        List<Integer> heads = added ? channels.stream().map(c -> Math.max(1, c / SDXL_HEAD_CHANNELS)).toList()
+                : Collections.nCopies(levels, SD1_HEADS);
         if (arch != null) {
+            if (added) {
+                addedTime = arch.integer("addition_time_embed_dim", addedTime);
+                addedInput = arch.integer("adm_in_channels", addedInput);
+            }
             if (arch.has("model_channels") || arch.has("channel_mult")) {
                 int base = arch.integer("model_channels", channels.get(0));
                 List<Integer> mult = arch.integers("channel_mult");
@@ -89,7 +102,7 @@ final class SingleFileTopology {
             outChannels = arch.integer("out_channels", outChannels);
         }
         return new UNet2DConditionConfig(inChannels, outChannels, channels, cross, resBlocks, heads, depth,
-                (int) context, groups, 1e-5f, true, 0, linear, 1, 1f, true);
+                (int) context, groups, 1e-5f, true, 0, linear, 1, 1f, true, addedTime, addedInput);
     }
 
     static AutoencoderKLConfig vae(SafetensorsFile file, JsonConfig arch) {
@@ -138,22 +151,54 @@ final class SingleFileTopology {
 
     /** Whether the text encoder's keys carry transformers 4's "text_model." level. */
     static boolean textModelLevel(SafetensorsFile file) {
-        return file.contains(SingleFileKeys.TEXT_PREFIX + "text_model.embeddings.token_embedding.weight");
+        return textModelLevel(file, SingleFileKeys.TEXT_PREFIX);
+    }
+
+    static boolean textModelLevel(SafetensorsFile file, String prefix) {
+        return file.contains(prefix + "text_model.embeddings.token_embedding.weight");
     }
 
     static CLIPTextConfig textEncoder(SafetensorsFile file, JsonConfig arch) {
-        boolean level = textModelLevel(file);
-        long[] tokens = shape(file, SingleFileKeys.textEncoder("embeddings.token_embedding.weight", level),
+        return textEncoder(file, arch, SingleFileKeys.TEXT_PREFIX);
+    }
+
+    /** A transformers-named CLIP text encoder stored under {@code prefix}. */
+    static CLIPTextConfig textEncoder(SafetensorsFile file, JsonConfig arch, String prefix) {
+        boolean level = textModelLevel(file, prefix);
+        long[] tokens = shape(file, SingleFileKeys.textEncoder("embeddings.token_embedding.weight", level, prefix),
                 "text encoder token embedding");
-        long[] positions = shape(file, SingleFileKeys.textEncoder("embeddings.position_embedding.weight", level),
-                "text encoder position embedding");
-        String layerPrefix = SingleFileKeys.textEncoder("encoder.layers.", level);
+        long[] positions = shape(file, SingleFileKeys.textEncoder("embeddings.position_embedding.weight", level,
+                prefix), "text encoder position embedding");
+        String layerPrefix = SingleFileKeys.textEncoder("encoder.layers.", level, prefix);
         int layers = count(file, Pattern.compile(Pattern.quote(layerPrefix) + "(\\d+)\\.mlp\\.fc1\\.weight"));
         long[] fc1 = shape(file, layerPrefix + "0.mlp.fc1.weight", "text encoder layer 0");
         int hidden = (int) tokens[1];
         int heads = hidden % CLIP_HEAD_DIM == 0 ? hidden / CLIP_HEAD_DIM : 1;
         CLIPTextConfig fromShapes = new CLIPTextConfig((int) tokens[0], hidden, (int) fc1[0], layers, heads,
                 (int) positions[0], "quick_gelu", 1e-5f, CLIPTextConfig.LEGACY_EOS_TOKEN_ID);
+        return overridden(fromShapes, arch);
+    }
+
+    /**
+     * OpenCLIP's text tower with its projection stored under {@code prefix} (SDXL's second encoder): gelu, heads of
+     * 64 channels, pooled at the highest id (OpenCLIP's argmax) unless the architecture file says otherwise.
+     */
+    static CLIPTextConfig openClipTextEncoder(SafetensorsFile file, JsonConfig arch, String prefix) {
+        long[] tokens = shape(file, prefix + "token_embedding.weight", "OpenCLIP token embedding");
+        long[] positions = shape(file, prefix + "positional_embedding", "OpenCLIP positional embedding");
+        long[] projection = shape(file, prefix + "text_projection", "OpenCLIP text_projection");
+        String layerPrefix = prefix + "transformer.resblocks.";
+        int layers = count(file, Pattern.compile(Pattern.quote(layerPrefix) + "(\\d+)\\.mlp\\.c_fc\\.weight"));
+        long[] fc1 = shape(file, layerPrefix + "0.mlp.c_fc.weight", "OpenCLIP layer 0");
+        int hidden = (int) tokens[1];
+        int heads = hidden % CLIP_HEAD_DIM == 0 ? hidden / CLIP_HEAD_DIM : 1;
+        CLIPTextConfig fromShapes = new CLIPTextConfig((int) tokens[0], hidden, (int) fc1[0], layers, heads,
+                (int) positions[0], "gelu", 1e-5f, CLIPTextConfig.LEGACY_EOS_TOKEN_ID,
+                projection.length == 2 ? (int) projection[1] : 0);
+        return overridden(fromShapes, arch);
+    }
+
+    private static CLIPTextConfig overridden(CLIPTextConfig fromShapes, JsonConfig arch) {
         if (arch == null) {
             return fromShapes;
         }
@@ -166,7 +211,8 @@ final class SingleFileTopology {
                 arch.integer("max_position_embeddings", fromShapes.maxPositionEmbeddings()),
                 arch.string("hidden_act", fromShapes.hiddenAct()),
                 arch.number("layer_norm_eps", fromShapes.layerNormEps()),
-                arch.integer("eos_token_id", fromShapes.eosTokenId()));
+                arch.integer("eos_token_id", fromShapes.eosTokenId()),
+                arch.integer("projection_dim", fromShapes.projectionDim()));
     }
 
     private static long[] shape(SafetensorsFile file, String name, String what) {

@@ -8,8 +8,11 @@ import dev.tessera.models.core.ComputeTypes;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.WeightSource;
 import dev.tessera.models.core.Weights;
 import dev.tessera.models.core.loading.JsonConfig;
+import dev.tessera.models.core.loading.PartsWeightSource;
+import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
 import dev.tessera.models.sd.CLIPTextConfig;
@@ -31,7 +34,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * An SD1.x checkpoint opened for use: each component's configuration is known and its stored tensors checked
+ * An SD1.x or SDXL checkpoint opened for use (the family told from the keys or folders, see {@link #family()}): each component's configuration is known and its stored tensors checked
  * against the model (names and shapes, from the file headers) when the checkpoint opens; a component's tensors are
  * read, converted to the compute dtype on the device, and its model built the first time it is asked for. Closing
  * frees every loaded tensor and closes the files.
@@ -39,11 +42,19 @@ import java.util.stream.Stream;
  * <p>Layouts: a diffusers folder ({@code unet/}, {@code vae/}, {@code text_encoder/}, each a config.json and a
  * safetensors file) or an original single file ({@code model.diffusion_model.*}, {@code first_stage_model.*},
  * {@code cond_stage_model.transformer.*}) with an optional architecture file for what shapes do not tell.
+ *
+ * <p>SDXL adds a second text encoder (OpenCLIP bigG with its projection: {@link #textEncoder2()}), in diffusers'
+ * {@code text_encoder_2/} or the single file's {@code conditioner.embedders.1.model.*} (OpenCLIP names, converted
+ * here by {@link OpenClipNames}); its first encoder is {@code conditioner.embedders.0.transformer.*}. The SDXL
+ * refiner and SD2.x files are recognised and refused.
  */
 public final class StableDiffusionCheckpoint implements AutoCloseable {
 
     /** The file suffix of an architecture file beside a single-file checkpoint {@code name.safetensors}. */
     public static final String ARCH_SUFFIX = ".arch.json";
+
+    /** SDXL's VAE scaling factor (its diffusers vae/config.json and ComfyUI's latent_formats.SDXL). */
+    public static final float SDXL_VAE_SCALING = 0.13025f;
 
     private final Path path;
     private final NDManager parent;
@@ -53,16 +64,18 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
     private final List<DeviceWeights> loaded = new ArrayList<>();
     private final Map<Component<?>, DeviceWeights> weightsByComponent = new LinkedHashMap<>();
     private Component<CLIPTextConfig> text;
+    private Component<CLIPTextConfig> text2;
+    private CheckpointFamily family = CheckpointFamily.SD1;
     private Component<UNet2DConditionConfig> unet;
     private Component<AutoencoderKLConfig> vae;
     private CLIPTextModel textModel;
+    private CLIPTextModel textModel2;
     private UNet2DConditionModel unetModel;
     private AutoencoderKL vaeModel;
     private boolean closed;
 
     /** One component: its configuration and where each canonical parameter is stored. */
-    private record Component<C>(String label, C config, SafetensorsFile file, Map<String, String> storedNames,
-            Set<String> squeezed) {
+    private record Component<C>(String label, C config, WeightSource source) {
     }
 
     private StableDiffusionCheckpoint(Path path, NDManager parent, Device device, DataType dtype) {
@@ -121,7 +134,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
                 throw e;
             }
             throw new ModelLoadException(file + (archFile == null
-                    ? " (no architecture file: standard SD1.x values assumed for heads and norm groups): "
+                    ? " (no architecture file: standard SD1.x/SDXL values assumed for heads and norm groups): "
                     : " with architecture file " + archFile + ": ") + e.getMessage(), e);
         } catch (RuntimeException e) {
             checkpoint.close();
@@ -171,26 +184,44 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
                 squeezed, prefix, name -> name.startsWith(prefix + "loss.") || name.startsWith("model_ema."));
     }
 
+    private static boolean sdxlConfig(UNet2DConditionConfig config) {
+        return config.addedConditioning();
+    }
+
     private void openDiffusersComponents(Path folder) {
         Path unetDir = folder.resolve("unet");
         if (Files.isDirectory(unetDir)) {
             UNet2DConditionConfig config = DiffusersConfigs.unet(unetDir.resolve("config.json"));
             SafetensorsFile file = openFile(weightFile(unetDir, "diffusion_pytorch_model"));
-            unet = diffusersComponent("unet", config, file, unetSpecs(config), "", name -> false);
+            unet = diffusersComponent("unet", config, file, unetSpecs(config), name -> name, name -> false);
+            if (sdxlConfig(config)) {
+                family = CheckpointFamily.SDXL;
+            }
         }
         Path vaeDir = folder.resolve("vae");
         if (Files.isDirectory(vaeDir)) {
             AutoencoderKLConfig config = DiffusersConfigs.vae(vaeDir.resolve("config.json"));
             SafetensorsFile file = openFile(weightFile(vaeDir, "diffusion_pytorch_model"));
-            vae = diffusersComponent("vae", config, file, vaeSpecs(config), "", name -> false);
+            vae = diffusersComponent("vae", config, file, vaeSpecs(config), name -> name, name -> false);
         }
         Path textDir = folder.resolve("text_encoder");
         if (Files.isDirectory(textDir)) {
             CLIPTextConfig config = DiffusersConfigs.textEncoder(textDir.resolve("config.json"));
             SafetensorsFile file = openFile(weightFile(textDir, "model"));
             String level = file.contains("text_model.embeddings.token_embedding.weight") ? "text_model." : "";
-            text = diffusersComponent("text encoder", config, file, textSpecs(config), level,
+            text = diffusersComponent("text encoder", config, file, textSpecs(config), level::concat,
                     StableDiffusionCheckpoint::harmlessTextTensor);
+        }
+        Path text2Dir = folder.resolve("text_encoder_2");
+        if (Files.isDirectory(text2Dir)) {
+            CLIPTextConfig config = DiffusersConfigs.textEncoder(text2Dir.resolve("config.json"));
+            SafetensorsFile file = openFile(weightFile(text2Dir, "model"));
+            String level = file.contains("text_model.embeddings.token_embedding.weight") ? "text_model." : "";
+            // CLIPTextModelWithProjection keeps text_projection beside text_model, not inside it.
+            text2 = diffusersComponent("text encoder 2", config, file, textSpecs(config),
+                    name -> name.startsWith("text_projection.") ? name : level + name,
+                    StableDiffusionCheckpoint::harmlessTextTensor);
+            family = CheckpointFamily.SDXL;
         }
         if (unet == null && vae == null && text == null) {
             throw new ModelLoadException(folder + ": no unet/, vae/ or text_encoder/ subfolder: not a diffusers"
@@ -199,41 +230,68 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
     }
 
     private <C> Component<C> diffusersComponent(String label, C config, SafetensorsFile file,
-            Map<String, Shape> specs, String storedPrefix, Predicate<String> harmless) {
+            Map<String, Shape> specs, Function<String, String> toStored, Predicate<String> harmless) {
         Map<String, String> stored = new LinkedHashMap<>();
-        specs.keySet().forEach(name -> stored.put(name, storedPrefix + name));
+        specs.keySet().forEach(name -> stored.put(name, toStored.apply(name)));
         ComponentCheck.verify(label, file, specs, stored, Set.of(), name -> true, harmless);
-        return new Component<>(label, config, file, stored, Set.of());
+        return new Component<>(label, config, new SafetensorsWeightSource(file, stored, Set.of()));
     }
 
     private void openSingleFileComponents(Path path, JsonConfig arch) {
         SafetensorsFile file = openFile(path);
-        CheckpointFamily family = CheckpointFamily.detect(file.names());
-        if (family != CheckpointFamily.SD1) {
-            throw new ModelLoadException(path + ": this is " + family.description() + ", not a Stable Diffusion 1.x"
-                    + " checkpoint" + (family == CheckpointFamily.UNKNOWN ? " (first tensor: '"
+        CheckpointFamily detected = CheckpointFamily.detect(file.names());
+        if (detected == CheckpointFamily.SDXL && CheckpointFamily.anyStartsWith(file.names(),
+                SingleFileKeys.SDXL_REFINER_TEXT_PREFIX)) {
+            throw new ModelLoadException(path + ": this is the Stable Diffusion XL refiner (a single OpenCLIP-G text"
+                    + " encoder, aesthetic-score conditioning), which is not supported; use an SDXL base checkpoint");
+        }
+        if (detected != CheckpointFamily.SD1 && detected != CheckpointFamily.SDXL) {
+            throw new ModelLoadException(path + ": this is " + detected.description() + ", not a Stable Diffusion"
+                    + " 1.x or XL checkpoint" + (detected == CheckpointFamily.UNKNOWN ? " (first tensor: '"
                     + file.names().stream().findFirst().orElse("none") + "')" : ""));
         }
+        family = detected;
         if (file.contains(SingleFileKeys.UNET_PREFIX + "input_blocks.0.0.weight")) {
             UNet2DConditionConfig config = SingleFileTopology.unet(file, arch == null ? null : arch.section("unet"));
+            if (family == CheckpointFamily.SDXL && !sdxlConfig(config)) {
+                throw new ModelLoadException(path + ": an SDXL checkpoint (conditioner.embedders.*) whose UNet has no"
+                        + " added conditioning (model.diffusion_model.label_emb.*)");
+            }
             Map<String, Shape> specs = unetSpecs(config);
             unet = singleFileComponent("unet", config, file, specs, name -> SingleFileKeys.unet(name, config),
                     Set.of(), SingleFileKeys.UNET_PREFIX, name -> false);
         }
         if (file.contains(SingleFileKeys.VAE_PREFIX + "encoder.conv_in.weight")) {
-            AutoencoderKLConfig config = SingleFileTopology.vae(file, arch == null ? null : arch.section("vae"));
+            JsonConfig vaeArch = arch == null ? null : arch.section("vae");
+            AutoencoderKLConfig found = SingleFileTopology.vae(file, vaeArch);
+            // SDXL's VAE is SD's topology; its latents are scaled by 0.13025 unless the architecture file says.
+            AutoencoderKLConfig config = family == CheckpointFamily.SDXL
+                    && (vaeArch == null || !vaeArch.has("scaling_factor"))
+                    ? found.withFactors(SDXL_VAE_SCALING, found.shiftFactor()) : found;
             Map<String, Shape> specs = vaeSpecs(config);
             Set<String> squeezed = Set.copyOf(specs.keySet().stream().filter(SingleFileKeys::vaeStoredAsConv).toList());
             vae = singleFileComponent("vae", config, file, specs, name -> SingleFileKeys.vae(name, config), squeezed,
                     SingleFileKeys.VAE_PREFIX, name -> name.startsWith(SingleFileKeys.VAE_PREFIX + "loss."));
         }
-        if (CheckpointFamily.anyStartsWith(file.names(), SingleFileKeys.TEXT_PREFIX)) {
+        String textPrefix = family == CheckpointFamily.SDXL ? SingleFileKeys.SDXL_TEXT_PREFIX
+                : SingleFileKeys.TEXT_PREFIX;
+        if (CheckpointFamily.anyStartsWith(file.names(), textPrefix)) {
             CLIPTextConfig config = SingleFileTopology.textEncoder(file,
-                    arch == null ? null : arch.section("text_encoder"));
-            boolean level = SingleFileTopology.textModelLevel(file);
+                    arch == null ? null : arch.section("text_encoder"), textPrefix);
+            boolean level = SingleFileTopology.textModelLevel(file, textPrefix);
             text = singleFileComponent("text encoder", config, file, textSpecs(config),
-                    name -> SingleFileKeys.textEncoder(name, level), Set.of(), SingleFileKeys.TEXT_PREFIX,
+                    name -> SingleFileKeys.textEncoder(name, level, textPrefix), Set.of(), textPrefix,
                     StableDiffusionCheckpoint::harmlessTextTensor);
+        }
+        String openClip = SingleFileKeys.SDXL_TEXT2_PREFIX;
+        if (family == CheckpointFamily.SDXL && CheckpointFamily.anyStartsWith(file.names(), openClip)) {
+            CLIPTextConfig config = SingleFileTopology.openClipTextEncoder(file,
+                    arch == null ? null : arch.section("text_encoder_2"), openClip);
+            Map<String, Shape> specs = textSpecs(config);
+            Map<String, StoredPart> parts = OpenClipNames.parts(file, openClip, specs);
+            ComponentCheck.verifyParts("text encoder 2", file, specs, parts, name -> name.startsWith(openClip),
+                    name -> name.endsWith("logit_scale") || name.endsWith("attn_mask"));
+            text2 = new Component<>("text encoder 2", config, new PartsWeightSource(parts));
         }
     }
 
@@ -243,7 +301,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         Map<String, String> stored = new LinkedHashMap<>();
         specs.keySet().forEach(name -> stored.put(name, toStored.apply(name)));
         ComponentCheck.verify(label, file, specs, stored, squeezed, name -> name.startsWith(prefix), harmless);
-        return new Component<>(label, config, file, stored, squeezed);
+        return new Component<>(label, config, new SafetensorsWeightSource(file, stored, squeezed));
     }
 
     private static boolean harmlessTextTensor(String stored) {
@@ -321,6 +379,16 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         return text != null;
     }
 
+    /** Whether the checkpoint has SDXL's second text encoder (OpenCLIP bigG with projection). */
+    public boolean hasTextEncoder2() {
+        return text2 != null;
+    }
+
+    /** {@link CheckpointFamily#SD1} or {@link CheckpointFamily#SDXL}. */
+    public CheckpointFamily family() {
+        return family;
+    }
+
     public UNet2DConditionConfig unetConfig() {
         return require(unet, "unet").config();
     }
@@ -331,6 +399,10 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
 
     public CLIPTextConfig textEncoderConfig() {
         return require(text, "text encoder").config();
+    }
+
+    public CLIPTextConfig textEncoder2Config() {
+        return require(text2, "text encoder 2").config();
     }
 
     /** The UNet, its tensors read on first call. */
@@ -355,6 +427,20 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
             textModel = new CLIPTextModel(textEncoderConfig(), weights(text), dtype);
         }
         return textModel;
+    }
+
+    /** SDXL's second text encoder, its tensors read on first call. */
+    public synchronized CLIPTextModel textEncoder2() {
+        if (textModel2 == null) {
+            textModel2 = new CLIPTextModel(textEncoder2Config(), weights(text2), dtype);
+        }
+        return textModel2;
+    }
+
+    /** The second text encoder's base weights (see {@link #unetWeights()}). */
+    public synchronized Weights textEncoder2Weights() {
+        textEncoder2();
+        return weightsOf(text2);
     }
 
     /**
@@ -383,8 +469,7 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
             throw new IllegalStateException(path + ": checkpoint is closed");
         }
         return weightsByComponent.computeIfAbsent(component, c -> {
-            DeviceWeights weights = new DeviceWeights(new SafetensorsWeightSource(c.file(), c.storedNames(),
-                    c.squeezed()), parent.newSubManager(device), dtype);
+            DeviceWeights weights = new DeviceWeights(c.source(), parent.newSubManager(device), dtype);
             loaded.add(weights);
             return weights;
         });
@@ -397,7 +482,8 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
     private <C> Component<C> require(Component<C> component, String label) {
         if (component == null) {
             throw new ModelLoadException(path + ": this checkpoint has no " + label + " (unet: " + hasUnet()
-                    + ", vae: " + hasVae() + ", text encoder: " + hasTextEncoder() + ")");
+                    + ", vae: " + hasVae() + ", text encoder: " + hasTextEncoder()
+                    + (family == CheckpointFamily.SDXL ? ", text encoder 2: " + hasTextEncoder2() : "") + ")");
         }
         return component;
     }
@@ -415,5 +501,6 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
         unetModel = null;
         vaeModel = null;
         textModel = null;
+        textModel2 = null;
     }
 }

@@ -70,7 +70,8 @@ public final class CheckpointCache {
         try (Shared.Lease<SdCheckpoint> lease = checkpoint(file, arch, tokenizerFolders)) {
             SdCheckpoint checkpoint = lease.get();
             return new CheckpointHandles(new SdDiffusionModel(lease.share(), List.of()),
-                    checkpoint.hasTextEncoder() ? new SdTextEncoder(lease.share(), -1, List.of()) : null,
+                    checkpoint.hasTextEncoder() ? new SdTextEncoder(lease.share(),
+                            checkpoint.isSdxl() ? SdTextEncoder.SDXL_LAYER : -1, List.of()) : null,
                     checkpoint.hasVae() ? new SdVae(lease.share()) : null);
         }
     }

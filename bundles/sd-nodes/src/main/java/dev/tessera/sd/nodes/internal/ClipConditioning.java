@@ -33,6 +33,16 @@ final class ClipConditioning {
      */
     static NDList encode(CLIPTextModel model, long[] ids, float[] weights, int windows, long[] emptyWindow,
             int lastLayer, NDManager manager) {
+        return encode(model, ids, weights, windows, emptyWindow, lastLayer, true, manager);
+    }
+
+    /**
+     * As {@link #encode(CLIPTextModel, long[], float[], int, long[], int, NDManager)}; {@code normHidden} false
+     * leaves an earlier layer's output without the final layer norm (ComfyUI's SDXL encoders:
+     * {@code layer_norm_hidden_state=False}).
+     */
+    static NDList encode(CLIPTextModel model, long[] ids, float[] weights, int windows, long[] emptyWindow,
+            int lastLayer, boolean normHidden, NDManager manager) {
         int length = ids.length / windows;
         boolean weighted = false;
         for (float w : weights) {
@@ -59,8 +69,10 @@ final class ClipConditioning {
                 CLIPTextOutput out = model.forward(chunk);
                 parts.add(switch (lastLayer) {
                     case -1 -> out.lastHiddenState();
-                    case -2 -> model.finalLayerNorm(out.penultimateHiddenState());
-                    default -> model.finalLayerNorm(model.hiddenState(chunk, lastLayer));
+                    case -2 -> normHidden ? model.finalLayerNorm(out.penultimateHiddenState())
+                            : out.penultimateHiddenState();
+                    default -> normHidden ? model.finalLayerNorm(model.hiddenState(chunk, lastLayer))
+                            : model.hiddenState(chunk, lastLayer);
                 });
                 if (pooled == null) {
                     pooled = out.pooledOutput().get(new NDIndex("0:1"));

@@ -36,6 +36,8 @@ final class GuidedUNet implements BoundDenoiser {
     private final List<ForwardHook> hooks;
     private final List<Part> parts;
     private final List<NDArray> contexts;
+    /** Per part, SDXL's added conditioning [1 or batch, adm]; null for a UNet without it. */
+    private final List<NDArray> added;
     private final NDManager manager;
     private final double cfg;
     private final boolean guided;
@@ -45,6 +47,7 @@ final class GuidedUNet implements BoundDenoiser {
     /** The model's highest timestep (its lowest is 0): hooks that switch by noise level read the whole range. */
     private final double timestepMax;
     private NDArray batchContext;
+    private NDArray batchAdded;
     private long contextBatch = -1;
 
     /**
@@ -53,10 +56,17 @@ final class GuidedUNet implements BoundDenoiser {
      */
     GuidedUNet(PatchedModels.Use<UNet2DConditionModel> use, List<ForwardHook> hooks, List<Part> parts,
             List<NDArray> contexts, NDManager manager, double cfg, double timestepMax) {
+        this(use, hooks, parts, contexts, null, manager, cfg, timestepMax);
+    }
+
+    /** @param added per part, SDXL's added conditioning vector (on {@code manager}), or null without */
+    GuidedUNet(PatchedModels.Use<UNet2DConditionModel> use, List<ForwardHook> hooks, List<Part> parts,
+            List<NDArray> contexts, List<NDArray> added, NDManager manager, double cfg, double timestepMax) {
         this.use = use;
         this.hooks = List.copyOf(hooks);
         this.parts = List.copyOf(parts);
         this.contexts = List.copyOf(contexts);
+        this.added = added == null ? null : List.copyOf(added);
         this.manager = manager;
         this.cfg = cfg;
         this.timestepMax = timestepMax;
@@ -86,7 +96,7 @@ final class GuidedUNet implements BoundDenoiser {
         return TensorScope.keep(() -> {
             NDArray x = entries == 1 ? input : input.tile(new long[] {entries, 1, 1, 1});
             NDArray t = input.getManager().full(new Shape(entries * batch), (float) step.timestep(), DataType.FLOAT32);
-            NDArray out = forward(x, t, context, hookContext(step, (int) batch));
+            NDArray out = forward(x, t, context, addedFor(batch), hookContext(step, (int) batch));
             return entries == 1 ? out : combine(out.split(entries, 0));
         });
     }
@@ -133,8 +143,10 @@ final class GuidedUNet implements BoundDenoiser {
             NDArray x = declared == null ? input : input.get(where);
             // The part's rows of the batched context, built once per latent batch size and checked there.
             NDArray context = contextFor(batch).get(new NDIndex("{}:{}", i * batch, (i + 1) * batch));
-            NDArray out = forward(x, timesteps, context, hookContext(step, (int) batch)).toType(DataType.FLOAT32,
-                    false);
+            NDArray partAdded = added == null ? null
+                    : addedFor(batch).get(new NDIndex("{}:{}", i * batch, (i + 1) * batch));
+            NDArray out = forward(x, timesteps, context, partAdded, hookContext(step, (int) batch))
+                    .toType(DataType.FLOAT32, false);
             // With a mask, ComfyUI weighs cells by the mask on the area, unfaded: mask * mask_strength * strength.
             NDArray weight = mask == null ? m.create(area.weights(part.entry().strength(), height, width),
                     new Shape(1, 1, area.height(), area.width()))
@@ -170,8 +182,28 @@ final class GuidedUNet implements BoundDenoiser {
     }
 
     /** The UNet with the active hooks around its stages. */
-    private NDArray forward(NDArray sample, NDArray timesteps, NDArray context, HookContext where) {
-        return HookedUNet.forward(use.model(), hooks, sample, timesteps, context, where);
+    private NDArray forward(NDArray sample, NDArray timesteps, NDArray context, NDArray addedRows,
+            HookContext where) {
+        return HookedUNet.forward(use.model(), hooks, sample, timesteps, context, addedRows, where);
+    }
+
+    /** Every part's added conditioning repeated to the latent batch, in part order, or null without. */
+    private synchronized NDArray addedFor(long batch) {
+        if (added == null) {
+            return null;
+        }
+        contextFor(batch);
+        if (batchAdded == null) {
+            NDList rows = new NDList();
+            for (NDArray vector : added) {
+                rows.add(vector.getShape().get(0) == batch ? vector : vector.tile(new long[] {batch, 1}));
+            }
+            NDArray built = rows.size() == 1 ? rows.get(0).duplicate() : NDArrays.concat(rows, 0);
+            built.attach(manager);
+            NDScope.unregister(built);
+            batchAdded = built;
+        }
+        return batchAdded;
     }
 
     private NDArray combine(NDList chunks) {
@@ -246,6 +278,10 @@ final class GuidedUNet implements BoundDenoiser {
             }
             if (batchContext != null) {
                 batchContext.close();
+            }
+            if (batchAdded != null) {
+                batchAdded.close();
+                batchAdded = null;
             }
             batchContext = built;
             contextBatch = batch;

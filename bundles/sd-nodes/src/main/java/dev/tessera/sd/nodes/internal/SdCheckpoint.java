@@ -11,6 +11,7 @@ import dev.tessera.models.sd.CLIPTextConfig;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.UNet2DConditionConfig;
 import dev.tessera.models.sd.UNet2DConditionModel;
+import dev.tessera.models.sd.loading.CheckpointFamily;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tokenizers.ClipTokenizer;
 import dev.tessera.tokenizers.TextTokenizer;
@@ -19,7 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One SD1.x checkpoint as the handles share it: the opened checkpoint (components read on first use), its
+ * One SD1.x or SDXL checkpoint as the handles share it: the opened checkpoint (components read on first use), its
  * tokenizer, and the UNet and text-encoder variants built for patch lists. Closed by the {@link CheckpointCache}
  * when the last handle over it is closed.
  */
@@ -29,9 +30,12 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
     private final NDManager manager;
     private final StableDiffusionCheckpoint checkpoint;
     private final ClipTokenizer tokenizer;
+    /** SDXL's CLIP-G tokenizer: the same vocabulary, padded with id 0 (ComfyUI's SDXLClipGTokenizer). */
+    private final ClipTokenizer tokenizerG;
     private final LatentFormat latentFormat;
     private final PatchedModels<UNet2DConditionModel> unets;
     private final PatchedModels<CLIPTextModel> textEncoders;
+    private final PatchedModels<CLIPTextModel> textEncoders2;
     private boolean closed;
 
     private SdCheckpoint(String name, NDManager manager, StableDiffusionCheckpoint checkpoint,
@@ -40,15 +44,33 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         this.manager = manager;
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
+        this.tokenizerG = tokenizer == null || !checkpoint.hasTextEncoder2() ? null
+                : new ClipTokenizer(tokenizer.tokenizer(), false);
+        LatentFormat family = sdxl(checkpoint) ? LatentFormat.SDXL : LatentFormat.SD1;
         this.latentFormat = checkpoint.hasVae()
-                ? LatentFormat.SD1.withScalingFactor(checkpoint.vaeConfig().scalingFactor()) : LatentFormat.SD1;
+                ? family.withScalingFactor(checkpoint.vaeConfig().scalingFactor()) : family;
         this.unets = checkpoint.hasUnet() ? new PatchedModels<>("unet", checkpoint::unetWeights, checkpoint::unet,
                 () -> ParameterSpecs.of(w -> new UNet2DConditionModel(checkpoint.unetConfig(), w, dtype)),
                 w -> new UNet2DConditionModel(checkpoint.unetConfig(), w, dtype), manager, dtype) : null;
-        this.textEncoders = checkpoint.hasTextEncoder() ? new PatchedModels<>("text_encoder",
+        // SDXL's two encoders are clip_l and clip_g (ComfyUI's names): LoRA tables tell lora_te1_ from lora_te2_ by them.
+        this.textEncoders = checkpoint.hasTextEncoder() ? new PatchedModels<>(sdxl(checkpoint) ? "clip_l"
+                : "text_encoder",
                 checkpoint::textEncoderWeights, checkpoint::textEncoder,
                 () -> ParameterSpecs.of(w -> new CLIPTextModel(checkpoint.textEncoderConfig(), w, dtype)),
                 w -> new CLIPTextModel(checkpoint.textEncoderConfig(), w, dtype), manager, dtype) : null;
+        this.textEncoders2 = checkpoint.hasTextEncoder2() ? new PatchedModels<>("clip_g",
+                checkpoint::textEncoder2Weights, checkpoint::textEncoder2,
+                () -> ParameterSpecs.of(w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype)),
+                w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype), manager, dtype) : null;
+    }
+
+    private static boolean sdxl(StableDiffusionCheckpoint checkpoint) {
+        return checkpoint.family() == CheckpointFamily.SDXL;
+    }
+
+    /** Whether this is an SDXL checkpoint (two text encoders, added conditioning). */
+    boolean isSdxl() {
+        return sdxl(checkpoint);
     }
 
     /**
@@ -72,6 +94,9 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
                 text = tokenizer(file, tokenizerFolders);
                 tokenizer = ClipTokenizer.sd1(text);
                 requireFits(file, tokenizer, checkpoint.textEncoderConfig());
+                if (checkpoint.hasTextEncoder2()) {
+                    requireFits(file, tokenizer, checkpoint.textEncoder2Config());
+                }
             }
             return new SdCheckpoint(file.getFileName().toString(), manager, checkpoint, tokenizer, dtype);
         } catch (RuntimeException e) {
@@ -97,6 +122,10 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
     }
 
     private static void requireSupported(Path file, StableDiffusionCheckpoint checkpoint) {
+        if (sdxl(checkpoint) && checkpoint.hasTextEncoder() != checkpoint.hasTextEncoder2()) {
+            throw new ModelLoadException(file + ": an SDXL checkpoint with only one of its two text encoders (CLIP-L: "
+                    + checkpoint.hasTextEncoder() + ", OpenCLIP-G: " + checkpoint.hasTextEncoder2() + ")");
+        }
         if (!checkpoint.hasUnet()) {
             throw new ModelLoadException(file + ": no UNet (model.diffusion_model.*): not a complete checkpoint (a VAE"
                     + " file belongs in the vae folder)");
@@ -104,7 +133,8 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         UNet2DConditionConfig unet = checkpoint.unetConfig();
         if (unet.inChannels() != unet.outChannels()) {
             throw new ModelLoadException(file + ": the UNet takes " + unet.inChannels() + " input channels and predicts "
-                    + unet.outChannels() + " (an inpainting checkpoint); only text-to-image SD1.x UNets are supported");
+                    + unet.outChannels() + " (an inpainting checkpoint); only text-to-image SD1.x and SDXL UNets are"
+                    + " supported");
         }
         if (checkpoint.hasVae() && checkpoint.vaeConfig().latentChannels() != unet.outChannels()) {
             throw new ModelLoadException(file + ": the VAE has " + checkpoint.vaeConfig().latentChannels()
@@ -147,6 +177,15 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         return tokenizer;
     }
 
+    /** SDXL's CLIP-G tokenizer (pads with 0); fails like {@link #tokenizer()} without one. */
+    ClipTokenizer tokenizerG() {
+        if (tokenizerG == null) {
+            throw new IllegalStateException(name + " was opened without a tokenizer or is not SDXL: its second text"
+                    + " encoder cannot encode text");
+        }
+        return tokenizerG;
+    }
+
     LatentFormat latentFormat() {
         return latentFormat;
     }
@@ -169,6 +208,11 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         return textEncoders;
     }
 
+    /** SDXL's second text encoder's variants, or null for SD1.x. */
+    PatchedModels<CLIPTextModel> textEncoders2() {
+        return textEncoders2;
+    }
+
     /** Idempotent: the cache's deactivation may close it before the last handle does. */
     @Override
     public synchronized void close() {
@@ -181,6 +225,9 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         }
         if (textEncoders != null) {
             textEncoders.close();
+        }
+        if (textEncoders2 != null) {
+            textEncoders2.close();
         }
         if (tokenizer != null) {
             tokenizer.tokenizer().close();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
@@ -97,8 +98,10 @@ final class SdDiffusionModel implements DiffusionModel {
         PatchedModels.Use<UNet2DConditionModel> use = null;
         try {
             List<NDArray> contexts = contexts(parts, own, base.dataType());
+            List<NDArray> added = base.config().addedConditioning() ? added(parts, base, own) : null;
             use = checkpoint.unets().acquire(weights);
-            return new GuidedUNet(use, hooks, parts, contexts, own, cfg, noiseSchedule().numTrainTimesteps() - 1);
+            return new GuidedUNet(use, hooks, parts, contexts, added, own, cfg,
+                    noiseSchedule().numTrainTimesteps() - 1);
         } catch (RuntimeException e) {
             if (use != null) {
                 use.close();
@@ -117,6 +120,48 @@ final class SdDiffusionModel implements DiffusionModel {
                         + " model's CLIP?)");
             }
         }
+    }
+
+    /**
+     * SDXL's added conditioning of each part, as ComfyUI's SDXL.encode_adm: the pooled output (zeros when the entry
+     * has none) and the time ids height, width, crop_h, crop_w, target_height, target_width from the entry's
+     * extras (CLIPTextEncodeSDXL's; 768, 768, 0, 0 and the size when absent, as ComfyUI's defaults).
+     */
+    private static List<NDArray> added(List<GuidedUNet.Part> parts, UNet2DConditionModel unet, NDManager manager) {
+        int pooledWidth = unet.config().addedTextEmbedDim();
+        List<NDArray> vectors = new ArrayList<>();
+        for (GuidedUNet.Part part : parts) {
+            Conditioning.Entry entry = part.entry();
+            String input = part.unconditional() ? "negative" : "positive";
+            NDArray pooled = entry.pooled();
+            long rows = pooled == null ? 1 : pooled.getShape().get(0);
+            if (pooled != null && (pooled.getShape().dimension() != 2 || pooled.getShape().get(1) != pooledWidth)) {
+                throw new IllegalArgumentException(input + " conditioning: pooled output of shape " + pooled.getShape()
+                        + ", the SDXL UNet takes a [1, " + pooledWidth + "] pooled text embedding (was it encoded"
+                        + " with another model's CLIP?)");
+            }
+            double width = size(entry, "width", 768);
+            double height = size(entry, "height", 768);
+            float[] ids = {(float) height, (float) width, (float) size(entry, "crop_h", 0),
+                (float) size(entry, "crop_w", 0), (float) size(entry, "target_height", height),
+                (float) size(entry, "target_width", width)};
+            float[] tiled = new float[(int) rows * 6];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(ids, 0, tiled, r * 6, 6);
+            }
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray text = pooled == null ? scratch.zeros(new Shape(1, pooledWidth), DataType.FLOAT32)
+                        : pooled.toDevice(manager.getDevice(), true);
+                text.attach(scratch);
+                NDArray timeIds = scratch.create(tiled, new Shape(rows, 6));
+                vectors.add(owned(unet.addedConditioning(text, timeIds), manager));
+            }
+        }
+        return vectors;
+    }
+
+    private static double size(Conditioning.Entry entry, String key, double fallback) {
+        return entry.extras().get(key) instanceof Number n ? n.doubleValue() : fallback;
     }
 
     /** Each part's embeddings on the device in the compute dtype, tiled along tokens to their common multiple. */

@@ -1,5 +1,6 @@
 package dev.tessera.sd.nodes.internal;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.tessera.model.api.Conditioning;
@@ -10,10 +11,23 @@ import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.tokenizers.WeightedTokens;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
-/** CLIP for an SD1.x checkpoint: a lease on the shared checkpoint, the layer used, and weight patches. */
+/**
+ * CLIP for an SD1.x or SDXL checkpoint: a lease on the shared checkpoint, the layer used, and weight patches. For
+ * SDXL it is ComfyUI's SDXLClipModel: CLIP-L and OpenCLIP-G each encode the prompt (G's tokenizer pads with 0), at
+ * the penultimate layer without the final norm, concatenated along features; the pooled output is G's projected
+ * pooled output. The size extras of CLIPTextEncodeSDXL ride on the entry for the UNet's added conditioning.
+ */
 final class SdTextEncoder implements TextEncoder {
+
+    /** SDXL's default layer (ComfyUI: layer_idx -2 for both encoders, no final norm). */
+    static final int SDXL_LAYER = -2;
+
+    /** ComfyUI's conditioning keys of CLIPTextEncodeSDXL, read by SDXL's encode_adm. */
+    static final List<String> SIZE_KEYS = List.of("width", "height", "crop_w", "crop_h", "target_width",
+            "target_height");
 
     private final Shared.Lease<SdCheckpoint> lease;
     private final int lastLayer;
@@ -73,6 +87,9 @@ final class SdTextEncoder implements TextEncoder {
 
     @Override
     public Conditioning encode(String text, NDManager owner) {
+        if (lease.get().isSdxl()) {
+            return encodeSdxl(text, text, Map.of(), owner);
+        }
         WeightedTokens tokens = tokenize(text);
         List<WeightPatch> weights = patches.stream().map(WeightPatch.class::cast).toList();
         try (PatchedModels.Use<CLIPTextModel> use = lease.get().textEncoders().acquire(weights)) {
@@ -80,6 +97,55 @@ final class SdTextEncoder implements TextEncoder {
                     tokens.emptyWindow(), lastLayer, owner);
             return Conditioning.owning(owner, List.of(new Conditioning.Entry(out.get(0), out.get(1))));
         }
+    }
+
+    /** Whether this is an SDXL CLIP (CLIPTextEncodeSDXL needs one). */
+    boolean isSdxl() {
+        return lease.get().isSdxl();
+    }
+
+    /**
+     * ComfyUI's CLIPTextEncodeSDXL: {@code textG} through OpenCLIP-G, {@code textL} through CLIP-L, the one with
+     * fewer windows padded with empty windows, the outputs concatenated along features; {@code sizes} (the
+     * {@link #SIZE_KEYS}) stored on the entry.
+     */
+    Conditioning encodeSdxl(String textG, String textL, Map<String, Object> sizes, NDManager owner) {
+        SdCheckpoint checkpoint = lease.get();
+        WeightedTokens g = checkpoint.tokenizerG().tokenizeWithWeights(textG);
+        WeightedTokens l = checkpoint.tokenizer().tokenizeWithWeights(textL);
+        int windows = Math.max(g.windows(), l.windows());
+        List<WeightPatch> weights = patches.stream().map(WeightPatch.class::cast).toList();
+        try (PatchedModels.Use<CLIPTextModel> useL = checkpoint.textEncoders().acquire(weights);
+                PatchedModels.Use<CLIPTextModel> useG = checkpoint.textEncoders2().acquire(weights);
+                NDManager scratch = owner.newSubManager()) {
+            NDList outL = ClipConditioning.encode(useL.model(), padded(l.allIds(), l.emptyWindow(), windows),
+                    paddedWeights(l.allWeights(), l.emptyWindow().length, windows), windows, l.emptyWindow(),
+                    lastLayer, false, scratch);
+            NDList outG = ClipConditioning.encode(useG.model(), padded(g.allIds(), g.emptyWindow(), windows),
+                    paddedWeights(g.allWeights(), g.emptyWindow().length, windows), windows, g.emptyWindow(),
+                    lastLayer, false, scratch);
+            NDArray cond = outL.get(0).concat(outG.get(0), 2);
+            NDArray pooled = useG.model().project(outG.get(1));
+            cond.attach(owner);
+            pooled.attach(owner);
+            return Conditioning.owning(owner, List.of(new Conditioning.Entry(cond, pooled, sizes)));
+        }
+    }
+
+    /** {@code ids} followed by empty windows up to {@code windows} (ComfyUI pads the shorter prompt so). */
+    private static long[] padded(long[] ids, long[] emptyWindow, int windows) {
+        int length = emptyWindow.length;
+        long[] out = java.util.Arrays.copyOf(ids, windows * length);
+        for (int start = ids.length; start < out.length; start += length) {
+            System.arraycopy(emptyWindow, 0, out, start, length);
+        }
+        return out;
+    }
+
+    private static float[] paddedWeights(float[] weights, int length, int windows) {
+        float[] out = java.util.Arrays.copyOf(weights, windows * length);
+        java.util.Arrays.fill(out, weights.length, out.length, 1f);
+        return out;
     }
 
     /** The lease on the shared model (tests read the base through it). */

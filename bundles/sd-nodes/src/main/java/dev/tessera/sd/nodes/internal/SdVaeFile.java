@@ -32,7 +32,7 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
     /**
      * Opens {@code path}, with {@code arch} (nullable) as its architecture file.
      *
-     * @throws ModelLoadException naming the file when it is neither an SD1.x nor a FLUX VAE (e.g. SD3's)
+     * @throws ModelLoadException naming the file when it is not an SD1.x, FLUX or SD3 VAE
      */
     static SdVaeFile open(Path path, Path arch, Device device, DataType dtype, NDManager manager) {
         StableDiffusionCheckpoint opened = StableDiffusionCheckpoint.openVaeFile(path, arch, device, dtype, manager);
@@ -46,10 +46,18 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
     }
 
     /**
-     * The latent family of a VAE: FLUX's when it shifts its latents (FLUX's ae has no quant convolutions and a
-     * shift factor, read from the keys or the architecture file), SD1.x's for 4 channels at 8x.
+     * The latent family of a VAE: SD3's when it has no quant convolutions and SD3's factors (shift 0.0609, scaling
+     * 1.5305, from its diffusers config or architecture file: the weights alone look like FLUX's), FLUX's when it
+     * shifts its latents otherwise (FLUX's ae has no quant convolutions and a shift factor, read from the keys or the
+     * architecture file), SD1.x's for 4 channels at 8x.
      */
     static LatentFormat format(Path path, AutoencoderKLConfig config) {
+        LatentFormat sd3 = LatentFormat.SD3;
+        if (!config.useQuantConv() && Math.abs(config.shiftFactor() - sd3.shiftFactor()) < 1e-6
+                && Math.abs(config.scalingFactor() - sd3.scalingFactor()) < 1e-6) {
+            return new LatentFormat(sd3.family(), config.latentChannels(), config.downscale(),
+                    config.scalingFactor(), config.shiftFactor());
+        }
         if (config.shiftFactor() != 0f && !config.useQuantConv()) {
             return new LatentFormat(LatentFormat.FLUX.family(), config.latentChannels(), config.downscale(),
                     config.scalingFactor(), config.shiftFactor());
@@ -61,8 +69,10 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
         throw new ModelLoadException(path + ": a VAE with " + config.latentChannels() + " latent channels, "
                 + config.downscale() + "x downscale, " + (config.useQuantConv() ? "" : "no ")
                 + "quant convolutions and shift factor " + config.shiftFactor() + (config.latentChannels() == 16
-                        ? " (an SD3 VAE?)" : "") + "; VAELoader loads SD1.x VAEs (4 channels, 8x) and FLUX's"
-                + " autoencoder (16 channels, no quant convolutions, shift factor 0.1159)");
+                        ? " (an SD3 VAE?)" : "") + "; VAELoader loads SD1.x VAEs (4 channels, 8x), FLUX's"
+                + " autoencoder (16 channels, no quant convolutions, shift factor 0.1159) and SD3's (the same"
+                + " topology with shift_factor 0.0609 and scaling_factor 1.5305 stated by its config.json or"
+                + " architecture file)");
     }
 
     @Override

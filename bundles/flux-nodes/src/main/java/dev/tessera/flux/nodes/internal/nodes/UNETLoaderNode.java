@@ -2,6 +2,7 @@ package dev.tessera.flux.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDManager;
 import dev.tessera.flux.nodes.internal.FluxDiffusionModel;
+import dev.tessera.flux.nodes.internal.Sd3DiffusionModel;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.InputSpec;
@@ -11,8 +12,10 @@ import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
+import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.dit.loading.FluxCheckpoint;
+import dev.tessera.models.dit.loading.Sd3Checkpoint;
 import dev.tessera.tensor.TensorRuntime;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.io.IOException;
@@ -26,9 +29,10 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * ComfyUI's UNETLoader ("Load Diffusion Model"): a diffusion model alone from the {@code diffusion_models} folder.
- * The family is detected from the tensor names; FLUX transformers (BFL single file, bare or under
- * {@code model.diffusion_model.}, or diffusers names) load, with {@code <name>.arch.json} beside the file when
- * present. {@code weight_dtype} keeps ComfyUI's choices; only {@code default} (the runtime's compute type) is
+ * The family is detected from the tensor names (a diffusers folder's from its config): FLUX transformers (BFL
+ * single file, bare or under {@code model.diffusion_model.}, or diffusers names) and SD3 / SD3.5 MMDiTs (original
+ * {@code joint_blocks} layout, bare or under {@code model.diffusion_model.}, or a diffusers folder) load, with
+ * {@code <name>.arch.json} beside the file when present. {@code weight_dtype} keeps ComfyUI's choices; only {@code default} (the runtime's compute type) is
  * supported: fp8 storage has no DJL type.
  */
 @Component(service = NodeType.class)
@@ -73,12 +77,13 @@ public final class UNETLoaderNode implements NodeType {
         } catch (NodeException e) {
             throw NodeException.invalidInput("unet_name", e.getMessage());
         }
-        requireFlux(file);
+        boolean sd3 = family(file);
         NDManager manager = tensors.newManager("UNETLoader " + file.getFileName());
         try {
-            FluxCheckpoint checkpoint = tensors.call(() -> FluxCheckpoint.open(file, null, tensors.computeType(),
-                    manager));
-            return NodeResult.of(new FluxDiffusionModel(checkpoint));
+            DiffusionModel model = tensors.call(() -> sd3
+                    ? new Sd3DiffusionModel(Sd3Checkpoint.open(file, null, tensors.computeType(), manager))
+                    : new FluxDiffusionModel(FluxCheckpoint.open(file, null, tensors.computeType(), manager)));
+            return NodeResult.of(model);
         } catch (ModelLoadException | IllegalArgumentException e) {
             manager.close();
             throw NodeException.invalidInput("unet_name", e.getMessage());
@@ -88,16 +93,30 @@ public final class UNETLoaderNode implements NodeType {
         }
     }
 
-    /** Only FLUX transformers load here so far; others are named as such instead of failing on a missing key. */
-    private static void requireFlux(Path file) {
+    /**
+     * Whether the file is an SD3 transformer (else FLUX, the other family loaded here); others are named as such
+     * instead of failing on a missing key. A diffusers folder is SD3 when its config says SD3Transformer2DModel.
+     */
+    private static boolean family(Path file) {
         if (Files.isDirectory(file)) {
-            return;
+            Path config = Files.isRegularFile(file.resolve("config.json")) ? file.resolve("config.json")
+                    : file.resolve("transformer/config.json");
+            try {
+                return Files.isRegularFile(config) && Files.readString(config).contains("\"SD3Transformer2DModel\"");
+            } catch (IOException e) {
+                throw NodeException.invalidInput("unet_name", config + ": " + e.getMessage());
+            }
         }
         try (SafetensorsFile opened = SafetensorsFile.open(file)) {
-            if (!FluxCheckpoint.isFlux(opened.names())) {
-                throw NodeException.invalidInput("unet_name", file + ": not a FLUX transformer (the only diffusion"
-                        + " model family UNETLoader loads so far); SD1.x checkpoints load with CheckpointLoaderSimple");
+            if (Sd3Checkpoint.isSd3(opened.names())) {
+                return true;
             }
+            if (!FluxCheckpoint.isFlux(opened.names())) {
+                throw NodeException.invalidInput("unet_name", file + ": not a FLUX or SD3 transformer (the diffusion"
+                        + " model families UNETLoader loads so far); SD1.x checkpoints load with"
+                        + " CheckpointLoaderSimple");
+            }
+            return false;
         } catch (RuntimeException e) {
             if (e instanceof NodeException) {
                 throw e;

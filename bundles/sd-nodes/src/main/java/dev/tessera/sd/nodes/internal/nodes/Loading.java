@@ -37,6 +37,13 @@ final class Loading {
             return "; load FLUX with UNETLoader (Load Diffusion Model, from models/diffusion_models), its text"
                     + " encoders with DualCLIPLoader and its autoencoder with VAELoader";
         }
+        if (message != null && message.contains("this is " + CheckpointFamily.SD3.description())) {
+            // ComfyUI's sd3_medium.safetensors holds the MMDiT (and VAE) without text encoders: the text encoders
+            // come from their own files, as in ComfyUI's SD3 workflows.
+            return "; load the SD3 MMDiT with UNETLoader (Load Diffusion Model, from models/diffusion_models), its text"
+                    + " encoders with TripleCLIPLoader (clip_l, clip_g, t5xxl) or CLIPLoader with type sd3, and its"
+                    + " VAE with VAELoader";
+        }
         return "";
     }
 }

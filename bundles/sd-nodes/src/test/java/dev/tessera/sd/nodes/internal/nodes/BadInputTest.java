@@ -108,15 +108,26 @@ class BadInputTest {
     }
 
     @Test
-    void aCheckpointThatIsNotSd1FailsAtTheLoaderNamingTheFileAndFamily() {
-        ConformancePack.copy(ConformancePack.dir().resolve("sdxl/single-file/tiny-sdxl-unet-te.safetensors"),
-                models.resolve("checkpoints/xl.safetensors"));
-        RunResult result = graph.run(workflow.replace("tiny-sd15.safetensors", "xl.safetensors"));
+    void anSdxlRefinerFailsAtTheLoaderNamingTheFileAndWhatItIs() throws Exception {
+        // The refiner's only text encoder, OpenCLIP-G, is its first embedder.
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager();
+                SafetensorsFile xl = SafetensorsFile.open(ConformancePack.dir().resolve(
+                        "sdxl/single-file/tiny-sdxl-unet-te.safetensors"))) {
+            for (String name : xl.names()) {
+                if (!name.startsWith("conditioner.embedders.0.")) {
+                    tensors.put(name.replace("conditioner.embedders.1.", "conditioner.embedders.0."),
+                            xl.load(name, m));
+                }
+            }
+            SafetensorsWriter.write(models.resolve("checkpoints/refiner.safetensors"), tensors, Map.of());
+        }
+        RunResult result = graph.run(workflow.replace("tiny-sd15.safetensors", "refiner.safetensors"));
         assertEquals(RunResult.Status.FAILED, result.status());
         assertEquals("1", result.error().nodeId());
         assertEquals("ckpt_name", result.error().inputName());
-        assertTrue(result.error().message().contains("xl.safetensors: this is Stable Diffusion XL, not a Stable"
-                + " Diffusion 1.x checkpoint"), result.error().message());
+        assertTrue(result.error().message().contains("refiner.safetensors: this is the Stable Diffusion XL refiner")
+                && result.error().message().contains("not supported"), result.error().message());
         assertTrue(result.executed().stream().noneMatch(List.of("2", "3", "5", "6", "7")::contains),
                 "nothing downstream of the loader ran: " + result.executed());
     }
@@ -130,6 +141,20 @@ class BadInputTest {
         assertEquals("ckpt_name", result.error().inputName());
         assertTrue(result.error().message().contains("flux.safetensors: this is FLUX")
                 && result.error().message().contains("load FLUX with UNETLoader"), result.error().message());
+    }
+
+    @Test
+    void anSd3FileInCheckpointsIsNamedAndTheUserSentToItsLoaders() {
+        ConformancePack.copy(ConformancePack.dir().resolve("sd3/single-file/tiny-sd3.safetensors"),
+                models.resolve("checkpoints/sd3_medium.safetensors"));
+        RunResult result = graph.run(workflow.replace("tiny-sd15.safetensors", "sd3_medium.safetensors"));
+        assertEquals(RunResult.Status.FAILED, result.status());
+        assertEquals("1", result.error().nodeId());
+        assertEquals("ckpt_name", result.error().inputName());
+        String message = result.error().message();
+        assertTrue(message.contains("sd3_medium.safetensors: this is Stable Diffusion 3 (MMDiT)")
+                && message.contains("UNETLoader") && message.contains("TripleCLIPLoader")
+                && message.contains("CLIPLoader with type sd3"), message);
     }
 
     @Test

@@ -31,6 +31,7 @@ final class Graph implements AutoCloseable {
         host.register(new DiffusersLoaderNode(host.folders(), cache));
         host.register(new VAELoaderNode(host.folders(), cache));
         host.register(new CLIPTextEncodeNode(runtime));
+        host.register(new CLIPTextEncodeSDXLNode(runtime));
         host.register(new CLIPSetLastLayerNode());
         host.register(new EmptyLatentImageNode(runtime));
         host.register(new KSamplerNode(runtime));

@@ -1,4 +1,4 @@
-package dev.tessera.models.dit.loading;
+package dev.tessera.models.core.loading;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,17 +13,18 @@ import java.util.Set;
 
 /**
  * Canonical (diffusers) parameters read from safetensors files in another layout: renamed, cut out of fused
- * tensors, or with their halves swapped, at load time, one tensor at a time.
+ * tensors, with their halves swapped or transposed, at load time, one tensor at a time. Shared by the loaders
+ * of original single-file layouts (FLUX's fused qkv, OpenCLIP's fused in_proj).
  */
-final class PartsWeightSource implements WeightSource {
+public final class PartsWeightSource implements WeightSource {
 
     private final Map<String, StoredPart> parts;
 
-    PartsWeightSource(Map<String, StoredPart> parts) {
+    public PartsWeightSource(Map<String, StoredPart> parts) {
         this.parts = Collections.unmodifiableMap(new LinkedHashMap<>(parts));
     }
 
-    Map<String, StoredPart> parts() {
+    public Map<String, StoredPart> parts() {
         return parts;
     }
 
@@ -38,11 +39,7 @@ final class PartsWeightSource implements WeightSource {
         if (part == null || !part.file().contains(part.stored())) {
             return Optional.empty();
         }
-        long[] stored = part.file().info(part.stored()).shape().clone();
-        if (part.sliced() && stored.length > 0 && stored[0] == part.fusedRows()) {
-            stored[0] = part.rows();
-        }
-        return Optional.of(new Shape(stored));
+        return Optional.of(new Shape(part.canonicalShape(part.file().info(part.stored()).shape())));
     }
 
     @Override
@@ -52,6 +49,13 @@ final class PartsWeightSource implements WeightSource {
         if (part.sliced()) {
             // A copy that owns its rows, so the fused tensor's storage is freed with raw.
             try (NDArray view = raw.get(new NDIndex(part.rowStart() + ":" + (part.rowStart() + part.rows())))) {
+                NDArray own = view.duplicate();
+                raw.close();
+                return own;
+            }
+        }
+        if (part.transposed()) {
+            try (NDArray view = raw.transpose()) {
                 NDArray own = view.duplicate();
                 raw.close();
                 return own;

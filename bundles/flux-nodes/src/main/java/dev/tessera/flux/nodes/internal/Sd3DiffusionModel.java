@@ -1,0 +1,162 @@
+package dev.tessera.flux.nodes.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.model.api.LatentFormat;
+import dev.tessera.model.api.ModelPatch;
+import dev.tessera.model.api.WeightPatch;
+import dev.tessera.models.dit.Sd3Input;
+import dev.tessera.models.dit.Sd3Transformer2DModel;
+import dev.tessera.models.dit.Sd3TransformerConfig;
+import dev.tessera.models.dit.loading.Sd3Checkpoint;
+import dev.tessera.sampling.ClassifierFreeGuidance;
+import dev.tessera.sampling.FlowShift;
+import dev.tessera.sampling.ModelStep;
+import dev.tessera.sampling.NoiseSchedule;
+import dev.tessera.sampling.Prediction;
+import dev.tessera.tensor.TensorScope;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ComfyUI's MODEL for an SD3 / SD3.5 transformer (MMDiT): a flow-matching (velocity) model in SD3's 16-channel
+ * latent space (scaling 1.5305, shift 0.0609). The transformer runs on the latent as it is (it patchifies itself),
+ * on each conditioning entry's text states (CLIP-L + CLIP-G, then T5) and pooled vector (CLIP-L + CLIP-G), with
+ * timestep sigma x 1000 (ComfyUI's ModelSamplingDiscreteFlow multiplier). Sampler schedules use SD3's fixed linear
+ * time shift, 3.0 (ComfyUI's SD3 sampling settings) unless a {@link FlowShiftPatch} (ModelSamplingSD3) sets another.
+ * Handles share one loaded checkpoint, freed when the last handle is closed.
+ */
+public final class Sd3DiffusionModel implements DiffusionModel {
+
+    /** SD3's and SD3.5's shift (ComfyUI's supported_models.SD3 sampling settings and ModelSamplingSD3 default). */
+    public static final double DEFAULT_SHIFT = 3.0;
+
+    private final TransformerBase<Sd3TransformerConfig, Sd3Transformer2DModel> base;
+    private final List<ModelPatch> patches;
+    private boolean closed;
+
+    /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
+    public Sd3DiffusionModel(Sd3Checkpoint checkpoint) {
+        this(new TransformerBase<>(checkpoint, "SD3", Sd3Transformer2DModel::new), List.of());
+    }
+
+    private Sd3DiffusionModel(TransformerBase<Sd3TransformerConfig, Sd3Transformer2DModel> base,
+            List<ModelPatch> patches) {
+        this.base = base;
+        this.patches = List.copyOf(patches);
+        base.refs.incrementAndGet();
+    }
+
+    /** The transformer's configuration. */
+    public Sd3TransformerConfig transformerConfig() {
+        return base.checkpoint.config();
+    }
+
+    /** SD3's format; a smaller model of the topology keeps SD3's factors over its own channel count. */
+    @Override
+    public LatentFormat latentFormat() {
+        int channels = base.checkpoint.config().inChannels();
+        LatentFormat sd3 = LatentFormat.SD3;
+        return channels == sd3.channels() ? sd3
+                : new LatentFormat(sd3.family(), channels, sd3.downscale(), sd3.scalingFactor(), sd3.shiftFactor());
+    }
+
+    @Override
+    public Prediction prediction() {
+        return Prediction.FLOW;
+    }
+
+    /** SD3 has no discrete-time training schedule: its samplers use flow sigmas, see {@link #flowShift}. */
+    @Override
+    public NoiseSchedule noiseSchedule() {
+        throw new UnsupportedOperationException("SD3 is a flow-matching model without a discrete noise schedule;"
+                + " its schedules come from flowShift()");
+    }
+
+    /** SD3's fixed linear shift whatever the size: {@value #DEFAULT_SHIFT}, or the last ModelSamplingSD3's. */
+    @Override
+    public FlowShift flowShift(long height, long width) {
+        for (int i = patches.size() - 1; i >= 0; i--) {
+            if (patches.get(i) instanceof FlowShiftPatch fixed) {
+                return fixed.shift();
+            }
+        }
+        return FlowShift.linear(DEFAULT_SHIFT);
+    }
+
+    @Override
+    public List<ModelPatch> patches() {
+        return patches;
+    }
+
+    /** A handle with one more {@link WeightPatch} (a LoRA) or {@link FlowShiftPatch} (ModelSamplingSD3). */
+    @Override
+    public DiffusionModel withPatch(ModelPatch patch) {
+        if (!(patch instanceof WeightPatch || patch instanceof FlowShiftPatch)) {
+            throw new IllegalArgumentException("SD3 MODEL handles take weight (LoRA) and sampling-shift patches, not "
+                    + patch.key());
+        }
+        List<ModelPatch> more = new ArrayList<>(patches);
+        more.add(patch);
+        return new Sd3DiffusionModel(base, more);
+    }
+
+    @Override
+    public BoundDenoiser guided(Conditioning positive, Conditioning negative, double cfg, NDManager manager) {
+        if (!Double.isFinite(cfg)) {
+            throw new IllegalArgumentException("cfg must be finite, got " + cfg);
+        }
+        Sd3TransformerConfig config = base.checkpoint.config();
+        check("positive", positive, config);
+        if (cfg != 1.0) {
+            check("negative", negative, config);
+        }
+        Sd3Transformer2DModel transformer = base.transformer(patches.stream().filter(WeightPatch.class::isInstance)
+                .map(WeightPatch.class::cast).toList());
+        base.refs.incrementAndGet();
+        return new BoundDenoiser() {
+            @Override
+            public NDArray predict(NDArray input, ModelStep step) {
+                return TensorScope.keep(() -> {
+                    NDArray cond = side(transformer, positive, input, step);
+                    NDArray out = cfg == 1.0 ? cond : ClassifierFreeGuidance.combine(cond,
+                            side(transformer, negative, input, step), cfg);
+                    return out.toType(input.getDataType(), false);
+                });
+            }
+
+            @Override
+            public void close() {
+                base.release();
+            }
+        };
+    }
+
+    /** The strength-weighted mean over the entries of one side. */
+    private static NDArray side(Sd3Transformer2DModel transformer, Conditioning conditioning, NDArray latent,
+            ModelStep step) {
+        long batch = latent.getShape().get(0);
+        NDManager manager = latent.getManager();
+        NDArray timestep = manager.create(new float[] {(float) (step.sigma() * 1000.0)});
+        return DitConditioning.weightedMean(conditioning, entry -> transformer.forward(new Sd3Input(latent,
+                DitConditioning.perBatch(entry.embeddings(), batch), DitConditioning.perBatch(entry.pooled(), batch),
+                timestep)));
+    }
+
+    private static void check(String side, Conditioning conditioning, Sd3TransformerConfig config) {
+        DitConditioning.check(side, conditioning, "SD3", config.jointAttentionDim(),
+                "CLIP-L + CLIP-G states padded, then T5 states", config.pooledProjectionDim(),
+                "CLIP-L + CLIP-G pooled", "");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            base.release();
+        }
+    }
+}
