@@ -12,6 +12,7 @@ import dev.tessera.models.sd.internal.Conv2d;
 import dev.tessera.models.sd.internal.CrossAttentionSpec;
 import dev.tessera.models.sd.internal.DownBlock2D;
 import dev.tessera.models.sd.internal.GroupNorm;
+import dev.tessera.models.sd.internal.ResnetBlock2D;
 import dev.tessera.models.sd.internal.UNetMidBlock2DCrossAttn;
 import dev.tessera.models.sd.internal.UpBlock2D;
 import dev.tessera.tensor.TensorScope;
@@ -140,12 +141,13 @@ public final class UNet2DConditionModel {
         NDList kept = TensorScope.keepAll(() -> {
             NDArray ctx = context.toType(dtype, false);
             NDArray h = convInOutput.toType(dtype, false);
+            NDArray tembActivated = ResnetBlock2D.activateTimeEmbedding(temb);
             List<NDArray> skips = new ArrayList<>();
             skips.add(h);
             for (DownBlock2D block : downBlocks) {
-                h = block.forward(h, temb, ctx, skips);
+                h = block.forward(h, tembActivated, ctx, skips);
             }
-            NDArray middle = midBlock == null ? h : midBlock.forward(h, temb, ctx);
+            NDArray middle = midBlock == null ? h : midBlock.forward(h, tembActivated, ctx);
             NDList all = new NDList(skips);
             all.add(middle);
             return all;
@@ -165,6 +167,7 @@ public final class UNet2DConditionModel {
             NDArray ctx = context.toType(dtype, false);
             List<NDArray> skips = new ArrayList<>(features.skips());
             NDArray h = features.middle().toType(dtype, false);
+            NDArray tembActivated = ResnetBlock2D.activateTimeEmbedding(temb);
             for (UpBlock2D block : upBlocks) {
                 long height = 0;
                 long width = 0;
@@ -173,7 +176,7 @@ public final class UNet2DConditionModel {
                     height = next.get(2);
                     width = next.get(3);
                 }
-                h = block.forward(h, skips, temb, ctx, height, width);
+                h = block.forward(h, skips, tembActivated, ctx, height, width);
             }
             return convOut.forward(Ops.silu(convNormOut.forward(h)));
         });
