@@ -120,7 +120,7 @@ public final class UNet2DConditionModel {
                     + "; expected one per sample or a single one");
         }
         return TensorScope.keep(() -> {
-            NDArray flat = timesteps.reshape(count);
+            NDArray flat = timesteps.getShape().dimension() == 1 ? timesteps : timesteps.reshape(count);
             NDArray perSample = count == batch ? flat : flat.broadcast(new Shape(batch));
             return timeEmbedding.forward(perSample, dtype);
         });

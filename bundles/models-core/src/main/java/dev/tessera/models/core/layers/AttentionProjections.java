@@ -104,13 +104,30 @@ public final class AttentionProjections {
      * [batch, heads, tokens, ctxTokens]: the mixed values [batch, tokens, out], before the output projection.
      */
     public NDArray attend(NDArray x, NDArray context, NDArray bias) {
-        NDArray source = self || context == null ? x : context;
-        if (queryWeight == null) {
+        if (!prepared()) {
+            NDArray source = self || context == null ? x : context;
             return ChunkedAttention.multiHead(toQ.forward(x), toK.forward(source), toV.forward(source), heads, bias);
         }
+        return TensorScope.keep(() -> ChunkedAttention.mergeHeads(attendHeads(x, context, bias)));
+    }
+
+    /** Whether the weights were laid out once (else {@link #attendHeads} is not available). */
+    public boolean prepared() {
+        return queryWeight != null;
+    }
+
+    /**
+     * {@link #attend} before the heads are merged: heads first, [1, batch, heads, tokens, headDim] (the leading
+     * axis of the fused projection's split), for an output projection that takes the heads as they are
+     * ({@link HeadsOutputProjection}). Only where {@link #prepared()}.
+     */
+    public NDArray attendHeads(NDArray x, NDArray context, NDArray bias) {
+        if (!prepared()) {
+            throw new IllegalStateException("attendHeads needs weights laid out once; these are being trained");
+        }
+        NDArray source = self || context == null ? x : context;
         return TensorScope.keep(() -> {
             long budget = ChunkedAttention.scoreBudget(x.getDevice());
-            NDArray mixed;
             if (self) {
                 // [B, L, 3 out] -> [B, L, 3, H, D] -> [3, B, H, L, D]: q, k, v in one permute.
                 NDArray qkv = Ops.linearT(x, queryWeight, queryBias);
@@ -119,17 +136,15 @@ public final class AttentionProjections {
                 long headDim = qkv.getShape().get(2) / 3 / heads;
                 NDList parts = qkv.reshape(batch, tokens, 3, heads, headDim).transpose(2, 0, 3, 1, 4).split(3, 0);
                 NDArray kt = parts.get(1).swapAxes(3, 4);
-                mixed = ChunkedAttention.attend(parts.get(0), kt, parts.get(2), bias, budget);
-            } else {
-                NDArray qh = ChunkedAttention.splitHeads(Ops.linearT(x, queryWeight, queryBias), heads, false);
-                NDArray kv = Ops.linearT(source, keyValueWeight, keyValueBias);
-                long batch = source.getShape().get(0);
-                long tokens = source.getShape().get(1);
-                long headDim = kv.getShape().get(2) / 2 / heads;
-                NDList parts = kv.reshape(batch, tokens, 2, heads, headDim).transpose(2, 0, 3, 1, 4).split(2, 0);
-                mixed = ChunkedAttention.attend(qh, parts.get(0).swapAxes(3, 4), parts.get(1), bias, budget);
+                return ChunkedAttention.attend(parts.get(0), kt, parts.get(2), bias, budget);
             }
-            return ChunkedAttention.mergeHeads(mixed);
+            NDArray qh = ChunkedAttention.splitHeads(Ops.linearT(x, queryWeight, queryBias), heads, false);
+            NDArray kv = Ops.linearT(source, keyValueWeight, keyValueBias);
+            long batch = source.getShape().get(0);
+            long tokens = source.getShape().get(1);
+            long headDim = kv.getShape().get(2) / 2 / heads;
+            NDList parts = kv.reshape(batch, tokens, 2, heads, headDim).transpose(2, 0, 3, 1, 4).split(2, 0);
+            return ChunkedAttention.attend(qh, parts.get(0).swapAxes(3, 4), parts.get(1), bias, budget);
         });
     }
 }

@@ -27,6 +27,13 @@ public final class Ops {
                 .singletonOrThrow();
     }
 
+    /** 1-D convolution of [N, C, L] with a kernel of 1 (a per-position linear map with its bias in one launch). */
+    public static NDArray pointwiseConv1d(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal()
+                .convolution(x, weight, bias, new Shape(1), new Shape(0), new Shape(1), 1)
+                .singletonOrThrow();
+    }
+
     /** {@code x @ weight^T + bias} over the last axis; {@code bias} may be null. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
@@ -66,7 +73,11 @@ public final class Ops {
      * launches, with the unit weights kept on {@code owner} (a manager that lives as long as the model).
      */
     public static NDArray groupNormalize(NDArray x, int groups, NDManager owner, float eps) {
-        Shape shape = x.getShape();
+        return groupNormalize(x, groups, owner, eps, x.getShape());
+    }
+
+    /** {@link #groupNormalize(NDArray, int, NDManager, float)} reshaped to {@code shape} (as many elements). */
+    public static NDArray groupNormalize(NDArray x, int groups, NDManager owner, float eps, Shape shape) {
         NDArray grouped = x.reshape(shape.get(0), groups, -1);
         long perGroup = grouped.getShape().get(2);
         NDArray[] unit = NormConstants.onesZeros(owner, perGroup, x.getDataType());

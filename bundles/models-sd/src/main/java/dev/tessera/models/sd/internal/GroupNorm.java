@@ -29,8 +29,8 @@ public final class GroupNorm {
     }
 
     /** The normalisation without gamma and beta, for a caller that folded them into its next linear map. */
-    NDArray normalize(NDArray x) {
-        return Ops.groupNormalize(x, groups, gamma.getManager(), eps);
+    NDArray normalize(NDArray x, Shape shape) {
+        return Ops.groupNormalize(x, groups, gamma.getManager(), eps, shape);
     }
 
     NDArray gamma() {

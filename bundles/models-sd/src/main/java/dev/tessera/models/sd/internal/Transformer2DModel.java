@@ -28,7 +28,7 @@ public final class Transformer2DModel {
     private final List<BasicTransformerBlock> blocks = new ArrayList<>();
     /**
      * proj_in's weight and bias with the norm's gamma and beta folded in ({@code W diag(gamma)},
-     * {@code b + W beta}; the conv's as [out, in, 1, 1], the linear's transposed), so the norm's affine is not
+     * {@code b + W beta}; the conv's as a kernel-1 conv1d's [out, in, 1], the linear's transposed), so the norm's affine is not
      * launched; null where a parameter is being trained.
      */
     private final NDArray foldedInWeight;
@@ -54,7 +54,7 @@ public final class Transformer2DModel {
             this.foldedInWeight = weights.derive(prefix + ".proj_in.weight:norm-folded", Arrays.asList(w, gamma),
                     t -> TensorScope.keep(() -> {
                         NDArray folded = t.get(0).reshape(channels, channels).mul(t.get(1).reshape(1, channels));
-                        return linearProjection ? folded.transpose(1, 0) : folded.reshape(channels, channels, 1, 1);
+                        return linearProjection ? folded.transpose(1, 0) : folded.reshape(channels, channels, 1);
                     }));
             this.foldedInBias = weights.derive(prefix + ".proj_in.bias:norm-folded", Arrays.asList(w, b, beta),
                     t -> TensorScope.keep(() -> t.get(0).reshape(channels, channels).matMul(t.get(2)).add(t.get(1))));
@@ -85,13 +85,14 @@ public final class Transformer2DModel {
             long width = shape.get(3);
             NDArray h;
             if (foldedInWeight != null) {
-                h = norm.normalize(x);
                 if (linearProjection) {
-                    h = Ops.linearT(h.transpose(0, 2, 3, 1).reshape(batch, height * width, channels),
-                            foldedInWeight, foldedInBias);
+                    h = Ops.linearT(norm.normalize(x, shape).transpose(0, 2, 3, 1)
+                            .reshape(batch, height * width, channels), foldedInWeight, foldedInBias);
                 } else {
-                    h = Ops.conv2d(h, foldedInWeight, foldedInBias, 1, 0).transpose(0, 2, 3, 1)
-                            .reshape(batch, height * width, channels);
+                    // Normalised straight to [B, C, HW], the 1x1 conv as a kernel-1 conv1d, then the tokens as a
+                    // transposed view [B, HW, C] (the blocks' norms and adds read it through its strides).
+                    h = Ops.pointwiseConv1d(norm.normalize(x, new Shape(batch, channels, height * width)),
+                            foldedInWeight, foldedInBias).transpose(0, 2, 1);
                 }
             } else {
                 h = norm.forward(x);
