@@ -2,6 +2,7 @@ package dev.tessera.models.core.layers;
 
 import java.util.Arrays;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.Weights;
 import java.util.List;
@@ -30,6 +31,11 @@ public final class Linear {
     /** A linear layer with bias. */
     public Linear(Weights weights, String prefix, long in, long out) {
         this(weights, prefix, in, out, true);
+    }
+
+    /** The manager of this layer's weight: lives as long as the model (for constants a layer keeps beside it). */
+    public NDManager owner() {
+        return weight.getManager();
     }
 
     public NDArray forward(NDArray x) {

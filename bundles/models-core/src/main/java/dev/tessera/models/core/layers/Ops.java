@@ -120,6 +120,16 @@ public final class Ops {
         return x.mul(inner.getNDArrayInternal().sigmoid());
     }
 
+    /**
+     * LayerNorm over the last axis without affine parameters: 1 launch, its unit weights made once per width on
+     * {@code owner} (a manager as long-lived as the model, such as a weight's) and kept there.
+     */
+    public static NDArray layerNorm(NDArray x, NDManager owner, float eps) {
+        long dim = x.getShape().get(x.getShape().dimension() - 1);
+        NDArray[] unit = NormConstants.onesZeros(owner, dim, x.getDataType());
+        return x.getNDArrayInternal().layerNorm(x, new Shape(dim), unit[0], unit[1], eps).singletonOrThrow();
+    }
+
     /** LayerNorm over the last axis without affine parameters (eps as given): 1 launch plus two constants. */
     public static NDArray layerNorm(NDArray x, float eps) {
         long dim = x.getShape().get(x.getShape().dimension() - 1);
