@@ -280,6 +280,53 @@ class ContextGenApplyTest {
         }
     }
 
+    /**
+     * float16 end to end on the CPU for ContextGen: the joint forward with ContextGen's context tokens, ids and
+     * per-block ICA/CLA masks, through both attention paths, in float16 against the same forward in float32 (the
+     * reference the pack's case is checked against above), within {@link #FLOAT16_TOLERANCE} relative L2.
+     */
+    @Test
+    void theContextGenForwardInFloat16StaysCloseToFloat32() throws Exception {
+        RandomFluxVae vae = new RandomFluxVae(test, 4, 11);
+        Path file = folders.models().resolve("diffusion_models/tiny-flux.safetensors");
+        try (Conditioning cond = conditioning(); NDManager run = tensors.newManager("run");
+                FluxCheckpoint full = FluxCheckpoint.open(file, null, DataType.FLOAT32, test.newSubManager());
+                FluxCheckpoint half = FluxCheckpoint.open(file, null, DataType.FLOAT16, test.newSubManager())) {
+            NDArray tokens = null;
+            for (NDArray image : layout().contextImages(run, DataType.FLOAT32)) {
+                NDArray packed = LatentPacking.pack(vae.encode(image, run).sub(0.1159f).mul(0.3611f));
+                tokens = tokens == null ? packed : tokens.concat(packed, 1);
+            }
+            float[] noise = new float[4 * 8 * 8];
+            Random random = new Random(5);
+            for (int i = 0; i < noise.length; i++) {
+                noise[i] = (float) random.nextGaussian();
+            }
+            NDArray latent = run.create(noise, new Shape(1, 4, 8, 8));
+            AttentionMask icaMask = AttentionMask.of(L, (q, k) -> allows(true, q, k));
+            AttentionMask claMask = AttentionMask.of(L, (q, k) -> allows(false, q, k));
+            BlockMasks paper = (kind, index) -> kind == BlockKind.SINGLE && index == 0 ? icaMask : claMask;
+            Conditioning.Entry entry = cond.entries().get(0);
+            NDArray ids = Kontext.gridIds(run, 0, 4, 4, 0, 0).concat(run.create(expectedContextIds(),
+                    new Shape(22, 3)), 0);
+            FluxInput joint = new FluxInput(LatentPacking.pack(latent).concat(tokens, 1), entry.embeddings(),
+                    entry.pooled(), run.create(new float[] {0.7f}), ids, run.zeros(new Shape(TEXT, 3)),
+                    run.create(new float[] {3.5f}));
+            for (AttentionMode mode : AttentionMode.values()) {
+                NDArray reference = full.transformer().forward(joint, paper, mode);
+                NDArray out = half.transformer().forward(joint, paper, mode);
+                assertEquals(DataType.FLOAT16, out.getDataType());
+                double error = relative(out, reference);
+                System.out.printf("ContextGen forward, %s attention, float16 vs float32: relative L2 %.2e%n", mode,
+                        error);
+                assertTrue(error < FLOAT16_TOLERANCE, mode + ": relative L2 " + error);
+            }
+        }
+    }
+
+    /** float16 keeps 11 significant bits (about 5e-4 per rounding), accumulated over the blocks. */
+    private static final double FLOAT16_TOLERANCE = 1e-2;
+
     @Test
     void badInputsAreNamed() {
         RandomFluxVae sixteen = new RandomFluxVae(test, 16, 5);

@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * {@link Weights} read lazily from a {@link WeightSource}: each parameter is read when first asked for, converted
@@ -19,6 +21,7 @@ public final class DeviceWeights implements Weights, AutoCloseable {
     private final NDManager manager;
     private final DataType dtype;
     private final Map<String, NDArray> loaded = new ConcurrentHashMap<>();
+    private final Map<String, NDArray> derived = new ConcurrentHashMap<>();
 
     /**
      * @param source  where the parameters are stored
@@ -51,6 +54,18 @@ public final class DeviceWeights implements Weights, AutoCloseable {
         return loaded.computeIfAbsent(name, this::load);
     }
 
+    /** Made once on this manager and shared by every model built over these weights (or over a patched view). */
+    @Override
+    public NDArray derive(String key, List<NDArray> sources, Function<List<NDArray>, NDArray> make) {
+        return derived.computeIfAbsent(key, k -> {
+            NDArray made = make.apply(sources);
+            made.attach(manager);
+            NDScope.unregister(made);
+            made.setName(k);
+            return made;
+        });
+    }
+
     /** How many parameters have been read so far. */
     public int loadedCount() {
         return loaded.size();
@@ -72,6 +87,7 @@ public final class DeviceWeights implements Weights, AutoCloseable {
     @Override
     public void close() {
         loaded.clear();
+        derived.clear();
         manager.close();
     }
 }

@@ -148,7 +148,7 @@ public final class FluxTransformer2DModel {
             x = h.get(new NDIndex(":, " + textTokens + ":"));
             NDList mod = normOut.forward(siluTemb).split(2, 1);
             // AdaLayerNormContinuous: scale first, then shift (BFL's final layer stores shift first).
-            NDArray normed = Ops.modulate(Ops.layerNorm(x, EPS), mod.get(1), mod.get(0));
+            NDArray normed = Ops.modulate(Ops.layerNorm(x, normOut.owner(), EPS), mod.get(1), mod.get(0));
             return projOut.forward(normed);
         });
     }

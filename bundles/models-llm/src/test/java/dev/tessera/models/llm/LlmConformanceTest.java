@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.conformance.CaseOutcome;
+import dev.tessera.conformance.Comparison;
+import dev.tessera.conformance.PackContext;
 import dev.tessera.conformance.runner.CaseResult;
 import dev.tessera.conformance.ConformanceFamily;
 import dev.tessera.conformance.runner.ConformanceReport;
@@ -41,6 +44,28 @@ class LlmConformanceTest {
                     result.outcome().comparisons().stream().map(c -> c.output()).toList());
         }
     }
+
+    /**
+     * Both pack models in float16 on the CPU, the dtype as a parameter of the family's run: the logits within
+     * {@link #FLOAT16_LOGITS} (relative L2) of the float32 reference. Greedy continuations are not compared: a
+     * float16 rounding may swap two near-equal top logits, which is not an error of the code.
+     */
+    @Test
+    void float16LogitsStayCloseToTheFloat32Reference() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (String model : List.of("llama", "qwen2")) {
+                CaseOutcome outcome = new LlmFamily().run(new PackContext(ConformancePack.dir(), manager,
+                        DataType.FLOAT16), ConformancePack.dir().resolve("llm/cases/" + model + ".safetensors"));
+                Comparison logits = outcome.comparisons().get(0);
+                assertEquals("logits", logits.output());
+                System.out.println(model + " float16: " + logits.describe());
+                assertTrue(logits.error() < FLOAT16_LOGITS, model + " float16: " + logits.describe());
+            }
+        }
+    }
+
+    /** float16 keeps 11 significant bits (about 5e-4 per rounding); the error accumulates over the layers. */
+    static final double FLOAT16_LOGITS = 1e-2;
 
     @Test
     void llmFamilyIsAConformanceFamilyComponent() throws Exception {

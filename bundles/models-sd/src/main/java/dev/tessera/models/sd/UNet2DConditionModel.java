@@ -12,6 +12,7 @@ import dev.tessera.models.sd.internal.Conv2d;
 import dev.tessera.models.sd.internal.CrossAttentionSpec;
 import dev.tessera.models.sd.internal.DownBlock2D;
 import dev.tessera.models.sd.internal.GroupNorm;
+import dev.tessera.models.sd.internal.ResnetBlock2D;
 import dev.tessera.models.sd.internal.UNetMidBlock2DCrossAttn;
 import dev.tessera.models.sd.internal.UpBlock2D;
 import dev.tessera.tensor.TensorScope;
@@ -151,7 +152,7 @@ public final class UNet2DConditionModel {
                     + "; expected one per sample or a single one");
         }
         return TensorScope.keep(() -> {
-            NDArray flat = timesteps.reshape(count);
+            NDArray flat = timesteps.getShape().dimension() == 1 ? timesteps : timesteps.reshape(count);
             NDArray perSample = count == batch ? flat : flat.broadcast(new Shape(batch));
             NDArray temb = timeEmbedding.forward(perSample, dtype);
             return addEmbedding == null ? temb : temb.add(addEmbedding.forwardProjected(added.toType(dtype, false)));
@@ -198,12 +199,13 @@ public final class UNet2DConditionModel {
         NDList kept = TensorScope.keepAll(() -> {
             NDArray ctx = context.toType(dtype, false);
             NDArray h = convInOutput.toType(dtype, false);
+            NDArray tembActivated = ResnetBlock2D.activateTimeEmbedding(temb);
             List<NDArray> skips = new ArrayList<>();
             skips.add(h);
             for (DownBlock2D block : downBlocks) {
-                h = block.forward(h, temb, ctx, skips);
+                h = block.forward(h, tembActivated, ctx, skips);
             }
-            NDArray middle = midBlock == null ? h : midBlock.forward(h, temb, ctx);
+            NDArray middle = midBlock == null ? h : midBlock.forward(h, tembActivated, ctx);
             NDList all = new NDList(skips);
             all.add(middle);
             return all;
@@ -223,6 +225,7 @@ public final class UNet2DConditionModel {
             NDArray ctx = context.toType(dtype, false);
             List<NDArray> skips = new ArrayList<>(features.skips());
             NDArray h = features.middle().toType(dtype, false);
+            NDArray tembActivated = ResnetBlock2D.activateTimeEmbedding(temb);
             for (UpBlock2D block : upBlocks) {
                 long height = 0;
                 long width = 0;
@@ -231,7 +234,7 @@ public final class UNet2DConditionModel {
                     height = next.get(2);
                     width = next.get(3);
                 }
-                h = block.forward(h, skips, temb, ctx, height, width);
+                h = block.forward(h, skips, tembActivated, ctx, height, width);
             }
             return convOut.forward(Ops.silu(convNormOut.forward(h)));
         });

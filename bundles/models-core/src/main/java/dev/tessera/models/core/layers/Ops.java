@@ -1,6 +1,7 @@
 package dev.tessera.models.core.layers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -26,9 +27,25 @@ public final class Ops {
                 .singletonOrThrow();
     }
 
+    /** 1-D convolution of [N, C, L] with a kernel of 1 (a per-position linear map with its bias in one launch). */
+    public static NDArray pointwiseConv1d(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal()
+                .convolution(x, weight, bias, new Shape(1), new Shape(0), new Shape(1), 1)
+                .singletonOrThrow();
+    }
+
     /** {@code x @ weight^T + bias} over the last axis; {@code bias} may be null. */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * {@code x @ weightT + bias} with the weight already laid out [in, out] (a transposed view of the stored
+     * [out, in] is fine: the matmul reads it through its strides): 2 launches with a bias, 1 without.
+     */
+    public static NDArray linearT(NDArray x, NDArray weightT, NDArray bias) {
+        NDArray y = x.matMul(weightT);
+        return bias == null ? y : y.addi(bias);
     }
 
     /** Layer normalisation over the last axis. */
@@ -37,22 +54,35 @@ public final class Ops {
     }
 
     /**
-     * Group normalisation of NCHW (or NC...) {@code x}. libtorch's group_norm is not reachable through DJL, so the
-     * statistics come from one layer_norm over each group's flattened elements (the same mean and biased variance),
-     * followed by the per-channel affine.
+     * Group normalisation of NCHW (or NC...) {@code x}: 4 launches. libtorch's group_norm is not reachable through
+     * DJL, so the statistics come from one layer_norm over each group's flattened elements (the same mean and
+     * biased variance) with unit weights made once (see {@link NormConstants}), and the per-channel affine is one
+     * inference batch_norm with mean 0, variance 1 and eps 0 (exactly {@code x * gamma + beta}) instead of two
+     * reshapes, a mul and an add.
      */
     public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
-        Shape shape = x.getShape();
+        NDManager owner = gamma.getManager();
+        NDArray normed = groupNormalize(x, groups, owner, eps);
+        NDArray[] channel = NormConstants.onesZeros(owner, x.getShape().get(1), x.getDataType());
+        return normed.getNDArrayInternal().batchNorm(normed, channel[1], channel[0], gamma, beta, -1, 0f, 0f, false)
+                .singletonOrThrow();
+    }
+
+    /**
+     * Group normalisation without the affine (for a layer that folds gamma and beta into the next linear map): 3
+     * launches, with the unit weights kept on {@code owner} (a manager that lives as long as the model).
+     */
+    public static NDArray groupNormalize(NDArray x, int groups, NDManager owner, float eps) {
+        return groupNormalize(x, groups, owner, eps, x.getShape());
+    }
+
+    /** {@link #groupNormalize(NDArray, int, NDManager, float)} reshaped to {@code shape} (as many elements). */
+    public static NDArray groupNormalize(NDArray x, int groups, NDManager owner, float eps, Shape shape) {
         NDArray grouped = x.reshape(shape.get(0), groups, -1);
-        Shape stats = new Shape(grouped.getShape().get(2));
-        DataType type = x.getDataType();
-        NDArray ones = x.getManager().ones(stats, type);
-        NDArray zeros = x.getManager().zeros(stats, type);
-        NDArray normed = grouped.getNDArrayInternal().layerNorm(grouped, stats, ones, zeros, eps).singletonOrThrow();
-        long[] perChannel = new long[shape.dimension() - 1];
-        java.util.Arrays.fill(perChannel, 1);
-        perChannel[0] = shape.get(1);
-        return normed.reshape(shape).mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+        long perGroup = grouped.getShape().get(2);
+        NDArray[] unit = NormConstants.onesZeros(owner, perGroup, x.getDataType());
+        return grouped.getNDArrayInternal().layerNorm(grouped, new Shape(perGroup), unit[0], unit[1], eps)
+                .singletonOrThrow().reshape(shape);
     }
 
     /** SiLU (swish): {@code x * sigmoid(x)}. */
@@ -88,6 +118,16 @@ public final class Ops {
     public static NDArray geluTanh(NDArray x) {
         NDArray inner = x.square().mul(2f * GELU_C * 0.044715f).add(2f * GELU_C).mul(x);
         return x.mul(inner.getNDArrayInternal().sigmoid());
+    }
+
+    /**
+     * LayerNorm over the last axis without affine parameters: 1 launch, its unit weights made once per width on
+     * {@code owner} (a manager as long-lived as the model, such as a weight's) and kept there.
+     */
+    public static NDArray layerNorm(NDArray x, NDManager owner, float eps) {
+        long dim = x.getShape().get(x.getShape().dimension() - 1);
+        NDArray[] unit = NormConstants.onesZeros(owner, dim, x.getDataType());
+        return x.getNDArrayInternal().layerNorm(x, new Shape(dim), unit[0], unit[1], eps).singletonOrThrow();
     }
 
     /** LayerNorm over the last axis without affine parameters (eps as given): 1 launch plus two constants. */

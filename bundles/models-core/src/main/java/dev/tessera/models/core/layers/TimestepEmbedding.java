@@ -1,10 +1,13 @@
 package dev.tessera.models.core.layers;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.Weights;
 import dev.tessera.tensor.TensorScope;
+import java.util.Arrays;
 
 /**
  * diffusers' Timesteps (sinusoidal projection, computed in float32 exactly as get_timestep_embedding does) followed
@@ -19,6 +22,8 @@ public final class TimestepEmbedding {
     private final int projectionDim;
     private final boolean flipSinToCos;
     private final int freqShift;
+    /** exp(-ln(max_period) * i / (half - shift)) as [1, half] in float32, made once on the weights' device. */
+    private final NDArray frequencies;
 
     public TimestepEmbedding(Weights weights, String prefix, int projectionDim, long embedDim, boolean flipSinToCos,
             int freqShift) {
@@ -30,12 +35,28 @@ public final class TimestepEmbedding {
         this.projectionDim = projectionDim;
         this.flipSinToCos = flipSinToCos;
         this.freqShift = freqShift;
+        NDArray anchor = weights.get(prefix + ".linear_1.weight", new Shape(embedDim, projectionDim));
+        this.frequencies = weights.derive(prefix + ":frequencies", Arrays.asList(anchor),
+                w -> TensorScope.keep(() -> frequencies(w.get(0).getManager(), w.get(0).getDevice())));
+    }
+
+    /** The sinusoid frequencies, computed as diffusers' get_timestep_embedding does, in float32. */
+    private NDArray frequencies(NDManager manager, Device device) {
+        return frequencies(manager, device, projectionDim, freqShift);
+    }
+
+    private static NDArray frequencies(NDManager manager, Device device, int dim, int freqShift) {
+        int half = dim / 2;
+        return manager.arange(0f, half, 1f, DataType.FLOAT32, device).mul((float) -Math.log(MAX_PERIOD))
+                .div((float) (half - freqShift)).exp().reshape(1, half);
     }
 
     /** {@code timesteps} [batch] (any numeric type) to the embedding [batch, embedDim] in {@code dtype}. */
     public NDArray forward(NDArray timesteps, DataType dtype) {
         return TensorScope.keep(() -> {
-            NDArray projected = sinusoidal(timesteps, projectionDim, flipSinToCos, freqShift);
+            NDArray freqs = frequencies != null ? frequencies
+                    : frequencies(timesteps.getManager(), timesteps.getDevice());
+            NDArray projected = project(timesteps, freqs, flipSinToCos);
             return forwardProjected(projected.toType(dtype, false));
         });
     }
@@ -56,16 +77,14 @@ public final class TimestepEmbedding {
         if (dim % 2 != 0) {
             throw new IllegalArgumentException("timestep projection width must be even, got " + dim);
         }
-        return TensorScope.keep(() -> {
-            NDManager manager = values.getManager();
-            int half = dim / 2;
-            NDArray exponent = manager.arange(0f, half, 1f, DataType.FLOAT32, values.getDevice())
-                    .mul((float) -Math.log(MAX_PERIOD)).div((float) (half - freqShift));
-            NDArray angles = values.toType(DataType.FLOAT32, false).reshape(-1, 1)
-                    .mul(exponent.exp().reshape(1, half));
-            NDArray sin = angles.sin();
-            NDArray cos = angles.cos();
-            return flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);
-        });
+        return TensorScope.keep(() -> project(values,
+                frequencies(values.getManager(), values.getDevice(), dim, freqShift), flipSinToCos));
+    }
+
+    private static NDArray project(NDArray values, NDArray freqs, boolean flipSinToCos) {
+        NDArray angles = values.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs);
+        NDArray sin = angles.sin();
+        NDArray cos = angles.cos();
+        return flipSinToCos ? cos.concat(sin, 1) : sin.concat(cos, 1);
     }
 }

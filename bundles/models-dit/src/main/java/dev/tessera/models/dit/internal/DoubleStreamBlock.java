@@ -69,8 +69,8 @@ public final class DoubleStreamBlock {
         return TensorScope.keepAll(() -> {
             NDList mod = norm1.forward(siluTemb).split(6, 1);
             NDList cmod = norm1Context.forward(siluTemb).split(6, 1);
-            NDArray nx = Ops.modulate(Ops.layerNorm(x, EPS), mod.get(0), mod.get(1));
-            NDArray nc = Ops.modulate(Ops.layerNorm(c, EPS), cmod.get(0), cmod.get(1));
+            NDArray nx = Ops.modulate(Ops.layerNorm(x, norm1.owner(), EPS), mod.get(0), mod.get(1));
+            NDArray nc = Ops.modulate(Ops.layerNorm(c, norm1.owner(), EPS), cmod.get(0), cmod.get(1));
 
             NDArray q = normQ.forward(Heads.split(toQ.forward(nx), heads));
             NDArray k = normK.forward(Heads.split(toK.forward(nx), heads));
@@ -86,11 +86,11 @@ public final class DoubleStreamBlock {
             NDArray imageAttn = toOut.forward(joint.get(new NDIndex(":, " + text + ":" + total)));
 
             NDArray xOut = x.add(gate(mod.get(2)).mul(imageAttn));
-            NDArray nx2 = Ops.modulate(Ops.layerNorm(xOut, EPS), mod.get(3), mod.get(4));
+            NDArray nx2 = Ops.modulate(Ops.layerNorm(xOut, norm1.owner(), EPS), mod.get(3), mod.get(4));
             xOut = xOut.add(gate(mod.get(5)).mul(ff.forward(nx2)));
 
             NDArray cOut = c.add(gate(cmod.get(2)).mul(textAttn));
-            NDArray nc2 = Ops.modulate(Ops.layerNorm(cOut, EPS), cmod.get(3), cmod.get(4));
+            NDArray nc2 = Ops.modulate(Ops.layerNorm(cOut, norm1.owner(), EPS), cmod.get(3), cmod.get(4));
             cOut = cOut.add(gate(cmod.get(5)).mul(ffContext.forward(nc2)));
             if (cOut.getDataType() == DataType.FLOAT16) {
                 // diffusers clips the text stream in float16 so that an overflow does not turn into inf/NaN.

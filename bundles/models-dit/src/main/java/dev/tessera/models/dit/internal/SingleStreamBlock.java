@@ -45,7 +45,7 @@ public final class SingleStreamBlock {
     public NDArray forward(NDArray h, NDArray siluTemb, AttentionInputs inputs) {
         return TensorScope.keep(() -> {
             NDList mod = norm.forward(siluTemb).split(3, 1);
-            NDArray nh = Ops.modulate(Ops.layerNorm(h, EPS), mod.get(0), mod.get(1));
+            NDArray nh = Ops.modulate(Ops.layerNorm(h, norm.owner(), EPS), mod.get(0), mod.get(1));
             NDArray mlp = Ops.geluTanh(projMlp.forward(nh));
             NDArray q = normQ.forward(Heads.split(toQ.forward(nh), heads));
             NDArray k = normK.forward(Heads.split(toK.forward(nh), heads));

@@ -19,9 +19,9 @@ public final class BasicTransformerBlock {
 
     public BasicTransformerBlock(Weights weights, String prefix, long dim, long contextDim, int heads) {
         this.norm1 = new LayerNorm(weights, prefix + ".norm1", dim, NORM_EPS);
-        this.attn1 = new Attention(weights, prefix + ".attn1", dim, dim, heads, false);
+        this.attn1 = new Attention(weights, prefix + ".attn1", dim, dim, heads, false, true);
         this.norm2 = new LayerNorm(weights, prefix + ".norm2", dim, NORM_EPS);
-        this.attn2 = new Attention(weights, prefix + ".attn2", dim, contextDim, heads, false);
+        this.attn2 = new Attention(weights, prefix + ".attn2", dim, contextDim, heads, false, false);
         this.norm3 = new LayerNorm(weights, prefix + ".norm3", dim, NORM_EPS);
         this.ff = new FeedForward(weights, prefix + ".ff", dim, dim * 4, FeedForward.Activation.GEGLU);
     }

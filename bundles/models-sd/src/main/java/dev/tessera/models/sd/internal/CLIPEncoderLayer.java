@@ -2,7 +2,7 @@ package dev.tessera.models.sd.internal;
 
 import ai.djl.ndarray.NDArray;
 import dev.tessera.models.core.Weights;
-import dev.tessera.models.core.layers.ChunkedAttention;
+import dev.tessera.models.core.layers.AttentionProjections;
 import dev.tessera.models.core.layers.Linear;
 import dev.tessera.models.core.layers.Ops;
 import dev.tessera.tensor.TensorScope;
@@ -11,27 +11,23 @@ import dev.tessera.tensor.TensorScope;
 public final class CLIPEncoderLayer {
 
     private final LayerNorm layerNorm1;
-    private final Linear qProj;
-    private final Linear kProj;
-    private final Linear vProj;
+    private final AttentionProjections qkv;
     private final Linear outProj;
     private final LayerNorm layerNorm2;
     private final Linear fc1;
     private final Linear fc2;
-    private final int heads;
     private final boolean quickGelu;
 
     public CLIPEncoderLayer(Weights weights, String prefix, long hidden, long intermediate, int heads, float eps,
             boolean quickGelu) {
         this.layerNorm1 = new LayerNorm(weights, prefix + ".layer_norm1", hidden, eps);
-        this.qProj = new Linear(weights, prefix + ".self_attn.q_proj", hidden, hidden, true);
-        this.kProj = new Linear(weights, prefix + ".self_attn.k_proj", hidden, hidden, true);
-        this.vProj = new Linear(weights, prefix + ".self_attn.v_proj", hidden, hidden, true);
+        String attn = prefix + ".self_attn";
+        this.qkv = new AttentionProjections(weights, attn + ".q_proj", attn + ".k_proj", attn + ".v_proj", hidden,
+                hidden, hidden, heads, true, true);
         this.outProj = new Linear(weights, prefix + ".self_attn.out_proj", hidden, hidden, true);
         this.layerNorm2 = new LayerNorm(weights, prefix + ".layer_norm2", hidden, eps);
         this.fc1 = new Linear(weights, prefix + ".mlp.fc1", hidden, intermediate, true);
         this.fc2 = new Linear(weights, prefix + ".mlp.fc2", intermediate, hidden, true);
-        this.heads = heads;
         this.quickGelu = quickGelu;
     }
 
@@ -39,7 +35,7 @@ public final class CLIPEncoderLayer {
     public NDArray forward(NDArray x, NDArray causalMask) {
         return TensorScope.keep(() -> {
             NDArray n = layerNorm1.forward(x);
-            NDArray attended = ChunkedAttention.multiHead(qProj.forward(n), kProj.forward(n), vProj.forward(n), heads, causalMask);
+            NDArray attended = qkv.attend(n, null, causalMask);
             NDArray h = x.add(outProj.forward(attended));
             NDArray m = fc1.forward(layerNorm2.forward(h));
             m = quickGelu ? Ops.quickGelu(m) : Ops.gelu(m);

@@ -27,4 +27,17 @@ public final class GroupNorm {
     public NDArray forward(NDArray x) {
         return Ops.groupNorm(x, groups, gamma, beta, eps);
     }
+
+    /** The normalisation without gamma and beta, for a caller that folded them into its next linear map. */
+    NDArray normalize(NDArray x, Shape shape) {
+        return Ops.groupNormalize(x, groups, gamma.getManager(), eps, shape);
+    }
+
+    NDArray gamma() {
+        return gamma;
+    }
+
+    NDArray beta() {
+        return beta;
+    }
 }

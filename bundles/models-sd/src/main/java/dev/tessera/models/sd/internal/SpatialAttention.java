@@ -3,7 +3,7 @@ package dev.tessera.models.sd.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.core.Weights;
-import dev.tessera.models.core.layers.ChunkedAttention;
+import dev.tessera.models.core.layers.AttentionProjections;
 import dev.tessera.models.core.layers.Linear;
 import dev.tessera.tensor.TensorScope;
 
@@ -14,16 +14,13 @@ import dev.tessera.tensor.TensorScope;
 public final class SpatialAttention {
 
     private final GroupNorm groupNorm;
-    private final Linear toQ;
-    private final Linear toK;
-    private final Linear toV;
+    private final AttentionProjections qkv;
     private final Linear toOut;
 
     public SpatialAttention(Weights weights, String prefix, long channels, int groups, float eps) {
         this.groupNorm = new GroupNorm(weights, prefix + ".group_norm", groups, channels, eps);
-        this.toQ = new Linear(weights, prefix + ".to_q", channels, channels, true);
-        this.toK = new Linear(weights, prefix + ".to_k", channels, channels, true);
-        this.toV = new Linear(weights, prefix + ".to_v", channels, channels, true);
+        this.qkv = new AttentionProjections(weights, prefix + ".to_q", prefix + ".to_k", prefix + ".to_v", channels,
+                channels, channels, 1, true, true);
         this.toOut = new Linear(weights, prefix + ".to_out.0", channels, channels, true);
     }
 
@@ -33,7 +30,7 @@ public final class SpatialAttention {
             long batch = shape.get(0);
             long channels = shape.get(1);
             NDArray tokens = groupNorm.forward(x).reshape(batch, channels, -1).transpose(0, 2, 1);
-            NDArray mixed = ChunkedAttention.multiHead(toQ.forward(tokens), toK.forward(tokens), toV.forward(tokens), 1, null);
+            NDArray mixed = qkv.attend(tokens, null, null);
             return toOut.forward(mixed).transpose(0, 2, 1).reshape(shape).add(x);
         });
     }
