@@ -45,6 +45,19 @@ class DjlTensorRuntimeTest {
     }
 
     @Test
+    void theTensorPidOverridesTheFrameworkProperties() {
+        // As the component reads them: keys of PID dev.tessera.tensor over tessera.device / tessera.dtype.
+        Map<String, String> framework = Map.of("tessera.dtype", "float32", "tessera.device", "cpu");
+        DjlTensorRuntime configured = new DjlTensorRuntime(dev.tessera.graph.api.HostSettings.layered(
+                Map.of("dtype", "float16", "device", ""), "tessera.", framework::get));
+        assertEquals(DataType.FLOAT16, configured.computeType());
+        assertEquals(Device.cpu(), configured.device());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DjlTensorRuntime(
+                dev.tessera.graph.api.HostSettings.layered(Map.of("device", "tpu"), "tessera.", framework::get)));
+        assertTrue(e.getMessage().contains("'tpu' is not a device"), e.getMessage());
+    }
+
+    @Test
     void dtypePropertyOverridesThePolicy() {
         assertEquals(DataType.FLOAT16, runtime(Map.of("tessera.dtype", "fp16")).computeType());
         assertEquals(DataType.FLOAT32, runtime(Map.of("tessera.dtype", " Float32 ")).computeType());
