@@ -46,7 +46,8 @@ final class HostFramework implements AutoCloseable {
         config.put("felix.service.urlhandlers", "false");
         config.put("felix.log.level", "1");
         config.putAll(properties);
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        // The test JVM's class path has Felix; so does it when called from inside the suite's framework (a probe).
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, ClassLoader.getSystemClassLoader()).iterator().next();
         Framework framework = factory.newFramework(config);
         framework.start();
         BundleContext context = framework.getBundleContext();

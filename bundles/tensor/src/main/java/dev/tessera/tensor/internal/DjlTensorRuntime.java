@@ -85,10 +85,34 @@ public final class DjlTensorRuntime implements TensorRuntime {
             }
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | LinkageError e) {
+            String loadedElsewhere = loadedByAnotherInstance(e);
+            if (loadedElsewhere != null) throw new IllegalStateException(loadedElsewhere, e);
             throw new IllegalStateException("DJL's PyTorch engine did not load. On CPU install the fragment"
                     + " dev.tessera.tensor.native.cpu; for CUDA set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 directory"
                     + " (and PYTORCH_FLAVOR=cu128). Cause: " + e, e);
         }
+    }
+
+    /**
+     * The JVM binds a native library to the one class loader that loaded it. When this bundle was refreshed, updated
+     * or reinstalled, its new class loader cannot load libtorch again: say so, and what to do, instead of DJL's
+     * "already loaded in another classloader".
+     *
+     * @return the message, or null when {@code failure} is another problem
+     */
+    static String loadedByAnotherInstance(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnsatisfiedLinkError && t.getMessage() != null
+                    && t.getMessage().contains("already loaded in another classloader")) {
+                return "libtorch is already loaded in this JVM by an earlier instance of the bundle dev.tessera.tensor"
+                        + " (the host refreshed, updated or reinstalled it), and a JVM gives a native library to one"
+                        + " class loader only: restart the JVM (in Karaf: system:shutdown -r) to use Tessera again. To"
+                        + " keep it from happening, do not refresh dev.tessera.tensor (bundle:refresh without it; the"
+                        + " bundle has no optional imports, so installing other features does not refresh it). JVM: "
+                        + t.getMessage();
+            }
+        }
+        return null;
     }
 
     private static void setIfAbsent(String key, String value) {
