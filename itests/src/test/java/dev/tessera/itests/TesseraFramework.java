@@ -117,6 +117,9 @@ public final class TesseraFramework {
         for (String url : appBundleUrls()) {
             options.add(isFragment(url) ? bundle(url).noStart() : bundle(url));
         }
+        // A host's shell and Tessera's commands for it (not part of tessera.jar): ShellCommandsIT.
+        options.add(bundle(Paths.get(required("tessera.gogo.jar")).toUri().toString()));
+        options.add(bundle(Paths.get(required("tessera.shell.jar")).toUri().toString()));
         Path home = home();
         options.add(frameworkProperty("tessera.home").value(home.toString()));
         options.add(frameworkProperty("tessera.input.dir").value(home.resolve("input").toString()));

@@ -4,7 +4,7 @@
  * services, and may parse their arguments with {@link dev.tessera.cli.Arguments}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.tessera.cli;
 
 import org.osgi.annotation.bundle.Export;

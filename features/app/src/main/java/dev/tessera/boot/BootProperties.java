@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * <li>{@code serve} started where {@code sample-workflows/} is (the repository) uses its {@code input/} and
  * {@code models/} when the home's own are empty or missing, so the samples run from the editor as they do from
  * {@code run};</li>
- * <li>{@code serve} turns Felix HTTP on ({@code org.apache.felix.http.enable}, off for every other command so they
+ * <li>{@code serve} turns Felix HTTP and the server on ({@code org.apache.felix.http.enable}, {@code
+ * tessera.server.enabled}; off for every other command so they
  * open no port), and its {@code --port N} and {@code --listen ADDR} set {@code org.osgi.service.http.port} and
  * {@code org.apache.felix.http.host} (the application's defaults are 8188 and 127.0.0.1). A value that is not a
  * port or an address leaves HTTP off, for the command to report; its {@code --persist-queue[=FILE]} sets
@@ -51,6 +52,8 @@ final class BootProperties {
     static final String HTTP_ENABLE = "org.apache.felix.http.enable";
     static final String HTTP_PORT = "org.osgi.service.http.port";
     static final String HTTP_HOST = "org.apache.felix.http.host";
+    /** The server's own switch (in a host it is off until configured). */
+    static final String SERVER_ENABLED = "tessera.server.enabled";
     static final String QUEUE_JOURNAL = "tessera.server.queueJournal";
     static final String DEFAULT_QUEUE_JOURNAL = "tessera-queue.json";
     static final String DEVICE = "tessera.device";
@@ -129,6 +132,7 @@ final class BootProperties {
             boolean hostOk = host == null || host.matches("[A-Za-z0-9.:%_-]+");
             if (portOk && hostOk) {
                 props.put(HTTP_ENABLE, "true");
+                props.put(SERVER_ENABLED, "true");
                 if (port != null) props.put(HTTP_PORT, port);
                 if (host != null) props.put(HTTP_HOST, host);
             }

@@ -99,6 +99,7 @@ class BootPropertiesTest {
     void serveTurnsHttpOnWithItsPortAndAddress() {
         Map<String, String> p = of(Map.of(), "serve", "--port", "9000", "--listen=0.0.0.0", "--out", "o");
         assertEquals("true", p.get("org.apache.felix.http.enable"));
+        assertEquals("true", p.get("tessera.server.enabled"));
         assertEquals("9000", p.get("org.osgi.service.http.port"));
         assertEquals("0.0.0.0", p.get("org.apache.felix.http.host"));
         assertEquals(cwd.resolve("o").toString(), p.get("tessera.output.dir"));
@@ -124,6 +125,7 @@ class BootPropertiesTest {
     @Test
     void otherCommandsAndBadValuesLeaveHttpOff() {
         assertEquals(null, of(Map.of(), "run", "wf.json").get("org.apache.felix.http.enable"));
+        assertEquals(null, of(Map.of(), "run", "wf.json").get("tessera.server.enabled"));
         assertEquals(null, of(Map.of(), "nodes").get("org.apache.felix.http.enable"));
         assertEquals(null, of(Map.of(), "serve", "--port", "http").get("org.apache.felix.http.enable"));
         assertEquals(null, of(Map.of(), "serve", "--port", "70000").get("org.apache.felix.http.enable"));

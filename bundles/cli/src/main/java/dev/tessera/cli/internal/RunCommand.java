@@ -40,11 +40,14 @@ public final class RunCommand implements Command {
 
     private final WorkflowEngine engine;
     private final Folders folders;
+    private final RunRegistry runs;
 
     @Activate
-    public RunCommand(@Reference(name = "engine") WorkflowEngine engine, @Reference(name = "folders") Folders folders) {
+    public RunCommand(@Reference(name = "engine") WorkflowEngine engine, @Reference(name = "folders") Folders folders,
+            @Reference(name = "runs") RunRegistry runs) {
         this.engine = engine;
         this.folders = folders;
+        this.runs = runs;
     }
 
     @Override
@@ -123,7 +126,12 @@ public final class RunCommand implements Command {
                 + OutputFiles.show(folders.input(), workingDir) + ", output " + OutputFiles.show(folders.output(), workingDir));
         ProgressBar bar = new ProgressBar(err, io.interactive(), classTypes(workflow), needed.size());
         long start = System.nanoTime();
-        RunResult result = engine.run(workflow, RunOptions.defaults().withExtraPngInfo(loaded.extraPngInfo()), bar);
+        RunOptions options = RunOptions.defaults().withExtraPngInfo(loaded.extraPngInfo());
+        RunResult result;
+        // Listed (and interruptible) for a host's shell while it runs: tessera:queue, tessera:interrupt.
+        try (RunRegistry.Listing listed = runs.add(options.promptId(), file.toString(), options.interrupt())) {
+            result = engine.run(workflow, options, bar);
+        }
         bar.finish();
         double seconds = (System.nanoTime() - start) / 1e9;
         return report(file, result, seconds, io, workingDir);

@@ -13,6 +13,17 @@ public final class OriginCheck {
     private OriginCheck() {
     }
 
+    /**
+     * As {@link #refusal(String, String, boolean)}, and an origin the administrator allowed passes
+     * ({@code tessera.server.allowedOrigins}: a web application on another host that drives this server).
+     *
+     * @param allowed allowed origins, lower case ({@link ServerConfig#allowedOrigins()})
+     */
+    public static String refusal(String origin, String host, boolean secure, java.util.Collection<String> allowed) {
+        if (origin != null && allowed.contains(origin.strip().toLowerCase(Locale.ROOT))) return null;
+        return refusal(origin, host, secure);
+    }
+
     /** @return null when allowed, else why not */
     public static String refusal(String origin, String host, boolean secure) {
         if (origin == null) return null;

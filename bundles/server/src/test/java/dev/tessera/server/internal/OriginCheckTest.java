@@ -28,6 +28,16 @@ class OriginCheckTest {
     }
 
     @Test
+    void anAllowedOriginPassesAndOnlyIt() {
+        java.util.List<String> allowed = java.util.List.of("http://tool.example");
+        assertNull(OriginCheck.refusal("http://tool.example", "127.0.0.1:8188", false, allowed));
+        assertNull(OriginCheck.refusal("HTTP://Tool.Example", "127.0.0.1:8188", false, allowed), "origins compare case-blind");
+        assertNotNull(OriginCheck.refusal("http://tool.example:8080", "127.0.0.1:8188", false, allowed), "another port is another origin");
+        assertNotNull(OriginCheck.refusal("http://evil.example", "127.0.0.1:8188", false, allowed));
+        assertNull(OriginCheck.refusal("http://127.0.0.1:8188", "127.0.0.1:8188", false, allowed), "same origin still passes");
+    }
+
+    @Test
     void aLoopbackServerAnswersOnlyToLoopbackNames() {
         for (String host : new String[] {"127.0.0.1:8188", "localhost:8188", "LOCALHOST", "app.localhost:8188",
                 "[::1]:8188", "127.1.2.3", null}) {

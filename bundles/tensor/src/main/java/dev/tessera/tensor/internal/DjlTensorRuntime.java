@@ -6,23 +6,48 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtEngineProvider;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.tessera.graph.api.HostSettings;
 import dev.tessera.graph.api.ResourceScope;
 import dev.tessera.tensor.TensorRuntime;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Loads DJL's PyTorch engine once, with this bundle's class loader as context loader so DJL finds its engine
  * provider, {@code native/lib/pytorch.properties} (from the tensor-native-cpu fragment) and the JNI library.
  * Framework properties: {@code tessera.device} (cpu, gpu, gpu:N; default: first GPU if any) and
- * {@code tessera.dtype} (float32, float16; default float32 on CPU, float16 on GPU).
+ * {@code tessera.dtype} (float32, float16; default float32 on CPU, float16 on GPU). In a host, the configuration
+ * of PID {@value #PID} ({@code device}, {@code dtype}) overrides them; a changed configuration re-registers the
+ * service (the engine, and libtorch, stay loaded).
  */
-@Component(service = TensorRuntime.class, immediate = true) // load libtorch at start: fail early, not mid-run
+// load libtorch at start: fail early, not mid-run
+@Component(service = TensorRuntime.class, immediate = true, configurationPid = DjlTensorRuntime.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = DjlTensorRuntime.Config.class)
 public final class DjlTensorRuntime implements TensorRuntime {
+
+    public static final String PID = "dev.tessera.tensor";
+
+    /** Blank attributes fall back to the framework properties tessera.device and tessera.dtype. */
+    @ObjectClassDefinition(id = PID, name = "Tessera tensor runtime",
+            description = "The device and floating-point type models run in. Empty: the framework property"
+                    + " tessera.device / tessera.dtype, else the first GPU (float16) or the CPU (float32).")
+    public @interface Config {
+        @AttributeDefinition(required = false, description = "cpu, gpu or gpu:N")
+        String device() default "";
+
+        @AttributeDefinition(required = false, description = "float32 or float16")
+        String dtype() default "";
+    }
 
     static final String ENGINE = "PyTorch";
     static final String DEVICE_PROPERTY = "tessera.device";
@@ -35,8 +60,8 @@ public final class DjlTensorRuntime implements TensorRuntime {
     private final Object runManagerKey = new Object();
 
     @Activate
-    public DjlTensorRuntime(BundleContext context) {
-        this(context::getProperty);
+    public DjlTensorRuntime(BundleContext context, Map<String, Object> properties) {
+        this(HostSettings.layered(properties, "tessera.", context::getProperty));
     }
 
     /** Outside OSGi (tests, embedding): {@code properties} looks up the settings by name. */
@@ -60,10 +85,34 @@ public final class DjlTensorRuntime implements TensorRuntime {
             }
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | LinkageError e) {
+            String loadedElsewhere = loadedByAnotherInstance(e);
+            if (loadedElsewhere != null) throw new IllegalStateException(loadedElsewhere, e);
             throw new IllegalStateException("DJL's PyTorch engine did not load. On CPU install the fragment"
                     + " dev.tessera.tensor.native.cpu; for CUDA set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 directory"
                     + " (and PYTORCH_FLAVOR=cu128). Cause: " + e, e);
         }
+    }
+
+    /**
+     * The JVM binds a native library to the one class loader that loaded it. When this bundle was refreshed, updated
+     * or reinstalled, its new class loader cannot load libtorch again: say so, and what to do, instead of DJL's
+     * "already loaded in another classloader".
+     *
+     * @return the message, or null when {@code failure} is another problem
+     */
+    static String loadedByAnotherInstance(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnsatisfiedLinkError && t.getMessage() != null
+                    && t.getMessage().contains("already loaded in another classloader")) {
+                return "libtorch is already loaded in this JVM by an earlier instance of the bundle dev.tessera.tensor"
+                        + " (the host refreshed, updated or reinstalled it), and a JVM gives a native library to one"
+                        + " class loader only: restart the JVM (in Karaf: system:shutdown -r) to use Tessera again. To"
+                        + " keep it from happening, do not refresh dev.tessera.tensor (bundle:refresh without it; the"
+                        + " bundle has no optional imports, so installing other features does not refresh it). JVM: "
+                        + t.getMessage();
+            }
+        }
+        return null;
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -45,6 +45,30 @@ class DjlTensorRuntimeTest {
     }
 
     @Test
+    void theTensorPidOverridesTheFrameworkProperties() {
+        // As the component reads them: keys of PID dev.tessera.tensor over tessera.device / tessera.dtype.
+        Map<String, String> framework = Map.of("tessera.dtype", "float32", "tessera.device", "cpu");
+        DjlTensorRuntime configured = new DjlTensorRuntime(dev.tessera.graph.api.HostSettings.layered(
+                Map.of("dtype", "float16", "device", ""), "tessera.", framework::get));
+        assertEquals(DataType.FLOAT16, configured.computeType());
+        assertEquals(Device.cpu(), configured.device());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DjlTensorRuntime(
+                dev.tessera.graph.api.HostSettings.layered(Map.of("device", "tpu"), "tessera.", framework::get)));
+        assertTrue(e.getMessage().contains("'tpu' is not a device"), e.getMessage());
+    }
+
+    @Test
+    void libtorchHeldByAnotherClassLoaderIsExplainedOtherFailuresAreNot() {
+        // The JVM's own words when a refreshed bundle's new class loader loads a library an old one holds.
+        UnsatisfiedLinkError jvm = new UnsatisfiedLinkError(
+                "Native Library /root/.djl.ai/pytorch/2.7.1-cpu-linux-x86_64/libc10.so already loaded in another classloader");
+        String message = DjlTensorRuntime.loadedByAnotherInstance(new RuntimeException("engine", jvm));
+        assertTrue(message.startsWith("libtorch is already loaded in this JVM by an earlier instance of the bundle"), message);
+        assertTrue(message.endsWith(jvm.getMessage()), message);
+        assertEquals(null, DjlTensorRuntime.loadedByAnotherInstance(new UnsatisfiedLinkError("no torch in java.library.path")));
+    }
+
+    @Test
     void dtypePropertyOverridesThePolicy() {
         assertEquals(DataType.FLOAT16, runtime(Map.of("tessera.dtype", "fp16")).computeType());
         assertEquals(DataType.FLOAT32, runtime(Map.of("tessera.dtype", " Float32 ")).computeType());

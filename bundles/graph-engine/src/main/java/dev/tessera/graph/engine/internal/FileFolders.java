@@ -1,6 +1,7 @@
 package dev.tessera.graph.engine.internal;
 
 import dev.tessera.graph.api.Folders;
+import dev.tessera.graph.api.HostSettings;
 import dev.tessera.graph.api.NodeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,20 +12,52 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The user's folders, from framework (or system) properties {@code tessera.output.dir}, {@code tessera.input.dir},
  * {@code tessera.temp.dir}, {@code tessera.models.dir}; each defaults to its ComfyUI name under
  * {@code tessera.home}, which defaults to the working directory. Relative paths are taken from {@code tessera.home}.
- * Folders are created when first asked for.
+ * Folders are created when first asked for. A Config Admin configuration of PID {@value #PID} ({@code home},
+ * {@code output.dir}, {@code input.dir}, {@code temp.dir}, {@code models.dir}) overrides those properties in a
+ * host; a changed configuration re-registers the service with the new folders.
  */
-@Component(service = Folders.class)
+@Component(service = Folders.class, configurationPid = FileFolders.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = FileFolders.Config.class)
 public final class FileFolders implements Folders {
+
+    public static final String PID = "dev.tessera.folders";
+
+    /** The configuration's attributes; blank ones fall back to the framework properties {@code tessera.<name>}. */
+    @ObjectClassDefinition(id = PID, name = "Tessera folders",
+            description = "Where workflows read input images and models and write output and temporary files."
+                    + " Empty: the framework property tessera.<name> (e.g. tessera.output.dir), else the ComfyUI"
+                    + " folder name under home.")
+    public @interface Config {
+        @AttributeDefinition(required = false, description = "Base of relative folders (default: the working directory)")
+        String home() default "";
+
+        @AttributeDefinition(required = false, description = "Where SaveImage writes (default output)")
+        String output_dir() default "";
+
+        @AttributeDefinition(required = false, description = "Where LoadImage reads (default input)")
+        String input_dir() default "";
+
+        @AttributeDefinition(required = false, description = "Where PreviewImage writes (default temp)")
+        String temp_dir() default "";
+
+        @AttributeDefinition(required = false, description = "Model files by kind: checkpoints, loras, ... (default models)")
+        String models_dir() default "";
+    }
 
     /** The files loaders read beside a model file {@code <stem>.safetensors}, by suffix to its stem. */
     private static final List<String> COMPANIONS = List.of(".arch.json", ".tokenizer");
@@ -35,9 +68,9 @@ public final class FileFolders implements Folders {
     private final Path models;
 
     @Activate
-    public FileFolders(BundleContext context) {
+    public FileFolders(BundleContext context, Map<String, Object> properties) {
         // BundleContext.getProperty falls back to system properties.
-        this(context::getProperty);
+        this(HostSettings.layered(properties, "tessera.", context::getProperty));
     }
 
     /**

@@ -48,6 +48,18 @@ class FileFoldersTest {
     }
 
     @Test
+    void theFoldersPidOverridesTheFrameworkProperties() {
+        // As the component reads them: configuration keys without the "tessera." of the framework properties.
+        Map<String, String> framework = Map.of("tessera.home", tmp.toString(), "tessera.output.dir", "fw-out",
+                "tessera.input.dir", "fw-in");
+        FileFolders f = new FileFolders(dev.tessera.graph.api.HostSettings.layered(
+                Map.of("home", tmp.resolve("cfg").toString(), "output.dir", "cfg-out", "input.dir", ""), "tessera.", framework::get));
+        assertEquals(tmp.resolve("cfg/cfg-out"), f.output(), "configured home and folder");
+        assertEquals(tmp.resolve("cfg/fw-in"), f.input(), "blank: the framework property, under the configured home");
+        assertEquals(tmp.resolve("cfg/temp"), f.temp());
+    }
+
+    @Test
     void homeDefaultsToTheWorkingDirectory() {
         assertEquals(Path.of(System.getProperty("user.dir")).toAbsolutePath().resolve("models").normalize(),
                 new FileFolders(key -> null).modelFolder("x").getParent());

@@ -28,7 +28,8 @@ abstract class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
         String refusal = OriginCheck.hostRefusal(req.getHeader("Host"), req.getLocalAddr(), machineName);
-        if (refusal == null) refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
+        if (refusal == null) refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure(),
+                HttpApiContext.allowedOrigins(req));
         try {
             if (refusal != null) throw ApiException.of(403, "forbidden", refusal);
             super.service(req, resp);

@@ -20,7 +20,7 @@ import org.osgi.service.component.annotations.Reference;
  * none) and {@code GET /features} (server feature flags: {@code supports_preview_metadata} false, as previews are
  * sent as plain event 1 frames, and {@code max_upload_size}).
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/embeddings",
         "osgi.http.whiteboard.servlet.pattern=/extensions",
         "osgi.http.whiteboard.servlet.pattern=/features",

@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code {"prompt": {...}, "notes": ["node 6 (...): no node type ... is installed; ..."]}}. A document that is no
  * UI workflow, or one that cannot be read, is 400 {@code invalid_prompt} naming the node.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/tessera/workflow/api",
         "osgi.http.whiteboard.servlet.pattern=/api/tessera/workflow/api"})
 public final class ConvertServlet extends ApiServlet {

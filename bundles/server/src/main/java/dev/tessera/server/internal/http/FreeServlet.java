@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code POST /free} with {@code {unload_models, free_memory}}: either flag drops the engine's cached outputs
  * (models are cached outputs there), closing what they hold. It waits for a running prompt to finish.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/free",
         "osgi.http.whiteboard.servlet.pattern=/api/free"})
 public final class FreeServlet extends ApiServlet {

@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code GET /history?max_items&offset}, {@code GET /history/{id}} ({@code {}} when unknown) and
  * {@code POST /history} with {@code {clear: true}} and/or {@code {delete: [ids]}}.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/history",
         "osgi.http.whiteboard.servlet.pattern=/history/*",
         "osgi.http.whiteboard.servlet.pattern=/api/history",

@@ -18,7 +18,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code POST /interrupt} with an optional {@code {prompt_id}}: stops that prompt if it is the one running, or
  * without an id whatever runs. An empty body is allowed, as ComfyUI's editor sends one.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/interrupt",
         "osgi.http.whiteboard.servlet.pattern=/api/interrupt"})
 public final class InterruptServlet extends ApiServlet {

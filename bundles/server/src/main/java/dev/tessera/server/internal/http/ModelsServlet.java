@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code GET /models} (folder names) and {@code GET /models/{folder}} (file names; 404 for an unknown folder). */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/models",
         "osgi.http.whiteboard.servlet.pattern=/models/*",
         "osgi.http.whiteboard.servlet.pattern=/api/models",

@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code GET /object_info} and {@code GET /object_info/{type}} ({@code {}} for an unknown type, as ComfyUI). */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/object_info",
         "osgi.http.whiteboard.servlet.pattern=/object_info/*",
         "osgi.http.whiteboard.servlet.pattern=/api/object_info",

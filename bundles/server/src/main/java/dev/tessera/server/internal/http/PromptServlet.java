@@ -18,7 +18,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code POST /prompt}: validate and queue, answering {@code {prompt_id, number, node_errors}} or 400 with ComfyUI's
  * {@code {error, node_errors}}; {@code GET /prompt}: {@code {exec_info: {queue_remaining}}}.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/prompt",
         "osgi.http.whiteboard.servlet.pattern=/api/prompt"})
 public final class PromptServlet extends ApiServlet {

@@ -20,7 +20,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code GET /queue}: {@code {queue_running, queue_pending}}; {@code POST /queue} with {@code {clear: true}} and/or
  * {@code {delete: [prompt ids]}} removes waiting prompts.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/queue",
         "osgi.http.whiteboard.servlet.pattern=/api/queue"})
 public final class QueueServlet extends ApiServlet {

@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code GET /system_stats}. */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/system_stats",
         "osgi.http.whiteboard.servlet.pattern=/api/system_stats"})
 public final class SystemStatsServlet extends ApiServlet {

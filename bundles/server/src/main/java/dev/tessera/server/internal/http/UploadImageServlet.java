@@ -21,7 +21,7 @@ import org.osgi.service.component.annotations.Reference;
  * output), {@code subfolder}, {@code overwrite}. Only PNG, JPEG, GIF, WebP and BMP files are taken, recognised by
  * content, and the name's extension must agree. Answers {@code {name, subfolder, type}}.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/upload/image",
         "osgi.http.whiteboard.servlet.pattern=/api/upload/image"})
 public final class UploadImageServlet extends ApiServlet {

@@ -19,7 +19,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code GET /view?filename&subfolder&type}: a file of the output (default), input or temp folder. Images are
  * served as themselves; any other file as an attachment, so a file a workflow wrote is never run as a page.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/view",
         "osgi.http.whiteboard.servlet.pattern=/api/view"})
 public final class ViewServlet extends ApiServlet {

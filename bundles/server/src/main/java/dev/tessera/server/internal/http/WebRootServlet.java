@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Component;
  * either one of the editor's files or a 404 (never a folder listing). {@code index.html} is revalidated on every
  * load so a new build shows at once; the hashed assets a build emits may be cached.
  */
-@Component(service = Servlet.class, property = "osgi.http.whiteboard.servlet.pattern=/")
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT, "osgi.http.whiteboard.servlet.pattern=/"})
 public final class WebRootServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;

@@ -29,7 +29,7 @@ import org.osgi.service.component.annotations.Reference;
  * HTTP Jetty 12, where its ee10 WebSocket container would also need the webapp bundle and a ServiceLoader mediator
  * (SPI Fly), and Jetty 12.0's ee10 {@code HttpServletRequest.upgrade} is not implemented. Plain GETs get a 400.
  */
-@Component(service = Servlet.class, property = {
+@Component(service = Servlet.class, property = {HttpApiContext.SELECT,
         "osgi.http.whiteboard.servlet.pattern=/ws",
         "osgi.http.whiteboard.servlet.pattern=/api/ws"})
 public final class WebSocketServlet extends HttpServlet {
@@ -89,7 +89,8 @@ public final class WebSocketServlet extends HttpServlet {
             return;
         }
         String refusal = OriginCheck.hostRefusal(req.getHeader("Host"), req.getLocalAddr(), machineName);
-        if (refusal == null) refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure());
+        if (refusal == null) refusal = OriginCheck.refusal(req.getHeader("Origin"), req.getHeader("Host"), req.isSecure(),
+                HttpApiContext.allowedOrigins(req));
         if (refusal != null) {
             ApiException e = ApiException.of(403, "forbidden", refusal);
             ApiServlet.writeJson(resp, e.status(), e.body());
