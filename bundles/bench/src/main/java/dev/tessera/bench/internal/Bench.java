@@ -79,7 +79,7 @@ final class Bench {
         }
     }
 
-    static final List<String> MODELS = List.of("sd15", "flux", "sd3", "mig", "attention");
+    static final List<String> MODELS = List.of("sd15", "sdxl", "flux", "sd3", "mig", "attention");
 
     private Bench() {
     }
@@ -95,6 +95,7 @@ final class Bench {
     static Result run(Settings s, NDManager manager) throws Exception {
         Prepared prepared = switch (s.model()) {
             case "sd15" -> sd15(s, manager);
+            case "sdxl" -> sdxl(s, manager);
             case "flux" -> flux(s, manager);
             case "sd3" -> sd3(s, manager);
             case "mig" -> mig(s, manager);
@@ -148,13 +149,49 @@ final class Bench {
     }
 
     private static Unet unet(Settings s, NDManager manager) {
+        return unet(s, manager, UNet2DConditionConfig.sd15());
+    }
+
+    /** The checkpoint's UNet, else one of {@code topology} with random weights. */
+    private static Unet unet(Settings s, NDManager manager, UNet2DConditionConfig topology) {
         if (s.checkpoint() != null) {
             StableDiffusionCheckpoint checkpoint = StableDiffusionCheckpoint.open(s.checkpoint(), s.device(),
                     s.dtype(), manager);
+            if (checkpoint.unet().config().addedConditioning() != topology.addedConditioning()) {
+                String found = checkpoint.family().description();
+                checkpoint.close();
+                throw new IllegalArgumentException(s.checkpoint() + " is " + found + ", not the "
+                        + s.model() + " bench's family");
+            }
             return new Unet(checkpoint.unet(), checkpoint, "weights of " + s.checkpoint().getFileName());
         }
-        return new Unet(new UNet2DConditionModel(UNet2DConditionConfig.sd15(), randomWeights(manager, s.dtype()),
-                s.dtype()), null, "random weights");
+        return new Unet(new UNet2DConditionModel(topology, randomWeights(manager, s.dtype()), s.dtype()), null,
+                "random weights");
+    }
+
+    /**
+     * The SDXL base UNet, batch {@code batch} (2 = one image with CFG), 77 tokens of both encoders, at timestep 500,
+     * with the added conditioning (random pooled text, time ids of the size) computed once outside the call.
+     */
+    private static Prepared sdxl(Settings s, NDManager manager) {
+        Unet u = unet(s, manager, UNet2DConditionConfig.sdxl());
+        UNet2DConditionModel unet = u.model();
+        int latent = s.size() / 8;
+        NDArray x = normal(manager, new Shape(s.batch(), unet.config().inChannels(), latent, latent), s.dtype());
+        float[] t = new float[s.batch()];
+        Arrays.fill(t, 500f);
+        NDArray timesteps = manager.create(t);
+        NDArray context = normal(manager, new Shape(s.batch(), 77, unet.config().crossAttentionDim()), s.dtype());
+        float[] ids = new float[s.batch() * 6];
+        for (int r = 0; r < s.batch(); r++) {
+            float[] row = {s.size(), s.size(), 0, 0, s.size(), s.size()};
+            System.arraycopy(row, 0, ids, r * 6, 6);
+        }
+        NDArray added = unet.addedConditioning(normal(manager, new Shape(s.batch(),
+                unet.config().addedTextEmbedDim()), DataType.FLOAT32), manager.create(ids, new Shape(s.batch(), 6)));
+        String description = String.format(Locale.ROOT, "SDXL UNet (%s), latents %dx%d (%d px), batch %d, 77 tokens",
+                u.weights(), latent, latent, s.size(), s.batch());
+        return new Prepared(description, () -> unet.forward(x, timesteps, context, added), u.resources());
     }
 
     /** The SD1.5 UNet, batch {@code batch} (2 = one image with CFG), 77 text tokens, at timestep 500. */

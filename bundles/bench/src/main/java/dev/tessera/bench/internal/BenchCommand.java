@@ -46,7 +46,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "<sd15|flux|sd3|mig|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N] [--warmup N]"
+        return "<sd15|sdxl|flux|sd3|mig|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N] [--warmup N]"
                 + " [--instances N] [--random-weights | --checkpoint FILE]";
     }
 
@@ -88,7 +88,7 @@ public final class BenchCommand implements Command {
         if (model.equals("mig") && a.value("--batch").isPresent() && !a.value("--batch").get().equals("2")) {
             throw new UsageException("the mig bench runs one image with CFG: batch 2");
         }
-        int size = positive(a, "--size", model.equals("flux") || model.equals("sd3") ? 1024 : 512);
+        int size = positive(a, "--size", model.equals("flux") || model.equals("sdxl") || model.equals("sd3") ? 1024 : 512);
         if (size % 16 != 0) throw new UsageException("--size " + size + ": must be a multiple of 16 pixels");
         Bench.Settings settings = new Bench.Settings(model, device, dtype, positive(a, "--batch", 2), size,
                 positive(a, "--steps", 5), nonNegative(a, "--warmup", 1), checkpoint, positive(a, "--instances", 6));

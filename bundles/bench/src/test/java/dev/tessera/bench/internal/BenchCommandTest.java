@@ -97,6 +97,18 @@ class BenchCommandTest {
                 .get("ops_per_call").getAsInt(), "deterministic");
     }
 
+    /** The SDXL bench on the tiny SDXL sample checkpoint: the added conditioning path, counted by the profiler. */
+    @Test
+    void sdxlFromACheckpointCountsTheUnetsLaunches() throws Exception {
+        Path tiny = PACK.toAbsolutePath().getParent().getParent()
+                .resolve("sample-workflows/models/checkpoints/tiny-sdxl.safetensors");
+        JsonObject r = bench("sdxl", "--checkpoint", tiny.toString(), "--size", "64", "--steps", "1");
+        assertEquals("sdxl", r.get("model").getAsString());
+        int ops = r.get("ops_per_call").getAsInt();
+        assertTrue(ops > 200, "an SDXL UNet call launches hundreds of operations: " + r);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("SDXL UNet (weights of tiny-sdxl.safetensors)"));
+    }
+
     /** A MIGLoRA step on the tiny UNet: more launches than the plain call, both counted on the same inputs. */
     @Test
     void migCountsTheHookedStepAndThePlainCall() throws Exception {
