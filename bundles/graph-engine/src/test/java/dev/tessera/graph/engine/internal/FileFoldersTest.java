@@ -127,23 +127,23 @@ class FileFoldersTest {
         // An architecture file that is a link out.
         Files.writeString(ckpt.resolve("a.safetensors"), "x");
         Files.createSymbolicLink(ckpt.resolve("a.arch.json"), secretJson);
-        assertRefused(f, "a.safetensors", "a.arch.json is (or lies in) a link leading outside");
+        assertRefusedBeside(f, "a.safetensors", "a.arch.json is (or lies in) a link leading outside");
 
         // A tokenizer folder that is a link out, and one with a link out inside it.
         Files.writeString(ckpt.resolve("b.safetensors"), "x");
         Files.createSymbolicLink(ckpt.resolve("b.tokenizer"), outside);
-        assertRefused(f, "b.safetensors", "b.tokenizer is (or lies in)");
+        assertRefusedBeside(f, "b.safetensors", "b.tokenizer is (or lies in)");
         Path c = Files.createDirectories(ckpt.resolve("c.tokenizer"));
         Files.writeString(ckpt.resolve("c.safetensors"), "x");
         Files.createSymbolicLink(c.resolve("tokenizer.json"), secretJson);
-        assertRefused(f, "c.safetensors", "tokenizer.json is (or lies in)");
+        assertRefusedBeside(f, "c.safetensors", "tokenizer.json is (or lies in)");
 
         // Found beside the real path, where loaders look: a checkpoint linked to a subfolder brings its companions.
         Path sub = Files.createDirectories(ckpt.resolve("sub"));
         Files.writeString(sub.resolve("d.safetensors"), "x");
         Files.createSymbolicLink(sub.resolve("d.arch.json"), secretJson);
         Files.createSymbolicLink(ckpt.resolve("link-to-d.safetensors"), sub.resolve("d.safetensors"));
-        assertRefused(f, "link-to-d.safetensors", "d.arch.json is (or lies in)");
+        assertRefusedBeside(f, "link-to-d.safetensors", "d.arch.json is (or lies in)");
 
         // Companions inside the models folder are fine, links included (a shared tokenizer under models/).
         Path shared = Files.createDirectories(f.models().resolve("tokenizers/clip_l"));
@@ -157,7 +157,12 @@ class FileFoldersTest {
     private static void assertRefused(FileFolders f, String name, String why) {
         NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFile("checkpoints", name), name);
         assertTrue(e.getMessage().contains(why), e.getMessage());
-        assertTrue(e.getMessage().startsWith("model file '" + name + "': beside it, "), e.getMessage());
+    }
+
+    private static void assertRefusedBeside(FileFolders f, String name, String why) {
+        NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFile("checkpoints", name), name);
+        assertTrue(e.getMessage().startsWith("model file '" + name + "': beside it, ") && e.getMessage().contains(why),
+                e.getMessage());
     }
 
     @Test
