@@ -127,7 +127,7 @@ class BenchCommandTest {
     void wrongArgumentsAreUsageErrors() {
         BenchCommand command = new BenchCommand(runtime);
         CommandIO io = new CommandIO(new PrintStream(out), new PrintStream(err), false);
-        for (List<String> args : List.<List<String>>of(List.of(), List.of("sdxl"), List.of("attention", "--device", "gpu"),
+        for (List<String> args : List.<List<String>>of(List.of(), List.of("sd2"), List.of("attention", "--device", "gpu"),
                 List.of("attention", "--dtype", "int8"), List.of("attention", "--steps", "0"),
                 List.of("sd15", "--checkpoint", "/no/such.safetensors"),
                 List.of("sd15", "--random-weights", "--checkpoint", "x"), List.of("sd15", "--instances", "4"),
