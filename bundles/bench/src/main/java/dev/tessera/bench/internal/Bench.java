@@ -178,9 +178,7 @@ final class Bench {
         UNet2DConditionModel unet = u.model();
         int latent = s.size() / 8;
         NDArray x = normal(manager, new Shape(s.batch(), unet.config().inChannels(), latent, latent), s.dtype());
-        float[] t = new float[s.batch()];
-        Arrays.fill(t, 500f);
-        NDArray timesteps = manager.create(t);
+        NDArray timesteps = perRow(manager, s.batch(), 500f);
         NDArray context = normal(manager, new Shape(s.batch(), 77, unet.config().crossAttentionDim()), s.dtype());
         float[] ids = new float[s.batch() * 6];
         for (int r = 0; r < s.batch(); r++) {
@@ -194,6 +192,13 @@ final class Bench {
         return new Prepared(description, () -> unet.forward(x, timesteps, context, added), u.resources());
     }
 
+    /** {@code value} for each of {@code batch} rows: a timestep, sigma or guidance per batch entry. */
+    private static NDArray perRow(NDManager manager, int batch, float value) {
+        float[] values = new float[batch];
+        Arrays.fill(values, value);
+        return manager.create(values);
+    }
+
     /** The SD1.5 UNet, batch {@code batch} (2 = one image with CFG), 77 text tokens, at timestep 500. */
     private static Prepared sd15(Settings s, NDManager manager) {
         Unet u = unet(s, manager);
@@ -202,9 +207,7 @@ final class Bench {
         String weights = u.weights();
         int latent = s.size() / 8;
         NDArray x = normal(manager, new Shape(s.batch(), unet.config().inChannels(), latent, latent), s.dtype());
-        float[] t = new float[s.batch()];
-        Arrays.fill(t, 500f);
-        NDArray timesteps = manager.create(t);
+        NDArray timesteps = perRow(manager, s.batch(), 500f);
         NDArray context = normal(manager, new Shape(s.batch(), 77, unet.config().crossAttentionDim()), s.dtype());
         String description = String.format(Locale.ROOT, "SD1.5 UNet (%s), latents %dx%d (%d px), batch %d, 77 tokens",
                 weights, latent, latent, s.size(), s.batch());
@@ -242,12 +245,8 @@ final class Bench {
         }
         NDArray imgIds = manager.create(ids, new Shape(tokens, 3));
         NDArray txtIds = manager.zeros(new Shape(text, 3));
-        float[] half = new float[s.batch()];
-        Arrays.fill(half, 0.5f);
-        NDArray sigma = manager.create(half);
-        float[] g = new float[s.batch()];
-        Arrays.fill(g, 3.5f);
-        NDArray guidance = manager.create(g);
+        NDArray sigma = perRow(manager, s.batch(), 0.5f);
+        NDArray guidance = perRow(manager, s.batch(), 3.5f);
         FluxInput input = new FluxInput(hidden, textStates, pooled, sigma, imgIds, txtIds, guidance);
         String description = String.format(Locale.ROOT, "FLUX transformer (%s, %d double + %d single blocks), %d image"
                 + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numSingleLayers(),
@@ -279,9 +278,7 @@ final class Bench {
         NDArray x = normal(manager, new Shape(s.batch(), config.inChannels(), latent, latent), s.dtype());
         NDArray text = normal(manager, new Shape(s.batch(), SD3_TEXT_TOKENS, config.jointAttentionDim()), s.dtype());
         NDArray pooled = normal(manager, new Shape(s.batch(), config.pooledProjectionDim()), s.dtype());
-        float[] t = new float[s.batch()];
-        Arrays.fill(t, 500f);
-        Sd3Input input = new Sd3Input(x, text, pooled, manager.create(t));
+        Sd3Input input = new Sd3Input(x, text, pooled, perRow(manager, s.batch(), 500f));
         int tokens = (latent / config.patchSize()) * (latent / config.patchSize());
         String description = String.format(Locale.ROOT, "SD3 MMDiT (%s, %d joint blocks, %d heads of %d), %d image"
                 + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numAttentionHeads(),
