@@ -66,6 +66,24 @@ class ContextGenWorkflowIT {
         assertEquals(880, png.height());
     }
 
+    /**
+     * ComfyUI's FLUX dev template's sampling part (ModelSamplingFlux, RandomNoise, BasicGuider over FluxGuidance,
+     * KSamplerSelect, BasicScheduler, SamplerCustomAdvanced) on the tiny models.
+     */
+    @Test
+    void theFluxCustomSamplerSampleRunsItsFourFlowSteps() throws Exception {
+        Path workflow = REPO.resolve("sample-workflows/flux-dev-custom-sampler.json");
+        JarRun run = JarRun.tessera(work, "run", workflow.toString(), "--out", "out");
+        assertEquals(0, run.code(), run::toString);
+        run.assertNoStackTrace();
+        assertTrue(run.err().contains("SamplerCustomAdvanced #12") && run.err().contains("4/4"), run::toString);
+        byte[] bytes = run.savedImage(work, "out/flux-dev-custom-sampler_00001_.png", workflow);
+        PngFile png = PngFile.read(bytes);
+        assertEquals(64, png.width());
+        assertEquals(64, png.height());
+        assertTrue(PngFile.colours(bytes) > 100, "the image varies");
+    }
+
     @Test
     void aReferenceWithoutMaskAndACanvasNotAMultipleOf16FailBeforeSampling() throws Exception {
         String sample = Files.readString(WORKFLOW);

@@ -76,6 +76,27 @@ class Sd15WorkflowIT {
         }
     }
 
+    /**
+     * ComfyUI's custom-sampling graph (RandomNoise, CFGGuider, KSamplerSelect, BasicScheduler, SamplerCustomAdvanced)
+     * with the txt2img sample's seed, sampler, scheduler, steps and cfg gives its pixels exactly.
+     */
+    @Test
+    void theCustomSamplerSampleGivesTheTxt2ImgSamplesPixels() throws Exception {
+        PngFile png = JarRun.sample(work, "sd15-custom-sampler");
+        assertEquals(64, png.width());
+        JarRun plain = tessera("run", WORKFLOW.toString(), "--out", "out");
+        assertEquals(0, plain.code(), plain::toString);
+        BufferedImage custom = ImageIO.read(work.resolve("out/sd15-custom-sampler_00001_.png").toFile());
+        BufferedImage ksampler = ImageIO.read(work.resolve("out/sd15-txt2img_00001_.png").toFile());
+        assertTrue(PngFile.colours(Files.readAllBytes(work.resolve("out/sd15-custom-sampler_00001_.png"))) > 100,
+                "the image varies");
+        for (int y = 0; y < custom.getHeight(); y++) {
+            for (int x = 0; x < custom.getWidth(); x++) {
+                assertEquals(ksampler.getRGB(x, y), custom.getRGB(x, y), "the same pixel at " + x + "," + y);
+            }
+        }
+    }
+
     /** Inpainting as ComfyUI's template does it: LoadImage + LoadImageMask -> VAEEncodeForInpaint -> KSampler. */
     @Test
     void theInpaintSampleRepaintsTheMaskedPartAtTheImagesSize() throws Exception {

@@ -26,7 +26,7 @@ import java.util.Arrays;
  * space; seeded noise added at the first sigma ({@code sqrt(1 + sigma^2)} times when the schedule starts at the
  * model's largest sigma, ComfyUI's {@code max_denoise}; {@code sigma * noise + (1 - sigma) * latent} for flow models);
  * the sampler over the guided model; the result moved back
- * to the VAE's space. Latents are float32 on the model's device whatever dtype the model computes in.
+ * to the VAE's space. KSampler's request and the custom-sampling nodes' values both come down to one {@link Run}. Latents are float32 on the model's device whatever dtype the model computes in.
  */
 public final class ComfySampling {
 
@@ -62,23 +62,36 @@ public final class ComfySampling {
     }
 
     /**
-     * The steps that will run for a latent of {@code latentShape} ({@code [B, C, h, w]}), or null when none will
-     * (denoise 0, or a start at or after the end): ComfyUI's {@code calculate_sigmas} and the cuts of
-     * {@code KSampler.sample}. Flow models (FLUX) take their sigmas from their time shift for the latent's size,
-     * as ComfyUI's ModelSamplingFlux node sets it.
+     * ComfyUI's {@code calculate_sigmas} as KSampler and BasicScheduler call it: the schedule named
+     * {@code scheduler} for {@code steps} steps of the model's sigmas (with {@code denoise < 1} the last {@code steps}
+     * of {@code steps / denoise}), for a latent of {@code latentShape}; null when denoise is 0 (nothing runs). Flow
+     * models (FLUX) take their sigmas from their time shift for the latent's size, as ComfyUI's ModelSamplingFlux
+     * node sets it.
+     *
+     * @throws IllegalArgumentException naming the accepted schedulers, or for steps below 1
      */
-    public static Schedule schedule(Request request, Shape latentShape) {
-        if (request.denoise() <= 0) {
+    public static Schedule schedule(DiffusionModel model, String scheduler, int steps, double denoise,
+            Shape latentShape) {
+        if (denoise <= 0) {
             return null;
         }
-        DiffusionModel model = request.model();
-        Schedule full = model.prediction() == Prediction.FLOW
-                ? ComfySchedules.named(request.scheduler(),
-                        model.flowShift(latentShape.get(latentShape.dimension() - 2),
-                                latentShape.get(latentShape.dimension() - 1)),
-                        request.steps(), request.denoise())
-                : ComfySchedules.named(request.scheduler(), model.noiseSchedule(), request.steps(),
-                        request.denoise());
+        return model.prediction() == Prediction.FLOW
+                ? ComfySchedules.named(scheduler, model.flowShift(latentShape.get(latentShape.dimension() - 2),
+                        latentShape.get(latentShape.dimension() - 1)), steps, denoise)
+                : ComfySchedules.named(scheduler, model.noiseSchedule(), steps, denoise);
+    }
+
+    /**
+     * The steps that will run for a latent of {@code latentShape} ({@code [B, C, h, w]}), or null when none will
+     * (denoise 0, or a start at or after the end): ComfyUI's {@code calculate_sigmas} and the cuts of
+     * {@code KSampler.sample}.
+     */
+    public static Schedule schedule(Request request, Shape latentShape) {
+        Schedule full = schedule(request.model(), request.scheduler(), request.steps(), request.denoise(),
+                latentShape);
+        if (full == null) {
+            return null;
+        }
         double[] sigmas = full.sigmas();
         double[] timesteps = full.timesteps();
         boolean inflated = full.inflatedInitialNoise();
@@ -120,32 +133,83 @@ public final class ComfySampling {
      */
     public static NDArray sample(Request request, NDArray latent, NDArray noiseMask, NDManager manager,
             StepCallback callback) {
-        Sampler sampler = sampler(request);
-        Schedule schedule = schedule(request, latent.getShape());
+        Run run = new Run(request.model(), request.positive(), request.negative(), request.cfg(), sampler(request),
+                schedule(request, latent.getShape()), request.seed(), request.addNoise());
+        Sampled out = sample(run, latent, noiseMask, manager, callback);
+        if (out.denoised() != out.samples()) {
+            out.denoised().close();
+        }
+        return out.samples();
+    }
+
+    /**
+     * One sampling run as every sampling node resolves its inputs (KSampler's names and cuts, or the custom-sampling
+     * family's NOISE, GUIDER, SAMPLER and SIGMAS): ComfyUI's {@code CFGGuider.sample}.
+     *
+     * @param positive the guider's positive side (BasicGuider's conditioning)
+     * @param negative the negative side; null with {@code cfg} 1, where it is never evaluated
+     * @param schedule the steps to run, null for none (the latent comes back unchanged)
+     * @param seed seeds the initial noise and the ancestral samplers' noise
+     * @param addNoise false for zero initial noise (the latent is already noisy)
+     */
+    public record Run(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg, Sampler sampler,
+            Schedule schedule, long seed, boolean addNoise) {}
+
+    /**
+     * A run's result in VAE space: the sampled latent and the model's clean estimate at the last step (ComfyUI's
+     * {@code denoised_output}, its {@code x0_output}); the same array when no step ran.
+     */
+    public record Sampled(NDArray samples, NDArray denoised) {}
+
+    /**
+     * Samples from {@code latent} (VAE space, {@code [B, C, h, w]}) with an optional noise mask (see
+     * {@link #sample(Request, NDArray, NDArray, NDManager, StepCallback)}); returns float32 arrays on
+     * {@code manager}. The latent itself is left untouched.
+     *
+     * @throws IllegalArgumentException for a run the model or sampler cannot do (conditioning of another width, a
+     *     sampler refusing the schedule)
+     * @throws dev.tessera.sampling.SamplingException when the latent turns NaN or infinite, naming the step
+     */
+    public static Sampled sample(Run run, NDArray latent, NDArray noiseMask, NDManager manager,
+            StepCallback callback) {
+        Sampler sampler = run.sampler();
+        Schedule schedule = run.schedule();
         if (schedule == null) {
             // A real copy (toType(t, true) is an alias when nothing changes): the result outlives the input.
             NDArray copy = latent.toType(DataType.FLOAT32, false).toDevice(manager.getDevice(), false).duplicate();
             copy.attach(manager);
-            return copy;
+            return new Sampled(copy, copy);
         }
-        LatentFormat format = request.model().latentFormat();
-        NoiseSource noise = NoiseSource.seeded(request.seed());
+        LatentFormat format = run.model().latentFormat();
+        NoiseSource noise = NoiseSource.seeded(run.seed());
         try (NDManager scope = manager.newSubManager()) {
             NDArray clean = format.toModel(onto(latent, scope));
             Shape shape = clean.getShape();
-            NDArray drawn = request.addNoise() ? noise.next(scope, shape, DataType.FLOAT32)
+            NDArray drawn = run.addNoise() ? noise.next(scope, shape, DataType.FLOAT32)
                     : scope.zeros(shape, DataType.FLOAT32);
             NDArray x = start(sampler, schedule, clean, drawn);
             NDArray out;
-            BoundDenoiser guided = request.model().guided(request.positive(), request.negative(), request.cfg(),
-                    scope);
+            NDArray[] lastDenoised = new NDArray[1];
+            StepCallback keepLast = progress -> {
+                if (progress.step() == progress.total() - 1) {
+                    // The sampler frees its arrays after the step: keep a copy of the last clean estimate.
+                    lastDenoised[0] = progress.denoised().duplicate();
+                    lastDenoised[0].attach(scope);
+                }
+                if (callback != null) {
+                    callback.onStep(progress);
+                }
+            };
+            BoundDenoiser guided = run.model().guided(run.positive(), run.negative(), run.cfg(), scope);
             try (BoundDenoiser model = noiseMask == null ? guided : new InpaintDenoiser(guided,
-                    request.model().prediction(), clean, drawn, denoiseMask(noiseMask, shape, scope))) {
-                out = sampler.sample(model, x, schedule, noise, callback);
+                    run.model().prediction(), clean, drawn, denoiseMask(noiseMask, shape, scope))) {
+                out = sampler.sample(model, x, schedule, noise, keepLast);
             }
             NDArray result = format.toVae(toVarianceExploding(sampler, schedule, out));
             result.attach(manager);
-            return result;
+            NDArray denoised = format.toVae(lastDenoised[0].toType(DataType.FLOAT32, false));
+            denoised.attach(manager);
+            return new Sampled(result, denoised);
         }
     }
 

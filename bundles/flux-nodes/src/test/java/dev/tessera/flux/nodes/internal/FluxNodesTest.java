@@ -1,5 +1,6 @@
 package dev.tessera.flux.nodes.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -286,9 +287,59 @@ class FluxNodesTest {
         }
     }
 
+    /**
+     * ComfyUI's FLUX custom-sampling graph (RandomNoise, BasicGuider over FluxGuidance's conditioning,
+     * KSamplerSelect, BasicScheduler, SamplerCustomAdvanced) gives KSampler's latent at cfg 1 for the same seed,
+     * sampler, scheduler and steps: the same resolution-dependent shift, noise and flow update. With
+     * ModelSamplingFlux both follow the fixed shift.
+     */
+    @Test
+    void basicGuiderOnFluxEqualsKSamplerAtCfg1() {
+        NDManager latents = tensors.newManager("latents");
+        Latent empty = Latent.owning(latents, latents.zeros(new ai.djl.ndarray.types.Shape(1, 4, 8, 8)), null, null);
+        var shiftNode = new dev.tessera.flux.nodes.internal.nodes.ModelSamplingFluxNode();
+        try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5);
+                DiffusionModel large = (DiffusionModel) shiftNode.execute(new MapInputs().with("model", model)
+                        .with("max_shift", 1.15).with("base_shift", 0.5).with("width", 1024L).with("height", 1024L),
+                        context).value(0)) {
+            for (DiffusionModel which : List.of(model, large)) {
+                for (String sampler : new String[] {"euler", "dpmpp_2m"}) {
+                    float[] expected = sample(which, positive, empty, sampler);
+                    float[] custom = customSample(which, positive, empty, sampler);
+                    assertArrayEquals(expected, custom, sampler);
+                }
+            }
+            assertTrue(!java.util.Arrays.equals(customSample(model, positive, empty, "euler"),
+                    customSample(large, positive, empty, "euler")), "the shift reaches BasicScheduler's sigmas");
+        } finally {
+            empty.close();
+        }
+    }
+
+    private float[] customSample(DiffusionModel model, Conditioning positive, Latent latent, String sampler) {
+        Object noise = new dev.tessera.diffusion.nodes.internal.nodes.RandomNoiseNode().execute(
+                new MapInputs().with("noise_seed", 3L), context).value(0);
+        Object guider = new dev.tessera.diffusion.nodes.internal.nodes.BasicGuiderNode().execute(
+                new MapInputs().with("model", model).with("conditioning", positive), context).value(0);
+        Object select = new dev.tessera.diffusion.nodes.internal.nodes.KSamplerSelectNode().execute(
+                new MapInputs().with("sampler_name", sampler), context).value(0);
+        Object sigmas = new dev.tessera.diffusion.nodes.internal.nodes.BasicSchedulerNode().execute(
+                new MapInputs().with("model", model).with("scheduler", "simple").with("steps", 3L)
+                        .with("denoise", 1.0), context).value(0);
+        try (Latent out = (Latent) new dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomAdvancedNode(tensors)
+                .execute(new MapInputs().with("noise", noise).with("guider", guider).with("sampler", select)
+                        .with("sigmas", sigmas).with("latent_image", latent), context).value(0)) {
+            return out.samples().toFloatArray();
+        }
+    }
+
     private float[] sample(DiffusionModel model, Conditioning positive, Latent latent) {
+        return sample(model, positive, latent, "euler");
+    }
+
+    private float[] sample(DiffusionModel model, Conditioning positive, Latent latent, String sampler) {
         MapInputs inputs = new MapInputs().with("model", model).with("seed", 3L).with("steps", 3L)
-                .with("cfg", 1.0).with("sampler_name", "euler").with("scheduler", "simple")
+                .with("cfg", 1.0).with("sampler_name", sampler).with("scheduler", "simple")
                 .with("positive", positive).with("negative", positive).with("latent_image", latent)
                 .with("denoise", 1.0);
         try (Latent out = (Latent) new dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode(tensors)

@@ -12,6 +12,7 @@ import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.graph.api.Widget;
+import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.Latent;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.sampling.ComfySchedules;
@@ -21,15 +22,37 @@ import dev.tessera.sampling.StepCallback;
 import dev.tessera.tensor.TensorRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** What KSampler and KSamplerAdvanced share: their common inputs, checks before compute, and the sampling run. */
+/**
+ * What the sampling nodes share (KSampler, KSamplerAdvanced and the custom-sampling family): their common inputs,
+ * checks before compute, and the sampling run with progress and interrupt.
+ */
 final class SamplerNodes {
 
     /** Inputs whose names a refusal of the math may start with. */
     private static final List<String> NAMED = List.of("positive", "negative", "cfg", "sampler_name", "scheduler",
             "steps", "denoise", "latent_image");
 
+    /** The custom-sampling family's value types, as ComfyUI names them. */
+    static final ValueType SAMPLER = ValueType.of("SAMPLER");
+    static final ValueType SIGMAS = ValueType.of("SIGMAS");
+    static final ValueType NOISE = ValueType.of("NOISE");
+    static final ValueType GUIDER = ValueType.of("GUIDER");
+
     private SamplerNodes() {}
+
+    /**
+     * The run a custom-sampling node's values make, a refusal naming the input its message starts with
+     * ({@code sampler: ...}, {@code sigmas: ...}).
+     */
+    static ComfySampling.Run custom(Supplier<ComfySampling.Run> run, List<String> named) {
+        try {
+            return run.get();
+        } catch (IllegalArgumentException e) {
+            throw InputFailures.invalid(e, named, named.get(0));
+        }
+    }
 
     static InputSpec model() {
         return InputSpec.link("model", ValueType.MODEL).withTooltip("The model used for denoising the input latent.");
@@ -94,50 +117,82 @@ final class SamplerNodes {
      */
     static NodeResult run(TensorRuntime tensors, ExecutionContext context, Latent latent,
             ComfySampling.Request request) {
-        check(request, latent);
+        finiteCfg(request.cfg());
+        if (request.steps() < 1) {
+            throw NodeException.invalidInput("steps", "steps is " + request.steps() + "; at least 1 step is needed");
+        }
+        checkFamily(request.model(), latent);
+        ComfySampling.Run run;
+        try {
+            run = new ComfySampling.Run(request.model(), request.positive(), request.negative(), request.cfg(),
+                    ComfySampling.sampler(request), ComfySampling.schedule(request, latent.samples().getShape()),
+                    request.seed(), request.addNoise());
+        } catch (IllegalArgumentException e) {
+            throw InputFailures.invalid(e, NAMED, "model");
+        }
+        return NodeResult.of(sample(tensors, context, latent, run, false, NAMED, "model").get(0));
+    }
+
+    /**
+     * Runs {@code run} over {@code latent} with the node's progress and interrupt, and returns the LATENT (and with
+     * {@code withDenoised} the last clean estimate as a second LATENT, the same object when no step ran); both
+     * keep the latent's noise mask, as in ComfyUI, so a second sampler respects it too.
+     *
+     * @param named inputs a refusal of the math may name; others are about {@code fallback}
+     */
+    static List<Latent> sample(TensorRuntime tensors, ExecutionContext context, Latent latent,
+            ComfySampling.Run run, boolean withDenoised, List<String> named, String fallback) {
         context.checkInterrupted();
         StepCallback progress = step -> {
             context.checkInterrupted();
             context.progress(step.step() + 1, step.total());
         };
+        LatentFormat format = run.model().latentFormat();
         NDManager owner = tensors.newManager(context.nodeId() + " LATENT");
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
             NDArray mask = latent.noiseMask().orElse(null);
-            NDArray samples = ComfySampling.sample(request, latent.samples(), mask, scratch, progress);
-            // As ComfyUI, the result keeps the noise mask, so a second sampler respects it too.
-            NDArray keptMask = mask == null ? null : mask.duplicate();
-            return NodeResult.of(Latent.owning(owner, samples, keptMask, request.model().latentFormat()));
+            ComfySampling.Sampled sampled = ComfySampling.sample(run, latent.samples(), mask, scratch, progress);
+            Latent out = Latent.owning(owner, sampled.samples(), mask == null ? null : mask.duplicate(), format);
+            if (!withDenoised) {
+                return List.of(out);
+            }
+            if (sampled.denoised() == sampled.samples()) {
+                return List.of(out, out);
+            }
+            return List.of(out, Latent.owning(tensors.newManager(context.nodeId() + " denoised_output"),
+                    sampled.denoised(), mask == null ? null : mask.duplicate(), format));
         } catch (SamplingException e) {
             owner.close();
             throw new NodeException("execution_error", null, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             owner.close();
-            throw InputFailures.invalid(e, NAMED, "model");
+            throw InputFailures.invalid(e, named, fallback);
         } catch (RuntimeException e) {
             owner.close();
             throw e;
         }
     }
 
-    private static void check(ComfySampling.Request request, Latent latent) {
-        if (!Double.isFinite(request.cfg())) {
-            throw NodeException.invalidInput("cfg", "cfg is " + request.cfg() + "; expected a finite number");
+    /**
+     * {@code cfg}, refused naming the input when it is not a number.
+     *
+     * @throws NodeException about {@code cfg}
+     */
+    static double finiteCfg(double cfg) {
+        if (!Double.isFinite(cfg)) {
+            throw NodeException.invalidInput("cfg", "cfg is " + cfg + "; expected a finite number");
         }
-        if (request.steps() < 1) {
-            throw NodeException.invalidInput("steps", "steps is " + request.steps() + "; at least 1 step is needed");
-        }
-        LatentFormat format = request.model().latentFormat();
+        return cfg;
+    }
+
+    /** A latent of another family than the model's (another channel count or latent format) is refused. */
+    static void checkFamily(DiffusionModel model, Latent latent) {
+        LatentFormat format = model.latentFormat();
         if (latent.channels() != format.channels()
                 || latent.format().map(f -> !f.compatibleWith(format)).orElse(false)) {
             throw NodeException.invalidInput("latent_image", "a " + latent.describe() + " latent cannot be sampled by"
                     + " a " + format.describe() + " model; make the latent with this model's family (EmptyLatentImage"
                     + " or VAEEncode with its VAE)");
-        }
-        try {
-            ComfySampling.sampler(request);
-            ComfySampling.schedule(request, latent.samples().getShape());
-        } catch (IllegalArgumentException e) {
-            throw InputFailures.invalid(e, NAMED, "model");
         }
     }
 }

@@ -1,8 +1,17 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
+import dev.tessera.diffusion.nodes.internal.nodes.BasicGuiderNode;
+import dev.tessera.diffusion.nodes.internal.nodes.BasicSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.CFGGuiderNode;
+import dev.tessera.diffusion.nodes.internal.nodes.DisableNoiseNode;
 import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerAdvancedNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerSelectNode;
+import dev.tessera.diffusion.nodes.internal.nodes.RandomNoiseNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomAdvancedNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SplitSigmasNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeNode;
 import dev.tessera.graph.engine.RunOptions;
@@ -36,6 +45,15 @@ final class Graph implements AutoCloseable {
         host.register(new EmptyLatentImageNode(runtime));
         host.register(new KSamplerNode(runtime));
         host.register(new KSamplerAdvancedNode(runtime));
+        host.register(new KSamplerSelectNode());
+        host.register(new BasicSchedulerNode());
+        host.register(new SplitSigmasNode());
+        host.register(new RandomNoiseNode());
+        host.register(new DisableNoiseNode());
+        host.register(new BasicGuiderNode());
+        host.register(new CFGGuiderNode());
+        host.register(new SamplerCustomAdvancedNode(runtime));
+        host.register(new SamplerCustomNode(runtime));
         host.register(new VAEDecodeNode(runtime));
         host.register(new VAEEncodeNode(runtime));
         host.register(new SaveImageNode(host.folders()));

@@ -1,0 +1,141 @@
+package dev.tessera.diffusion.nodes.internal;
+
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.model.api.Conditioning;
+import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.sampling.Samplers;
+import dev.tessera.sampling.Schedule;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The values of ComfyUI's custom-sampling nodes (SAMPLER, SIGMAS, NOISE, GUIDER) and how SamplerCustomAdvanced
+ * combines them into the one {@link ComfySampling.Run} that KSampler also comes down to, so both paths share the
+ * schedule, noise and sampling code.
+ */
+public final class CustomSampling {
+
+    private CustomSampling() {}
+
+    /**
+     * SAMPLER: a sampler by ComfyUI's {@code sampler_name}, made for the guider's model when sampling (the same name
+     * runs a different parameterisation on a flow model).
+     */
+    public record SamplerChoice(String name) {
+
+        /**
+         * @throws IllegalArgumentException naming the accepted names
+         */
+        public SamplerChoice {
+            if (!Samplers.NAMES.contains(name)) {
+                throw new IllegalArgumentException("sampler_name '" + name + "' is not one of "
+                        + String.join(", ", Samplers.NAMES));
+            }
+        }
+    }
+
+    /**
+     * NOISE: RandomNoise's seeded initial noise ({@code torch.manual_seed(seed); randn} on the CPU, as KSampler's),
+     * or DisableNoise's zeros (seed 0 then seeds only the ancestral samplers, as ComfyUI's {@code Noise_EmptyNoise}).
+     */
+    public record Noise(long seed, boolean add) {
+
+        public static Noise random(long seed) {
+            return new Noise(seed, true);
+        }
+
+        public static Noise disabled() {
+            return new Noise(0, false);
+        }
+    }
+
+    /**
+     * GUIDER: the model with its conditioning and guidance. BasicGuider is CFGGuider at cfg 1 without a negative side
+     * (ComfyUI's {@code Guider_Basic}; the model then runs the positive side only, as KSampler does at cfg 1).
+     */
+    public record Guider(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg) {
+
+        public Guider {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(positive, "positive");
+            if (!Double.isFinite(cfg)) {
+                throw new IllegalArgumentException("cfg is " + cfg + "; expected a finite number");
+            }
+            if (negative == null && cfg != 1.0) {
+                throw new IllegalArgumentException("cfg " + cfg + " needs a negative conditioning");
+            }
+        }
+
+        public static Guider basic(DiffusionModel model, Conditioning conditioning) {
+            return new Guider(model, conditioning, null, 1.0);
+        }
+    }
+
+    /**
+     * SIGMAS: the noise levels to sample through. ComfyUI's are a tensor computed at once; here they are resolved
+     * against the latent when sampling, because a FLUX model's time shift depends on the latent's size unless
+     * ModelSamplingFlux fixes it (KSampler resolves its schedule the same way, so both give the same sigmas).
+     */
+    @FunctionalInterface
+    public interface Sigmas {
+
+        /**
+         * The schedule for a latent of {@code latentShape} ({@code [B, C, h, w]}), null when no step runs.
+         *
+         * @throws IllegalArgumentException when the sigmas cannot be made for that latent
+         */
+        Schedule resolve(Shape latentShape);
+
+        /** BasicScheduler: the schedule KSampler would run for these {@code scheduler}, steps and denoise. */
+        static Sigmas named(DiffusionModel model, String scheduler, int steps, double denoise) {
+            return shape -> ComfySampling.schedule(model, scheduler, steps, denoise, shape);
+        }
+
+        /** SplitSigmas' first output, {@code sigmas[:step + 1]}: the first {@code step} steps. */
+        default Sigmas high(int step) {
+            return shape -> {
+                Schedule all = resolve(shape);
+                if (all == null || step == 0) {
+                    return null;
+                }
+                if (step >= all.steps()) {
+                    return all;
+                }
+                return new Schedule(all.kind(), Arrays.copyOf(all.timesteps(), step),
+                        Arrays.copyOf(all.sigmas(), step + 1), all.inflatedInitialNoise());
+            };
+        }
+
+        /** SplitSigmas' second output, {@code sigmas[step:]}: the steps from {@code step} on. */
+        default Sigmas low(int step) {
+            return shape -> {
+                Schedule all = resolve(shape);
+                return all == null || step >= all.steps() ? null : all.fromStep(step);
+            };
+        }
+    }
+
+    /**
+     * SamplerCustomAdvanced's run: the guider's model and conditioning, the sampler made for that model, the sigmas
+     * resolved for the latent, the noise.
+     *
+     * @throws IllegalArgumentException starting with the input it is about ({@code sampler} or {@code sigmas})
+     */
+    public static ComfySampling.Run run(Noise noise, Guider guider, SamplerChoice sampler, Sigmas sigmas,
+            Shape latentShape) {
+        dev.tessera.sampling.Sampler made;
+        try {
+            made = Samplers.named(sampler.name(), guider.model().prediction());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sampler: " + e.getMessage(), e);
+        }
+        Schedule schedule;
+        try {
+            schedule = sigmas.resolve(latentShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sigmas: " + e.getMessage(), e);
+        }
+        return new ComfySampling.Run(guider.model(), guider.positive(), guider.negative(), guider.cfg(), made,
+                schedule, noise.seed(), noise.add());
+    }
+}
