@@ -44,10 +44,12 @@ public final class VAEDecodeNode implements NodeType {
         return DESCRIPTOR;
     }
 
-    @Override
-    public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-        Latent samples = inputs.get("samples", Latent.class);
-        Vae vae = inputs.get("vae", Vae.class);
+    /**
+     * Refuses, naming the input, a latent the VAE cannot decode (another family, another channel count).
+     *
+     * @throws NodeException about {@code vae} or {@code samples}
+     */
+    static void checkDecodable(Latent samples, Vae vae) {
         LatentFormat format = vae.latentFormat();
         if (samples.format().isPresent() && !samples.format().get().compatibleWith(format)) {
             throw NodeException.invalidInput("vae", "this VAE decodes " + format.describe() + " latents, the samples"
@@ -57,6 +59,13 @@ public final class VAEDecodeNode implements NodeType {
             throw NodeException.invalidInput("samples", "a " + samples.describe() + " latent has " + samples.channels()
                     + " channels, this " + format.family() + " VAE decodes " + format.channels());
         }
+    }
+
+    @Override
+    public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
+        Latent samples = inputs.get("samples", Latent.class);
+        Vae vae = inputs.get("vae", Vae.class);
+        checkDecodable(samples, vae);
         NDManager owner = tensors.newManager("VAEDecode " + context.nodeId());
         try {
             return NodeResult.of(ImageBatch.owning(owner, vae.decode(samples.samples(), owner)));

@@ -50,16 +50,10 @@ public final class VAEEncodeNode implements NodeType {
     public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
         ImageBatch pixels = inputs.get("pixels", ImageBatch.class);
         Vae vae = inputs.get("vae", Vae.class);
-        int d = vae.latentFormat().downscale();
-        long height = pixels.height() / d * d;
-        long width = pixels.width() / d * d;
-        if (height == 0 || width == 0) {
-            throw NodeException.invalidInput("pixels", "the image is " + pixels.width() + "x" + pixels.height()
-                    + ", smaller than one latent cell (" + d + "x" + d + " pixels)");
-        }
+        checkEncodable(pixels, vae);
         NDManager owner = tensors.newManager("VAEEncode " + context.nodeId());
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
-            NDArray cropped = crop(pixels.pixels(), height, width, scratch);
+            NDArray cropped = cropToCells(pixels, vae, scratch);
             return NodeResult.of(Latent.owning(owner, vae.encode(cropped, owner), null, vae.latentFormat()));
         } catch (IllegalArgumentException e) {
             owner.close();
@@ -68,6 +62,25 @@ public final class VAEEncodeNode implements NodeType {
             owner.close();
             throw e;
         }
+    }
+
+    /**
+     * Refuses, naming {@code pixels}, an image smaller than one latent cell.
+     *
+     * @throws NodeException about {@code pixels}
+     */
+    static void checkEncodable(ImageBatch pixels, Vae vae) {
+        int d = vae.latentFormat().downscale();
+        if (pixels.height() < d || pixels.width() < d) {
+            throw NodeException.invalidInput("pixels", "the image is " + pixels.width() + "x" + pixels.height()
+                    + ", smaller than one latent cell (" + d + "x" + d + " pixels)");
+        }
+    }
+
+    /** The pixels cropped to whole latent cells as ComfyUI's {@code vae_encode_crop_pixels}, keeping the centre. */
+    static NDArray cropToCells(ImageBatch pixels, Vae vae, NDManager scratch) {
+        int d = vae.latentFormat().downscale();
+        return crop(pixels.pixels(), pixels.height() / d * d, pixels.width() / d * d, scratch);
     }
 
     /** The {@code height x width} window of {@code [B, H, W, C]} at ComfyUI's offsets {@code (H % 8) // 2}. */

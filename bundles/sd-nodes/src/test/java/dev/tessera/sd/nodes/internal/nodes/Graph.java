@@ -13,7 +13,9 @@ import dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomAdvancedNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SplitSigmasNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeTiledNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeTiledNode;
 import dev.tessera.graph.engine.RunOptions;
 import dev.tessera.graph.engine.RunResult;
 import dev.tessera.graph.engine.WorkflowEngine;
@@ -56,6 +58,8 @@ final class Graph implements AutoCloseable {
         host.register(new SamplerCustomNode(runtime));
         host.register(new VAEDecodeNode(runtime));
         host.register(new VAEEncodeNode(runtime));
+        host.register(new VAEDecodeTiledNode(runtime));
+        host.register(new VAEEncodeTiledNode(runtime));
         host.register(new SaveImageNode(host.folders()));
     }
 
