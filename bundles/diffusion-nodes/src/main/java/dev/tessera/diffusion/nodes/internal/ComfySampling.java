@@ -25,8 +25,9 @@ import java.util.Arrays;
  * {@code steps} (and {@code denoise}), cut to {@code [startStep, lastStep]}; the latent moved into the model's
  * space; seeded noise added at the first sigma ({@code sqrt(1 + sigma^2)} times when the schedule starts at the
  * model's largest sigma, ComfyUI's {@code max_denoise}; {@code sigma * noise + (1 - sigma) * latent} for flow models);
- * the sampler over the guided model; the result moved back
- * to the VAE's space. KSampler's request and the custom-sampling nodes' values both come down to one {@link Run}. Latents are float32 on the model's device whatever dtype the model computes in.
+ * the sampler over the guided model; the result moved back to the VAE's space. KSampler's request and the
+ * custom-sampling nodes' values both come down to one {@link Run}. Latents are float32 on the model's device whatever
+ * dtype the model computes in.
  */
 public final class ComfySampling {
 

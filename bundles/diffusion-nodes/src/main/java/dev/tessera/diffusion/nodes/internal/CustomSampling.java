@@ -135,6 +135,12 @@ public final class CustomSampling {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sigmas: " + e.getMessage(), e);
         }
+        boolean flow = guider.model().prediction() == dev.tessera.sampling.Prediction.FLOW;
+        if (schedule != null && (schedule.kind() == Schedule.Kind.FLOW) != flow) {
+            throw new IllegalArgumentException("sigmas: these are " + schedule.kind().name().toLowerCase(
+                    java.util.Locale.ROOT) + " sigmas, the guider's model samples "
+                    + (flow ? "rectified flow" : "diffusion") + "; make them with BasicScheduler on the guider's model");
+        }
         return new ComfySampling.Run(guider.model(), guider.positive(), guider.negative(), guider.cfg(), made,
                 schedule, noise.seed(), noise.add());
     }

@@ -196,6 +196,23 @@ class TiledVaeTest {
         }
     }
 
+    /** Inputs and outputs as ComfyUI's nodes.py declares VAEDecodeTiled and VAEEncodeTiled. */
+    @Test
+    void descriptorsAreComfyUis() {
+        for (String[] want : new String[][] {
+                {"VAEDecodeTiled", "VAE Decode (Tiled)", "samples:LATENT, vae:VAE, tile_size:INT, overlap:INT,"
+                        + " temporal_size:INT, temporal_overlap:INT -> IMAGE:IMAGE"},
+                {"VAEEncodeTiled", "VAE Encode (Tiled)", "pixels:IMAGE, vae:VAE, tile_size:INT, overlap:INT,"
+                        + " temporal_size:INT, temporal_overlap:INT -> LATENT:LATENT"}}) {
+            dev.tessera.graph.api.NodeDescriptor d = graph.engine().nodeType(want[0]).orElseThrow();
+            assertEquals(want[1], d.displayName());
+            assertEquals("_for_testing", d.category());
+            assertEquals(want[2], d.inputs().stream().map(i -> i.name() + ":" + i.type().name())
+                    .collect(java.util.stream.Collectors.joining(", ")) + " -> " + d.outputs().stream()
+                    .map(o -> o.name() + ":" + o.type().name()).collect(java.util.stream.Collectors.joining(", ")));
+        }
+    }
+
     @Test
     void anOverlapOfHalfTheTileIsRefusedNamingTheInput() {
         try (ImageBatch image = image(1, 64, 64)) {
