@@ -9,6 +9,7 @@ import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.ParameterSpecs;
 import dev.tessera.models.core.WeightSource;
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.sd.CLIPTextConfig;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.loading.DiffusersConfigs;
@@ -81,16 +82,24 @@ final class ClipLFile implements WeightSource, AutoCloseable {
     static ClipLFile open(Path path, SafetensorsFile file, String prefix) {
         Path config = configFile(path);
         return open(path, file, prefix, config, config != null ? DiffusersConfigs.textEncoder(config)
-                : fromShapes(path, file, prefix, null));
+                : fromShapes(path, file, prefix, null, 0));
     }
 
     /**
      * A CLIP inside a checkpoint that holds other models too (SD3's {@code text_encoders.clip_g.transformer.}):
      * its configuration from the shapes, with the activation its place in the checkpoint tells ({@code gelu} for
-     * CLIP-G, {@code quick_gelu} for CLIP-L; the shapes of a small model do not).
+     * CLIP-G, {@code quick_gelu} for CLIP-L; the shapes of a small model do not), and what {@code arch} (the
+     * checkpoint's architecture file section for this encoder, nullable) states: {@code num_attention_heads},
+     * {@code hidden_act}, {@code eos_token_id}.
      */
-    static ClipLFile openEmbedded(Path path, SafetensorsFile file, String prefix, String hiddenAct) {
-        return open(path, file, prefix, null, fromShapes(path, file, prefix, hiddenAct));
+    static ClipLFile openEmbedded(Path path, SafetensorsFile file, String prefix, String hiddenAct, JsonConfig arch) {
+        CLIPTextConfig shapes = fromShapes(path, file, prefix, hiddenAct,
+                arch == null ? 0 : arch.integer("num_attention_heads", 0));
+        CLIPTextConfig config = arch == null ? shapes : new CLIPTextConfig(shapes.vocabSize(), shapes.hiddenSize(),
+                shapes.intermediateSize(), shapes.numHiddenLayers(), shapes.numAttentionHeads(),
+                shapes.maxPositionEmbeddings(), arch.string("hidden_act", shapes.hiddenAct()), shapes.layerNormEps(),
+                arch.integer("eos_token_id", shapes.eosTokenId()), shapes.projectionDim());
+        return open(path, file, prefix, null, config);
     }
 
     private static ClipLFile open(Path path, SafetensorsFile file, String prefix, Path config, CLIPTextConfig parsed) {
@@ -133,7 +142,9 @@ final class ClipLFile implements WeightSource, AutoCloseable {
         return name.startsWith("model") && Files.isRegularFile(folder) ? folder : null;
     }
 
-    private static CLIPTextConfig fromShapes(Path path, SafetensorsFile file, String prefix, String hiddenAct) {
+    /** {@code heads} 0: CLIP's heads of 64. */
+    private static CLIPTextConfig fromShapes(Path path, SafetensorsFile file, String prefix, String hiddenAct,
+            int heads) {
         long[] tokens = file.info(prefix + TOKEN_EMBEDDING).shape();
         String positionsName = prefix + "embeddings.position_embedding.weight";
         String fc1 = prefix + "encoder.layers.0.mlp.fc1.weight";
@@ -150,14 +161,14 @@ final class ClipLFile implements WeightSource, AutoCloseable {
             }
         }
         int hidden = (int) tokens[1];
-        if (hidden % CLIP_HEAD_DIM != 0) {
+        if (heads == 0 && hidden % CLIP_HEAD_DIM != 0) {
             throw new ModelLoadException(path + ": width " + hidden + " is not a multiple of CLIP's head width "
                     + CLIP_HEAD_DIM + "; give the heads in a transformers config beside it ("
                     + path.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "") + ".config.json)");
         }
         // OpenCLIP bigG uses gelu, OpenAI's CLIP-L quick_gelu (ComfyUI's clip_config_bigg.json / clip_l's config).
         CLIPTextConfig config = new CLIPTextConfig((int) tokens[0], hidden, (int) file.info(fc1).shape()[0], layers,
-                hidden / CLIP_HEAD_DIM, (int) file.info(positionsName).shape()[0],
+                heads != 0 ? heads : hidden / CLIP_HEAD_DIM, (int) file.info(positionsName).shape()[0],
                 hiddenAct != null ? hiddenAct : layers >= BIG_G_LAYERS ? "gelu" : "quick_gelu", 1e-5f, CLIPTextConfig.LEGACY_EOS_TOKEN_ID);
         String projection = stored(file, prefix, PROJECTION);
         return file.contains(projection) ? config.withProjection((int) file.info(projection).shape()[0]) : config;

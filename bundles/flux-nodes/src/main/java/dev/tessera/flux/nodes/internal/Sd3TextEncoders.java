@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.dit.Sd3TextConditioning;
 import dev.tessera.models.sd.CLIPTextConfig;
+import dev.tessera.models.t5.T5Config;
 import dev.tessera.models.t5.T5Tokenizer;
 import dev.tessera.models.t5.loading.T5EncoderCheckpoint;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
@@ -38,12 +40,6 @@ public final class Sd3TextEncoders {
     static final String T5_PREFIX = "text_encoders.t5xxl.transformer.";
 
     private Sd3TextEncoders() {}
-
-    /** Whether a checkpoint's tensor names include any of SD3's text encoders. */
-    public static boolean hasTextEncoders(java.util.Set<String> names) {
-        return names.stream().anyMatch(n -> n.startsWith("text_encoders.clip_l.") || n.startsWith("text_encoders.clip_g.")
-                || n.startsWith("text_encoders.t5xxl."));
-    }
 
     /**
      * The encoders of {@code files} (1 to 3: at most two CLIPs and one T5).
@@ -157,8 +153,11 @@ public final class Sd3TextEncoders {
     }
 
     /**
-     * The encoders inside an SD3 checkpoint (those of the three it has); tokenizers from
-     * {@code <name>.tokenizer/} beside it (CLIP) or {@code <name>.t5-tokenizer/}, else the shared folders.
+     * The encoders inside an SD3 checkpoint (those of the three it has), configured from their shapes and the
+     * sections {@code clip_l}, {@code clip_g} ({@code num_attention_heads}, {@code hidden_act},
+     * {@code eos_token_id}) and {@code t5xxl} ({@code relative_attention_max_distance}) of its architecture file
+     * {@code <name>.arch.json} when present; tokenizers from {@code <name>.tokenizer/} beside it (CLIP) or
+     * {@code <name>.t5-tokenizer/}, else the shared folders.
      *
      * @throws ModelLoadException naming the file when an encoder in it is not usable
      */
@@ -169,6 +168,9 @@ public final class Sd3TextEncoders {
             try (SafetensorsFile stored = SafetensorsFile.open(file)) {
                 names = java.util.Set.copyOf(stored.names());
             }
+            Path archFile = file.resolveSibling(file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "")
+                    + ".arch.json");
+            JsonConfig arch = Files.isRegularFile(archFile) ? JsonConfig.read(archFile) : null;
             Sd3TextEncoder.Clip clipL = null;
             Sd3TextEncoder.Clip clipG = null;
             for (boolean g : new boolean[] {false, true}) {
@@ -179,7 +181,9 @@ public final class Sd3TextEncoders {
                 SafetensorsFile stored = SafetensorsFile.open(file);
                 ClipLFile weights;
                 try {
-                    weights = ClipLFile.openEmbedded(file, stored, prefix, g ? "gelu" : "quick_gelu");
+                    String section = g ? "clip_g" : "clip_l";
+                    weights = ClipLFile.openEmbedded(file, stored, prefix, g ? "gelu" : "quick_gelu",
+                            arch != null && arch.has(section) ? arch.section(section) : null);
                 } catch (RuntimeException e) {
                     stored.close();
                     throw e;
@@ -199,6 +203,18 @@ public final class Sd3TextEncoders {
             T5Tokenizer t5Tokenizer = null;
             if (names.stream().anyMatch(n -> n.startsWith(T5_PREFIX))) {
                 t5 = T5EncoderCheckpoint.open(file, manager.getDevice(), dtype, manager);
+                if (arch != null && arch.has("t5xxl")) {
+                    // The one value T5's shapes do not tell; reopened (headers only) with it.
+                    T5Config shapes = t5.config();
+                    T5Config stated = new T5Config(shapes.vocabSize(), shapes.dModel(), shapes.dKv(), shapes.dFf(),
+                            shapes.numLayers(), shapes.numHeads(), shapes.relativeAttentionNumBuckets(),
+                            arch.section("t5xxl").integer("relative_attention_max_distance",
+                                    shapes.relativeAttentionMaxDistance()), shapes.layerNormEpsilon(),
+                            shapes.denseActFn(), shapes.gatedAct());
+                    t5.close();
+                    t5 = null;
+                    t5 = T5EncoderCheckpoint.openSingleFile(file, stated, manager.getDevice(), dtype, manager);
+                }
                 opened.add(t5);
                 Path own = file.resolveSibling(file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "")
                         + ".t5-tokenizer");

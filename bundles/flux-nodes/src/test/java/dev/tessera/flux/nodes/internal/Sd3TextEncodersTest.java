@@ -108,6 +108,14 @@ class Sd3TextEncodersTest {
     private record Parts(float[] l, float[] lPooled, float[] g, float[] gPooled, float[] t5) {}
 
     private Parts reference(NDManager ref) throws Exception {
+        return reference(ref, false);
+    }
+
+    /**
+     * @param legacyPooling pool at the argmax of the ids (transformers' rule for configs without an eos id, which
+     *     encoders configured from their shapes follow) instead of at the end token
+     */
+    private Parts reference(NDManager ref, boolean legacyPooling) throws Exception {
         long[] body;
         try (TextTokenizer tokenizer = TextTokenizer.fromFolder(folders.models().resolve("tokenizers/clip_l"))) {
             body = tokenizer.encode(PROMPT, false).ids();
@@ -129,7 +137,12 @@ class Sd3TextEncodersTest {
                 CLIPTextModel model = i == 0 ? sdxl.textEncoder() : sdxl.textEncoder2();
                 CLIPTextOutput out = model.forward(ref.create(i == 0 ? idsL : idsG, new Shape(1, 77)));
                 clip[2 * i] = out.penultimateHiddenState().toFloatArray();
-                NDArray pooled = out.lastHiddenState().get(new NDIndex(":, {}, :", end));
+                long[] ids = i == 0 ? idsL : idsG;
+                int at = end;
+                for (int k = 0; legacyPooling && k < ids.length; k++) {
+                    at = ids[k] > ids[at] || k == 0 ? k : at;
+                }
+                NDArray pooled = out.lastHiddenState().get(new NDIndex(":, {}, :", at));
                 clip[2 * i + 1] = (i == 0 ? pooled : model.project(pooled)).toFloatArray();
             }
         }
@@ -294,5 +307,112 @@ class Sd3TextEncodersTest {
             assertEquals("clip", e.inputName());
             assertTrue(e.getMessage().contains("TripleCLIPLoader"), e.getMessage());
         }
+    }
+    /**
+     * An SD3 single file with its text encoders under ComfyUI's names, written from the pack's tensors: the tiny
+     * MMDiT (its y_embedder cut to take the 16 + 16 pooled vector the tiny CLIPs give, unless {@code widePooled}),
+     * the tiny CLIP-L and CLIP-G under {@code text_encoders.clip_l/clip_g.transformer.} (CLIP-G's projection at
+     * transformers' top level), the tiny T5 under {@code text_encoders.t5xxl.transformer.}, and the tiny SD1.5 VAE
+     * under {@code first_stage_model.}.
+     */
+    private Path sd3Checkpoint(String name, boolean widePooled) throws Exception {
+        Path dir = Files.createDirectories(folders.models().resolve("checkpoints"));
+        Path file = dir.resolve(name + ".safetensors");
+        try (NDManager m = tensors.newManager("write")) {
+            java.util.Map<String, NDArray> all = new java.util.LinkedHashMap<>();
+            copy(all, pack.resolve("sd3/single-file/tiny-sd3.safetensors"), "", n -> true, m);
+            if (!widePooled) {
+                String y = "model.diffusion_model.y_embedder.mlp.0.weight";
+                all.put(y, all.get(y).get(new NDIndex(":, 0:32")).duplicate());
+            }
+            copy(all, pack.resolve("sdxl/diffusers/text_encoder/model.safetensors"),
+                    "text_encoders.clip_l.transformer.text_model.", n -> true, m);
+            copy(all, pack.resolve("sdxl/diffusers/text_encoder_2/model.safetensors"),
+                    "text_encoders.clip_g.transformer.", n -> true, m);
+            copy(all, pack.resolve("t5/encoder/model.safetensors"), "text_encoders.t5xxl.transformer.", n -> true, m);
+            copy(all, Path.of("../../sample-workflows/models/checkpoints/tiny-sd15.safetensors"), "",
+                    n -> n.startsWith("first_stage_model."), m);
+            dev.tessera.tensor.safetensors.SafetensorsWriter.write(file, all, java.util.Map.of());
+        }
+        String vae = Files.readString(Path.of("../../sample-workflows/models/checkpoints/tiny-sd15.arch.json"));
+        vae = vae.substring(vae.indexOf("\"vae\""), vae.indexOf("\"text_encoder\""));
+        String arch = Files.readString(pack.resolve("sd3/single-file/tiny-sd3.arch.json"))
+                .replace("\"pooled_dim\": 64", "\"pooled_dim\": " + (widePooled ? 64 : 32)).trim();
+        // What the tiny encoders' shapes do not tell: CLIP heads of 8 (not 64), T5's maximum distance 16 (not 128).
+        Files.writeString(dir.resolve(name + ".arch.json"), arch.substring(0, arch.length() - 1) + ", "
+                + vae.trim().replaceAll(",$", "") + ", \"clip_l\": {\"num_attention_heads\": 2}, \"clip_g\":"
+                + " {\"num_attention_heads\": 2}, \"t5xxl\": {\"relative_attention_max_distance\": 16}}");
+        Path t5Tokenizer = Files.createDirectories(folders.models().resolve("tokenizers/t5xxl"));
+        Files.copy(Path.of("src/test/resources/t5-tokenizer/tokenizer.json"), t5Tokenizer.resolve("tokenizer.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    private static void copy(java.util.Map<String, NDArray> into, Path from, String prefix,
+            java.util.function.Predicate<String> keep, NDManager manager) {
+        try (dev.tessera.tensor.safetensors.SafetensorsFile file =
+                dev.tessera.tensor.safetensors.SafetensorsFile.open(from)) {
+            for (String name : file.names()) {
+                if (keep.test(name)) {
+                    into.put(prefix + name, file.load(name, manager));
+                }
+            }
+        }
+    }
+
+    private dev.tessera.graph.api.NodeResult loadCheckpoint(String name) {
+        dev.tessera.sd.nodes.internal.CheckpointCache cache = new dev.tessera.sd.nodes.internal.CheckpointCache(
+                tensors);
+        return new dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode(folders, cache,
+                java.util.List.of(new Sd3CheckpointLoader(tensors))).execute(new MapInputs().with("ckpt_name", name),
+                context);
+    }
+
+    @Test
+    void checkpointLoaderSimpleOpensAnSd3FileWithItsTextEncodersAndVae() throws Exception {
+        sd3Checkpoint("tiny-sd3-incl-clips", false);
+        var values = loadCheckpoint("tiny-sd3-incl-clips.safetensors").values();
+        try (dev.tessera.model.api.DiffusionModel model = (dev.tessera.model.api.DiffusionModel) values.get(0);
+                TextEncoder clip = (TextEncoder) values.get(1);
+                dev.tessera.model.api.Vae vae = (dev.tessera.model.api.Vae) values.get(2);
+                NDManager ref = tensors.newManager("ref"); NDManager run = tensors.newManager("run")) {
+            assertTrue(model instanceof Sd3DiffusionModel, model.toString());
+            assertEquals("sd3", clip.family());
+            // The VAE inside takes SD3's factors (its weights alone would not tell them).
+            assertEquals("sd3", vae.latentFormat().family());
+            assertEquals(1.5305, vae.latentFormat().scalingFactor(), 1e-9);
+            assertEquals(0.0609, vae.latentFormat().shiftFactor(), 1e-9);
+
+            // Configured from the shapes, the CLIPs pool at the argmax of the ids (the end token of real vocabularies).
+            Parts p = reference(ref, true);
+            Conditioning cond = clip.encode(PROMPT, run);
+            Conditioning.Entry entry = cond.entries().get(0);
+            assertClose(states(p, true, 16, true, 32), entry.embeddings(), "checkpoint states");
+            assertClose(concat(p.lPooled(), p.gPooled()), entry.pooled(), "checkpoint pooled");
+
+            // The conditioning carries what the MMDiT of the same file takes: a prediction of the latent's shape.
+            try (dev.tessera.model.api.BoundDenoiser denoiser = model.guided(cond, cond, 2.0, run)) {
+                NDArray latent = run.randomNormal(new Shape(1, 4, 8, 8));
+                NDArray v = denoiser.predict(latent, new dev.tessera.sampling.ModelStep(0, 1, 500, 0.5));
+                assertEquals(latent.getShape(), v.getShape());
+                assertTrue(Float.isFinite(v.abs().sum().getFloat()));
+            }
+            NDArray image = vae.decode(run.randomNormal(new Shape(1, 4, 8, 8)), run);
+            assertEquals(new Shape(1, 64, 64, 3), image.getShape());
+        }
+    }
+
+    @Test
+    void aCheckpointWhoseEncodersDoNotFitItsMmditIsRefusedNamingTheFile() throws Exception {
+        Path file = sd3Checkpoint("tiny-sd3-mismatched", true);
+        NodeException e = assertThrows(NodeException.class, () -> loadCheckpoint("tiny-sd3-mismatched.safetensors"));
+        assertEquals("ckpt_name", e.inputName());
+        assertTrue(e.getMessage().contains(file + ": its text encoders give states 32 wide and a pooled vector of 32")
+                && e.getMessage().contains("its MMDiT takes 32 and 64"), e.getMessage());
+        // The plain SD3 file (no text encoders) still says which loaders to use.
+        Files.copy(pack.resolve("sd3/single-file/tiny-sd3.safetensors"),
+                folders.models().resolve("checkpoints/tiny-sd3.safetensors"));
+        e = assertThrows(NodeException.class, () -> loadCheckpoint("tiny-sd3.safetensors"));
+        assertTrue(e.getMessage().contains("TripleCLIPLoader"), e.getMessage());
     }
 }
