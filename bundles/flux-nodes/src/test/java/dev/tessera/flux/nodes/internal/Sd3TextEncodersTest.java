@@ -13,6 +13,7 @@ import dev.tessera.flux.nodes.internal.nodes.CLIPLoaderNode;
 import dev.tessera.flux.nodes.internal.nodes.CLIPTextEncodeSD3Node;
 import dev.tessera.flux.nodes.internal.nodes.DualCLIPLoaderNode;
 import dev.tessera.flux.nodes.internal.nodes.TripleCLIPLoaderNode;
+import dev.tessera.flux.nodes.tools.TinySd3Checkpoint;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.TextEncoder;
@@ -108,14 +109,6 @@ class Sd3TextEncodersTest {
     private record Parts(float[] l, float[] lPooled, float[] g, float[] gPooled, float[] t5) {}
 
     private Parts reference(NDManager ref) throws Exception {
-        return reference(ref, false);
-    }
-
-    /**
-     * @param legacyPooling pool at the argmax of the ids (transformers' rule for configs without an eos id, which
-     *     encoders configured from their shapes follow) instead of at the end token
-     */
-    private Parts reference(NDManager ref, boolean legacyPooling) throws Exception {
         long[] body;
         try (TextTokenizer tokenizer = TextTokenizer.fromFolder(folders.models().resolve("tokenizers/clip_l"))) {
             body = tokenizer.encode(PROMPT, false).ids();
@@ -137,12 +130,7 @@ class Sd3TextEncodersTest {
                 CLIPTextModel model = i == 0 ? sdxl.textEncoder() : sdxl.textEncoder2();
                 CLIPTextOutput out = model.forward(ref.create(i == 0 ? idsL : idsG, new Shape(1, 77)));
                 clip[2 * i] = out.penultimateHiddenState().toFloatArray();
-                long[] ids = i == 0 ? idsL : idsG;
-                int at = end;
-                for (int k = 0; legacyPooling && k < ids.length; k++) {
-                    at = ids[k] > ids[at] || k == 0 ? k : at;
-                }
-                NDArray pooled = out.lastHiddenState().get(new NDIndex(":, {}, :", at));
+                NDArray pooled = out.lastHiddenState().get(new NDIndex(":, {}, :", end));
                 clip[2 * i + 1] = (i == 0 ? pooled : model.project(pooled)).toFloatArray();
             }
         }
@@ -308,55 +296,35 @@ class Sd3TextEncodersTest {
             assertTrue(e.getMessage().contains("TripleCLIPLoader"), e.getMessage());
         }
     }
-    /**
-     * An SD3 single file with its text encoders under ComfyUI's names, written from the pack's tensors: the tiny
-     * MMDiT (its y_embedder cut to take the 16 + 16 pooled vector the tiny CLIPs give, unless {@code widePooled}),
-     * the tiny CLIP-L and CLIP-G under {@code text_encoders.clip_l/clip_g.transformer.} (CLIP-G's projection at
-     * transformers' top level), the tiny T5 under {@code text_encoders.t5xxl.transformer.}, and the tiny SD1.5 VAE
-     * under {@code first_stage_model.}.
-     */
+    /** {@link TinySd3Checkpoint}'s file in models/checkpoints, with the T5 tokenizer in models/tokenizers/t5xxl. */
     private Path sd3Checkpoint(String name, boolean widePooled) throws Exception {
-        Path dir = Files.createDirectories(folders.models().resolve("checkpoints"));
-        Path file = dir.resolve(name + ".safetensors");
+        Path file;
         try (NDManager m = tensors.newManager("write")) {
-            java.util.Map<String, NDArray> all = new java.util.LinkedHashMap<>();
-            copy(all, pack.resolve("sd3/single-file/tiny-sd3.safetensors"), "", n -> true, m);
-            if (!widePooled) {
-                String y = "model.diffusion_model.y_embedder.mlp.0.weight";
-                all.put(y, all.get(y).get(new NDIndex(":, 0:32")).duplicate());
-            }
-            copy(all, pack.resolve("sdxl/diffusers/text_encoder/model.safetensors"),
-                    "text_encoders.clip_l.transformer.text_model.", n -> true, m);
-            copy(all, pack.resolve("sdxl/diffusers/text_encoder_2/model.safetensors"),
-                    "text_encoders.clip_g.transformer.", n -> true, m);
-            copy(all, pack.resolve("t5/encoder/model.safetensors"), "text_encoders.t5xxl.transformer.", n -> true, m);
-            copy(all, Path.of("../../sample-workflows/models/checkpoints/tiny-sd15.safetensors"), "",
-                    n -> n.startsWith("first_stage_model."), m);
-            dev.tessera.tensor.safetensors.SafetensorsWriter.write(file, all, java.util.Map.of());
+            file = TinySd3Checkpoint.write(Path.of("../.."), folders.models().resolve("checkpoints"), name, widePooled,
+                    m);
         }
-        String vae = Files.readString(Path.of("../../sample-workflows/models/checkpoints/tiny-sd15.arch.json"));
-        vae = vae.substring(vae.indexOf("\"vae\""), vae.indexOf("\"text_encoder\""));
-        String arch = Files.readString(pack.resolve("sd3/single-file/tiny-sd3.arch.json"))
-                .replace("\"pooled_dim\": 64", "\"pooled_dim\": " + (widePooled ? 64 : 32)).trim();
-        // What the tiny encoders' shapes do not tell: CLIP heads of 8 (not 64), T5's maximum distance 16 (not 128).
-        Files.writeString(dir.resolve(name + ".arch.json"), arch.substring(0, arch.length() - 1) + ", "
-                + vae.trim().replaceAll(",$", "") + ", \"clip_l\": {\"num_attention_heads\": 2}, \"clip_g\":"
-                + " {\"num_attention_heads\": 2}, \"t5xxl\": {\"relative_attention_max_distance\": 16}}");
         Path t5Tokenizer = Files.createDirectories(folders.models().resolve("tokenizers/t5xxl"));
         Files.copy(Path.of("src/test/resources/t5-tokenizer/tokenizer.json"), t5Tokenizer.resolve("tokenizer.json"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return file;
     }
 
-    private static void copy(java.util.Map<String, NDArray> into, Path from, String prefix,
-            java.util.function.Predicate<String> keep, NDManager manager) {
-        try (dev.tessera.tensor.safetensors.SafetensorsFile file =
-                dev.tessera.tensor.safetensors.SafetensorsFile.open(from)) {
-            for (String name : file.names()) {
-                if (keep.test(name)) {
-                    into.put(prefix + name, file.load(name, manager));
-                }
-            }
+    /** Rewrites the sample's files: {@code -Dtest=Sd3TextEncodersTest#writeSampleCheckpoint -Dtessera.writeSamples=true}. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "tessera.writeSamples", matches = "true")
+    void writeSampleCheckpoint() throws Exception {
+        TinySd3Checkpoint.main(new String[] {Path.of("../..").toAbsolutePath().normalize().toString()});
+    }
+
+    @Test
+    void theSampleCheckpointIsWhatTheGeneratorWrites() throws Exception {
+        Path samples = Path.of("../../sample-workflows/models/checkpoints");
+        try (NDManager m = tensors.newManager("write")) {
+            TinySd3Checkpoint.write(Path.of("../.."), root.resolve("regenerated"), "tiny-sd3", false, m);
+        }
+        for (String file : new String[] {"tiny-sd3.safetensors", "tiny-sd3.arch.json"}) {
+            assertEquals(-1L, Files.mismatch(samples.resolve(file), root.resolve("regenerated").resolve(file)),
+                    file + " differs from what TinySd3Checkpoint writes");
         }
     }
 
@@ -383,8 +351,8 @@ class Sd3TextEncodersTest {
             assertEquals(1.5305, vae.latentFormat().scalingFactor(), 1e-9);
             assertEquals(0.0609, vae.latentFormat().shiftFactor(), 1e-9);
 
-            // Configured from the shapes, the CLIPs pool at the argmax of the ids (the end token of real vocabularies).
-            Parts p = reference(ref, true);
+            // Configured from the shapes and the architecture file (eos id 1): pooled at the end token.
+            Parts p = reference(ref);
             Conditioning cond = clip.encode(PROMPT, run);
             Conditioning.Entry entry = cond.entries().get(0);
             assertClose(states(p, true, 16, true, 32), entry.embeddings(), "checkpoint states");
