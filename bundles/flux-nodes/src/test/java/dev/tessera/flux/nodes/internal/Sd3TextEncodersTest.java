@@ -100,9 +100,10 @@ class Sd3TextEncodersTest {
                 .with("clip_name1", first).with("clip_name2", second).with("type", "sd3"), context).values().get(0);
     }
 
+    /** CLIPLoader, with ComfyUI's optional device 'cpu' (taken: the runtime here is the CPU). */
     private TextEncoder single(String name) {
         return (TextEncoder) new CLIPLoaderNode(folders, tensors).execute(new MapInputs()
-                .with("clip_name", name).with("type", "sd3"), context).values().get(0);
+                .with("clip_name", name).with("type", "sd3").with("device", "cpu"), context).values().get(0);
     }
 
     /** The separately computed parts of {@link #PROMPT}: penultimate states and pooled outputs, T5's states. */

@@ -41,6 +41,7 @@ public final class CLIPLoaderNode implements NodeType {
                 .description("[Recipes]\n\nsd3: t5 xxl/ clip-g / clip-l")
                 .input(InputSpec.combo("clip_name", () -> TextEncoderFiles.list(folders), null))
                 .input(InputSpec.combo("type", TYPES))
+                .input(TextEncoderFiles.DEVICE)
                 .output("CLIP", ValueType.CLIP)
                 .build();
     }
@@ -56,6 +57,7 @@ public final class CLIPLoaderNode implements NodeType {
         if (!TYPES.contains(type)) {
             throw NodeException.invalidInput("type", "'" + type + "' is not supported; CLIPLoader loads " + TYPES);
         }
+        TextEncoderFiles.checkDevice(inputs, tensors);
         return TextEncoderFiles.load(folders, tensors, inputs, INPUTS, context, "CLIPLoader",
                 (files, tokenizers, manager) -> Sd3TextEncoders.open(files, tokenizers, tensors.computeType(),
                         manager));

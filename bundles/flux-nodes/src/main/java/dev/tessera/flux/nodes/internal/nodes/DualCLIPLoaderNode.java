@@ -46,6 +46,7 @@ public final class DualCLIPLoaderNode implements NodeType {
                 .input(InputSpec.combo("clip_name1", () -> TextEncoderFiles.list(folders), null))
                 .input(InputSpec.combo("clip_name2", () -> TextEncoderFiles.list(folders), null))
                 .input(InputSpec.combo("type", TYPES))
+                .input(TextEncoderFiles.DEVICE)
                 .output("CLIP", ValueType.CLIP)
                 .build();
     }
@@ -61,6 +62,7 @@ public final class DualCLIPLoaderNode implements NodeType {
         if (!TYPES.contains(type)) {
             throw NodeException.invalidInput("type", "'" + type + "' is not supported; DualCLIPLoader loads " + TYPES);
         }
+        TextEncoderFiles.checkDevice(inputs, tensors);
         return TextEncoderFiles.load(folders, tensors, inputs, INPUTS, context, "DualCLIPLoader",
                 (files, tokenizers, manager) -> type.equals("sd3")
                         ? Sd3TextEncoders.open(files, tokenizers, tensors.computeType(), manager)

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.tessera.flux.nodes.internal.FluxTextEncoders;
 import dev.tessera.graph.api.ExecutionContext;
 import dev.tessera.graph.api.Folders;
+import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
@@ -30,7 +31,22 @@ final class TextEncoderFiles {
         TextEncoder open(List<Path> files, Path tokenizers, NDManager manager) throws Exception;
     }
 
+    /** ComfyUI's optional {@code device} input of CLIPLoader and DualCLIPLoader (an advanced widget). */
+    static final InputSpec DEVICE = InputSpec.combo("device", List.of("default", "cpu")).asOptional();
+
     private TextEncoderFiles() {}
+
+    /**
+     * {@code device = cpu} puts ComfyUI's text encoders on the CPU; here they run on the runtime's device, so
+     * {@code cpu} is taken where that is the CPU and refused, naming the input, elsewhere.
+     */
+    static void checkDevice(NodeInputs inputs, TensorRuntime tensors) {
+        if (inputs.has("device") && inputs.getString("device").equals("cpu")
+                && tensors.device().isGpu()) {
+            throw NodeException.invalidInput("device", "'cpu' is not supported on " + tensors.device() + ": the text"
+                    + " encoders run on the runtime's device; use 'default'");
+        }
+    }
 
     static List<String> list(Folders folders) {
         TreeSet<String> names = new TreeSet<>();
