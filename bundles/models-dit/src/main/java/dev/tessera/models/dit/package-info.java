@@ -7,12 +7,13 @@
  * The DiT's plug-in points (1.1): {@link dev.tessera.models.dit.KontextPatch}, the model-api patch carrying
  * context tokens, their position ids and per-block masks (FLUX.1-Kontext, ContextGen), and
  * {@link dev.tessera.models.dit.FluxModel}, what a FLUX MODEL handle shows a patch builder; plug-ins depend on this
- * bundle and model-api, not on flux-nodes.
+ * bundle and model-api, not on flux-nodes. {@link dev.tessera.models.dit.Sd3TextConditioning} (1.3) composes SD3's
+ * prompt conditioning from its text encoders' outputs.
  * Parameters come through {@code dev.tessera.models.core.Weights}; loading checkpoints is in the {@code loading}
  * subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.tessera.models.dit;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,7 +5,7 @@
  * {@code Weights}. Loading checkpoints is in the {@code loading} subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.tessera.models.sd;
 
 import org.osgi.annotation.bundle.Export;

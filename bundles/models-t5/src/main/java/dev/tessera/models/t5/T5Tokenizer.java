@@ -87,6 +87,18 @@ public final class T5Tokenizer implements AutoCloseable {
         return new T5Tokens(ids, mask, truncated);
     }
 
+    /**
+     * ComfyUI's SD3 tokenization ({@code T5XXLTokenizer}: {@code min_length=77}, no truncation): all of the prompt's
+     * tokens, {@code </s>}, then {@code <pad>} up to {@code minLength} when shorter.
+     */
+    public T5Tokens encodeAtLeast(String prompt, int minLength) {
+        if (prompt == null) {
+            throw new IllegalArgumentException("T5 tokenizer: prompt is null");
+        }
+        long[] content = tokenizer.encode(prompt, false).ids();
+        return encode(List.of(prompt), Math.max(minLength, content.length + 1));
+    }
+
     private static long special(TextTokenizer tokenizer, String token) {
         TokenEncoding encoding = tokenizer.encode(token, false);
         if (encoding.size() != 1 || !encoding.tokens().get(0).equals(token)) {

@@ -5,7 +5,7 @@
  * is in the {@code loading} subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.models.t5;
 
 import org.osgi.annotation.bundle.Export;

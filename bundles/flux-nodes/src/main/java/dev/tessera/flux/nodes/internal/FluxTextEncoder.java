@@ -9,7 +9,6 @@ import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.TextEncoder;
-import dev.tessera.model.api.WeightPatch;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.t5.T5Tokenizer;
@@ -83,33 +82,7 @@ public final class FluxTextEncoder implements TextEncoder {
 
         /** CLIP-L's weights as a text encoder's parameters, for weight patches to read (read only). */
         ParameterView clipView() {
-            return new ParameterView() {
-                @Override
-                public String component() {
-                    return "text_encoder";
-                }
-
-                @Override
-                public java.util.Set<String> names() {
-                    return clipFile.names();
-                }
-
-                @Override
-                public ai.djl.ndarray.types.Shape shape(String name) {
-                    return clipFile.shape(name).orElseThrow(() -> new IllegalArgumentException(
-                            "CLIP-L of " + Parts.this.name + " has no parameter '" + name + "'"));
-                }
-
-                @Override
-                public ai.djl.ndarray.NDArray get(String name) {
-                    return clipWeights.get(name, shape(name));
-                }
-
-                @Override
-                public ai.djl.ndarray.types.DataType dataType() {
-                    return clipWeights.dataType();
-                }
-            };
+            return clipFile.view(clipWeights, "text_encoder", "CLIP-L of " + name);
         }
 
         /** T5's width (the DiT's joint_attention_dim must equal it). */
@@ -191,18 +164,7 @@ public final class FluxTextEncoder implements TextEncoder {
      */
     @Override
     public TextEncoder withPatch(ModelPatch patch) {
-        if (!(patch instanceof WeightPatch weights)) {
-            throw new IllegalArgumentException("FLUX's text encoders take weight (LoRA) patches only, not "
-                    + patch.key());
-        }
-        try (NDManager scratch = parts.manager.newSubManager()) {
-            int changed = weights.apply(parts.clipView(), scratch).size();
-            if (changed > 0) {
-                throw new IllegalArgumentException("LoRA on FLUX's text encoders is not supported yet: " + patch.key()
-                        + " changes " + changed + " CLIP-L weights; set strength_clip to 0 or use"
-                        + " LoraLoaderModelOnly");
-            }
-        }
+        ClipLFile.refuseChanges(patch, "FLUX's", List.of(parts.clipView()), parts.manager);
         List<ModelPatch> more = new java.util.ArrayList<>(patches);
         more.add(patch);
         return new FluxTextEncoder(parts, lastLayer, more);

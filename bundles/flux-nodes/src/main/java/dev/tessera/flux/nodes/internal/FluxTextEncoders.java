@@ -113,7 +113,7 @@ public final class FluxTextEncoders {
         }
     }
 
-    private static Path tokenizerFolder(Path file, boolean folder, Path shared, String what) {
+    static Path tokenizerFolder(Path file, boolean folder, Path shared, String what) {
         List<Path> candidates = new ArrayList<>();
         if (folder) {
             candidates.add(file.getParent());
@@ -129,12 +129,12 @@ public final class FluxTextEncoders {
                 + ") in any of " + candidates);
     }
 
-    private static TextTokenizer clipTokenizer(Path file, Path shared) {
+    static TextTokenizer clipTokenizer(Path file, Path shared) {
         List<Path> candidates = List.of(ownTokenizer(file), shared);
         try {
             return TextTokenizer.fromFirstFolder(candidates);
         } catch (TokenizerException e) {
-            throw new TokenizerException(file + ": CLIP-L needs a CLIP tokenizer: " + e.getMessage());
+            throw new TokenizerException(file + ": a CLIP text encoder needs a CLIP tokenizer: " + e.getMessage());
         }
     }
 

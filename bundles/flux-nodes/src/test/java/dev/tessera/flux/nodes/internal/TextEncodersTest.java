@@ -233,7 +233,7 @@ class TextEncodersTest {
 
         e = assertThrows(NodeException.class, () -> new DualCLIPLoaderNode(folders, tensors).execute(new MapInputs()
                 .with("clip_name1", "tiny-t5/model.safetensors").with("clip_name2", "tiny-clip-l.safetensors")
-                .with("type", "sd3"), context));
+                .with("type", "sdxl"), context));
         assertEquals("type", e.inputName());
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.TextEncoder;
+import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.Vae;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.TensorRuntime;
@@ -83,7 +84,15 @@ public final class CheckpointCache {
      * @throws dev.tessera.models.core.ModelLoadException naming the file when it is not an SD1.x VAE
      */
     public Vae openVae(Path file) {
-        return new SdVae(vae(file));
+        return new SdVae(vae(file, null));
+    }
+
+    /**
+     * A VAE handle over the VAE inside the checkpoint {@code file} of another family's model, its latents in that
+     * model's {@code format} (scaling and shift; channels and downscale are the VAE's own).
+     */
+    public Vae openVae(Path file, LatentFormat format) {
+        return new SdVae(vae(file, format));
     }
 
     /**
@@ -104,11 +113,11 @@ public final class CheckpointCache {
      * A lease on the standalone VAE file {@code file} (with {@code <name>.arch.json} beside it when present), opened
      * if no handle holds it now.
      */
-    Shared.Lease<SdVaeFile> vae(Path file) {
+    Shared.Lease<SdVaeFile> vae(Path file, LatentFormat family) {
         Path arch = besideArch(file);
-        Key key = key("vae", file, arch, null);
-        return lease(key, k -> tensors.call(() -> SdVaeFile.open(file, arch, tensors.device(), tensors.computeType(),
-                tensors.newManager("vae " + file.getFileName()))));
+        Key key = key(family == null ? "vae" : "vae " + family, file, arch, null);
+        return lease(key, k -> tensors.call(() -> SdVaeFile.open(file, arch, family, tensors.device(),
+                tensors.computeType(), tensors.newManager("vae " + file.getFileName()))));
     }
 
     @SuppressWarnings("unchecked")

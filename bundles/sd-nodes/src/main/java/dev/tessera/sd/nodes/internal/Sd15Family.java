@@ -15,6 +15,7 @@ import dev.tessera.conformance.Tolerance;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.models.sd.CLIPTextModel;
+import dev.tessera.models.sd.ClipConditioning;
 import dev.tessera.models.sd.CLIPTextOutput;
 import dev.tessera.models.sd.DiagonalGaussian;
 import dev.tessera.models.sd.UNet2DConditionModel;

@@ -8,6 +8,7 @@ import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.WeightPatch;
 import dev.tessera.models.sd.CLIPTextModel;
+import dev.tessera.models.sd.ClipConditioning;
 import dev.tessera.tokenizers.WeightedTokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,11 +119,11 @@ final class SdTextEncoder implements TextEncoder {
         try (PatchedModels.Use<CLIPTextModel> useL = checkpoint.textEncoders().acquire(weights);
                 PatchedModels.Use<CLIPTextModel> useG = checkpoint.textEncoders2().acquire(weights);
                 NDManager scratch = owner.newSubManager()) {
-            NDList outL = ClipConditioning.encode(useL.model(), padded(l.allIds(), l.emptyWindow(), windows),
-                    paddedWeights(l.allWeights(), l.emptyWindow().length, windows), windows, l.emptyWindow(),
+            NDList outL = ClipConditioning.encode(useL.model(), ClipConditioning.padWindows(l.allIds(), l.emptyWindow(), windows),
+                    ClipConditioning.padWeights(l.allWeights(), l.emptyWindow().length, windows), windows, l.emptyWindow(),
                     lastLayer, false, scratch);
-            NDList outG = ClipConditioning.encode(useG.model(), padded(g.allIds(), g.emptyWindow(), windows),
-                    paddedWeights(g.allWeights(), g.emptyWindow().length, windows), windows, g.emptyWindow(),
+            NDList outG = ClipConditioning.encode(useG.model(), ClipConditioning.padWindows(g.allIds(), g.emptyWindow(), windows),
+                    ClipConditioning.padWeights(g.allWeights(), g.emptyWindow().length, windows), windows, g.emptyWindow(),
                     lastLayer, false, scratch);
             NDArray cond = outL.get(0).concat(outG.get(0), 2);
             NDArray pooled = useG.model().project(outG.get(1));
@@ -130,22 +131,6 @@ final class SdTextEncoder implements TextEncoder {
             pooled.attach(owner);
             return Conditioning.owning(owner, List.of(new Conditioning.Entry(cond, pooled, sizes)));
         }
-    }
-
-    /** {@code ids} followed by empty windows up to {@code windows} (ComfyUI pads the shorter prompt so). */
-    private static long[] padded(long[] ids, long[] emptyWindow, int windows) {
-        int length = emptyWindow.length;
-        long[] out = java.util.Arrays.copyOf(ids, windows * length);
-        for (int start = ids.length; start < out.length; start += length) {
-            System.arraycopy(emptyWindow, 0, out, start, length);
-        }
-        return out;
-    }
-
-    private static float[] paddedWeights(float[] weights, int length, int windows) {
-        float[] out = java.util.Arrays.copyOf(weights, windows * length);
-        java.util.Arrays.fill(out, weights.length, out.length, 1f);
-        return out;
     }
 
     /** The lease on the shared model (tests read the base through it). */

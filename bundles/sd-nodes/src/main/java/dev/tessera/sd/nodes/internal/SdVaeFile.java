@@ -35,10 +35,22 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
      * @throws ModelLoadException naming the file when it is not an SD1.x, FLUX or SD3 VAE
      */
     static SdVaeFile open(Path path, Path arch, Device device, DataType dtype, NDManager manager) {
+        return open(path, arch, null, device, dtype, manager);
+    }
+
+    /**
+     * As {@link #open(Path, Path, Device, DataType, NDManager)}; {@code family} (nullable) is the latent format the
+     * file's model works in, whose factors this VAE's latents take (a VAE inside a checkpoint of that family: its
+     * weights alone do not tell SD3's factors from FLUX's).
+     */
+    static SdVaeFile open(Path path, Path arch, LatentFormat family, Device device, DataType dtype,
+            NDManager manager) {
         StableDiffusionCheckpoint opened = StableDiffusionCheckpoint.openVaeFile(path, arch, device, dtype, manager);
         try {
             AutoencoderKLConfig config = opened.vaeConfig();
-            return new SdVaeFile(path.getFileName().toString(), manager, opened, format(path, config));
+            LatentFormat format = family == null ? format(path, config) : new LatentFormat(family.family(),
+                    config.latentChannels(), config.downscale(), family.scalingFactor(), family.shiftFactor());
+            return new SdVaeFile(path.getFileName().toString(), manager, opened, format);
         } catch (RuntimeException e) {
             opened.close();
             throw e;

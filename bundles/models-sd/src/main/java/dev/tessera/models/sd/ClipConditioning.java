@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.models.sd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.CLIPTextModel;
-import dev.tessera.models.sd.CLIPTextOutput;
 import dev.tessera.tensor.TensorScope;
 
 /**
@@ -16,12 +14,13 @@ import dev.tessera.tensor.TensorScope;
  * windows when there are more; the output of layer {@code lastLayer}
  * (-1: the final layer; earlier layers then pass through the final layer norm, ComfyUI's
  * {@code layer_norm_hidden_state}); {@code z = (z - z_empty) * w + z_empty} where a token's weight differs from
- * 1; the windows concatenated along tokens; the pooled output of the first window.
+ * 1; the windows concatenated along tokens; the pooled output of the first window. Shared by the SD1.x, SDXL and
+ * SD3 CLIP handles.
  */
-final class ClipConditioning {
+public final class ClipConditioning {
 
     /** Windows the text encoder runs at once; longer prompts run in several passes. */
-    static final int ROWS_PER_PASS = 8;
+    public static final int ROWS_PER_PASS = 8;
 
     private ClipConditioning() {}
 
@@ -31,7 +30,7 @@ final class ClipConditioning {
      * @param emptyWindow the empty prompt's window, encoded as the reference point when any weight is not 1
      * @return {@code [cond [1, windows * length, dim], pooled [1, dim]]} on {@code manager}
      */
-    static NDList encode(CLIPTextModel model, long[] ids, float[] weights, int windows, long[] emptyWindow,
+    public static NDList encode(CLIPTextModel model, long[] ids, float[] weights, int windows, long[] emptyWindow,
             int lastLayer, NDManager manager) {
         return encode(model, ids, weights, windows, emptyWindow, lastLayer, true, manager);
     }
@@ -41,7 +40,7 @@ final class ClipConditioning {
      * leaves an earlier layer's output without the final layer norm (ComfyUI's SDXL encoders:
      * {@code layer_norm_hidden_state=False}).
      */
-    static NDList encode(CLIPTextModel model, long[] ids, float[] weights, int windows, long[] emptyWindow,
+    public static NDList encode(CLIPTextModel model, long[] ids, float[] weights, int windows, long[] emptyWindow,
             int lastLayer, boolean normHidden, NDManager manager) {
         int length = ids.length / windows;
         boolean weighted = false;
@@ -92,5 +91,24 @@ final class ClipConditioning {
         });
         tokens.close();
         return result;
+    }
+    /**
+     * {@code ids} (whole windows) followed by copies of {@code emptyWindow} up to {@code windows} windows: ComfyUI
+     * pads the prompt with fewer windows so when two encoders' outputs are joined (SDXL, SD3).
+     */
+    public static long[] padWindows(long[] ids, long[] emptyWindow, int windows) {
+        int length = emptyWindow.length;
+        long[] out = java.util.Arrays.copyOf(ids, windows * length);
+        for (int start = ids.length; start < out.length; start += length) {
+            System.arraycopy(emptyWindow, 0, out, start, length);
+        }
+        return out;
+    }
+
+    /** The weights of {@link #padWindows}: the added windows weigh 1. */
+    public static float[] padWeights(float[] weights, int windowLength, int windows) {
+        float[] out = java.util.Arrays.copyOf(weights, windows * windowLength);
+        java.util.Arrays.fill(out, weights.length, out.length, 1f);
+        return out;
     }
 }

@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.models.sd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.testing.ConformancePack;
 import java.util.SplittableRandom;
