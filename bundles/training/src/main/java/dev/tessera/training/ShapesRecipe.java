@@ -66,7 +66,7 @@ public final class ShapesRecipe {
                 new AutoencoderTraining.Options(vae, 16, 5_000, 8e-4, 200, 100, 1e-5, seed),
                 unet, 128, 3,
                 new DiffusionTraining.Options(unet, null, 32, 12_000, 2e-4, 200, 100, 0.1, 5, 0.999, seed),
-                new MigLoraTraining.Options(16, 16, 3e-4, 3_000, 8, Fusion.AVG, 100, 100, List.of(16, 32, 64, 128),
+                new MigLoraTraining.Options(16, 16, 3e-4, 3_000, 8, Fusion.MASK, 100, 100, List.of(16, 32, 64, 128),
                         0.1, 6, 5, seed),
                 seed);
     }
