@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.image.SaveTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class ImageSaverTest {
     @Test
     void aWriteThatFailsPartWayLeavesNoFileUnderTheName() throws IOException {
         Path file = folder.resolve("Tessera_00001_.png");
-        IOException e = assertThrows(IOException.class, () -> ImageSaver.writeNew(file, out -> {
+        IOException e = assertThrows(IOException.class, () -> SaveTarget.writeNew(file, out -> {
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
             // While the content is being written, the name does not exist yet.
             assertFalse(Files.exists(file), "the final name appears only when the file is whole");
@@ -41,9 +42,9 @@ class ImageSaverTest {
     @Test
     void aWholeWriteAppearsUnderItsNameAndNeverReplacesAFile() throws IOException {
         Path file = folder.resolve("Tessera_00001_.png");
-        assertTrue(ImageSaver.writeNew(file, out -> out.write(new byte[] {1, 2, 3})));
+        assertTrue(SaveTarget.writeNew(file, out -> out.write(new byte[] {1, 2, 3})));
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file));
-        assertFalse(ImageSaver.writeNew(file, out -> out.write(new byte[] {9})), "a taken name is not overwritten");
+        assertFalse(SaveTarget.writeNew(file, out -> out.write(new byte[] {9})), "a taken name is not overwritten");
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file));
         assertEquals(List.of("Tessera_00001_.png"), names());
     }

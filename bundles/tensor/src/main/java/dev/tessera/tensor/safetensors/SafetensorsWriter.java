@@ -3,10 +3,13 @@ package dev.tessera.tensor.safetensors;
 import ai.djl.ndarray.NDArray;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +35,7 @@ public final class SafetensorsWriter {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
-            writeFully(out, ByteBuffer.wrap(header));
-            for (Map.Entry<String, NDArray> entry : tensors.entrySet()) {
-                // toByteBuffer copies a contiguous CPU image of the tensor in native (little-endian) order.
-                writeFully(out, entry.getValue().toByteBuffer());
-            }
+            writeTo(out, header, tensors);
         } catch (IOException e) {
             deleteQuietly(partial);
             throw new SafetensorsException(file, null, "cannot write: " + e, e);
@@ -47,6 +45,25 @@ public final class SafetensorsWriter {
         } catch (IOException e) {
             deleteQuietly(partial);
             throw new SafetensorsException(file, null, "cannot move the written file into place: " + e, e);
+        }
+    }
+
+    /**
+     * Writes the same content to {@code out}, for callers that place the file themselves (numbered saves that must
+     * not overwrite); {@code file} only names the file in errors. The stream is not closed.
+     */
+    public static void write(OutputStream out, Path file, Map<String, NDArray> tensors, Map<String, String> metadata)
+            throws IOException {
+        writeTo(Channels.newChannel(out), header(file, tensors, metadata), tensors);
+    }
+
+    private static void writeTo(WritableByteChannel out, byte[] header, Map<String, NDArray> tensors)
+            throws IOException {
+        writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+        writeFully(out, ByteBuffer.wrap(header));
+        for (Map.Entry<String, NDArray> entry : tensors.entrySet()) {
+            // toByteBuffer copies a contiguous CPU image of the tensor in native (little-endian) order.
+            writeFully(out, entry.getValue().toByteBuffer());
         }
     }
 
@@ -98,7 +115,7 @@ public final class SafetensorsWriter {
         return offset + bytes;
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+    private static void writeFully(WritableByteChannel out, ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             out.write(bytes);
         }

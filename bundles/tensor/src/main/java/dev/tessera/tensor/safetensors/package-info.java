@@ -4,7 +4,7 @@
  * tensor being loaded, so checkpoints larger than the heap (or than 2 GB) load tensor by tensor.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.tessera.tensor.safetensors;
 
 import org.osgi.annotation.bundle.Export;

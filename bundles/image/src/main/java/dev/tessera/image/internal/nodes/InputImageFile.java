@@ -7,7 +7,7 @@ import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.image.DecodedImage;
 import dev.tessera.image.ImageDecoder;
-import dev.tessera.image.internal.InputImages;
+import dev.tessera.image.InputImages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

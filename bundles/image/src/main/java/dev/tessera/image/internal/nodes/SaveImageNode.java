@@ -9,7 +9,7 @@ import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
-import dev.tessera.image.internal.SaveTarget;
+import dev.tessera.image.SaveTarget;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,13 +46,7 @@ public final class SaveImageNode implements NodeType {
 
     @Override
     public List<InputProblem> validate(NodeInputs widgetValues) {
-        if (!widgetValues.has(FILENAME_PREFIX)) return List.of();
-        try {
-            SaveTarget.checkedRelative(folders.output(), widgetValues.getString(FILENAME_PREFIX));
-            return List.of();
-        } catch (IllegalArgumentException e) {
-            return List.of(InputProblem.of(FILENAME_PREFIX, e.getMessage()));
-        }
+        return SaveTarget.validatePrefix(folders.output(), widgetValues, FILENAME_PREFIX);
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.tessera.graph.api.NodeResult;
 import dev.tessera.image.ImageBatch;
 import dev.tessera.image.internal.ImageSaver;
 import dev.tessera.image.internal.PngMetadata;
-import dev.tessera.image.internal.SaveTarget;
+import dev.tessera.image.SaveTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.tessera.image.internal;
+package dev.tessera.image;
 
 import dev.tessera.graph.api.Folders;
 import java.io.IOException;
@@ -54,6 +54,25 @@ public final class InputImages {
         return names.stream().map(n -> n + " [output]").toList();
     }
 
+    /**
+     * The regular files directly in {@code input} whose name ends in {@code suffix} (".latent"), sorted, not links
+     * leading out of the folder, as ComfyUI's LoadLatent lists them. Missing folder: none.
+     */
+    public static List<String> list(Path input, String suffix) {
+        if (!Files.isDirectory(input)) return List.of();
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(input)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(suffix) && Files.isRegularFile(f) && Folders.staysInside(f, input)) names.add(name);
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        names.sort(null);
+        return names;
+    }
+
     /** Image files directly in {@code dir} (readable by ImageIO, staying inside it) with their modification time. */
     private static Map<String, FileTime> scan(Path dir) {
         if (!Files.isDirectory(dir)) return Map.of();
@@ -82,7 +101,14 @@ public final class InputImages {
      *                                  file does not exist
      */
     public static Path resolve(Roots roots, String name) {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("no image file chosen");
+        return resolve(roots, name, "image");
+    }
+
+    /**
+     * {@link #resolve(Roots, String)} for another kind of input file ("latent"), named so in the messages.
+     */
+    public static Path resolve(Roots roots, String name, String kind) {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("no " + kind + " file chosen");
         Path root = roots.input();
         String relative = name;
         for (String[] annotation : new String[][] {{" [input]", "input"}, {" [output]", "output"}, {" [temp]", "temp"}}) {
@@ -107,7 +133,7 @@ public final class InputImages {
             throw new IllegalArgumentException("'" + name + "' is not a valid file name: " + e.getReason());
         }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("Invalid image file: " + name + " (no such file in " + base + ")");
+            throw new IllegalArgumentException("Invalid " + kind + " file: " + name + " (no such file in " + base + ")");
         }
         if (!Folders.staysInside(file, base)) {
             throw new IllegalArgumentException("'" + name + "' is (or lies in) a link leading outside the "

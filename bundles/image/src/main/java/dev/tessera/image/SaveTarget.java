@@ -1,16 +1,25 @@
-package dev.tessera.image.internal;
+package dev.tessera.image;
 
+import dev.tessera.graph.api.InputProblem;
+import dev.tessera.graph.api.NodeInputs;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Where a batch of images goes, resolved from a ComfyUI {@code filename_prefix} as its
+ * Where a batch of saved files (images, latents) goes, resolved from a ComfyUI {@code filename_prefix} as its
  * {@code folder_paths.get_save_image_path}: the prefix may name a subfolder ({@code "portraits/run"}), may use
  * {@code %width%}, {@code %height%}, {@code %year%} ... {@code %second%}, and files are numbered
  * {@code <name>_00001_.png} on from the highest number already there. A prefix that leads outside the root is
@@ -27,7 +36,62 @@ public record SaveTarget(Path folder, String filename, int counter, String subfo
 
     /** The file name of image {@code batchIndex} saved with {@code number}. */
     public String fileName(int batchIndex, int number) {
-        return filename.replace("%batch_num%", Integer.toString(batchIndex)) + String.format(Locale.ROOT, "_%05d_.png", number);
+        return fileName(batchIndex, number, ".png");
+    }
+
+    /** The file name of item {@code batchIndex} saved with {@code number}, ending in {@code extension} (".latent"). */
+    public String fileName(int batchIndex, int number, String extension) {
+        return filename.replace("%batch_num%", Integer.toString(batchIndex))
+                + String.format(Locale.ROOT, "_%05d_", number) + extension;
+    }
+
+    /**
+     * Writes one file under the first free number from {@link #counter()} on ({@code number} is the first number
+     * to try) and returns its name and the next number. A name that is taken (also by a concurrent save with the
+     * same prefix) moves on to the next number.
+     */
+    public Saved writeNext(int batchIndex, int number, String extension, Content content) throws IOException {
+        while (true) {
+            String name = fileName(batchIndex, number++, extension);
+            if (writeNew(folder.resolve(name), content)) return new Saved(name, number);
+        }
+    }
+
+    /** A written file's name, and the number the next file of the batch tries first. */
+    public record Saved(String name, int nextNumber) {}
+
+    /** Writes a file's content; may fail part-way. */
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} only if no file has that name, and only whole: the content goes to a temporary name in
+     * the same folder, which is then hard-linked to the name (atomic, and failing if the name exists, so a
+     * concurrent save is never overwritten). An interrupted or failed write leaves no file under the name (at
+     * worst a hidden {@code .tessera-*.part}). Where hard links are not supported, an atomic rename after a check.
+     *
+     * @return false when the name is taken
+     */
+    public static boolean writeNew(Path file, Content content) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".tessera-", ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                content.writeTo(out);
+            }
+            try {
+                Files.createLink(file, tmp);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return false;
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /**
@@ -46,6 +110,20 @@ public record SaveTarget(Path folder, String filename, int counter, String subfo
             throw new IllegalArgumentException("'" + prefix + "' leads outside the folder images are saved to (through a link)");
         }
         return new SaveTarget(folder, filename, nextCounter(folder, filename), subfolder);
+    }
+
+    /**
+     * A save node's check of its prefix input before the run: a prefix leading outside {@code root} is a problem
+     * on {@code input}; an absent value is none.
+     */
+    public static List<InputProblem> validatePrefix(Path root, NodeInputs widgetValues, String input) {
+        if (!widgetValues.has(input)) return List.of();
+        try {
+            checkedRelative(root, widgetValues.getString(input));
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(InputProblem.of(input, e.getMessage()));
+        }
     }
 
     /** Checks without touching the disk that {@code prefix} stays inside {@code root}; returns it normalised. */
