@@ -1,14 +1,21 @@
 package dev.tessera.image;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * ComfyUI's image and mask arithmetic behind its compositing nodes (ImageCompositeMasked, ImageCrop,
- * ImagePadForOutpaint, GrowMask, ImageBatch), on tensors of any device. Images are {@code [B, H, W, C]}, masks
+ * ImagePadForOutpaint, GrowMask, ImageBatch, ImageStitch), on tensors of any device. Images are {@code [B, H, W, C]}, masks
  * {@code [B, H, W]}. Results are new arrays in {@code scratch} (or the input's manager where none is taken); the
  * inputs are left as they are.
  */
@@ -176,5 +183,92 @@ public final class Compositing {
         NDArray body = by > 0 ? x.get(new NDIndex(":, " + rest + "1:")) : x.get(new NDIndex(":, " + rest + "0:{}", n - 1));
         NDArray edge = by > 0 ? x.get(new NDIndex(":, " + rest + "{}:", n - 1)) : x.get(new NDIndex(":, " + rest + "0:1"));
         return by > 0 ? body.concat(edge, axis) : edge.concat(body, axis);
+    }
+
+    /** ImageStitch's directions: where image2 goes relative to image1. */
+    public enum StitchDirection {
+        RIGHT, DOWN, LEFT, UP;
+
+        boolean horizontal() {
+            return this == RIGHT || this == LEFT;
+        }
+    }
+
+    /** ImageStitch's spacing colours, RGB in [0, 1]. */
+    public static final Map<String, float[]> STITCH_COLORS = stitchColors();
+
+    private static Map<String, float[]> stitchColors() {
+        Map<String, float[]> colors = new LinkedHashMap<>();
+        colors.put("white", new float[] {1, 1, 1});
+        colors.put("black", new float[] {0, 0, 0});
+        colors.put("red", new float[] {1, 0, 0});
+        colors.put("green", new float[] {0, 1, 0});
+        colors.put("blue", new float[] {0, 0, 1});
+        return Collections.unmodifiableMap(colors);
+    }
+
+    /**
+     * ComfyUI's ImageStitch on [B, H, W, C] images: the shorter batch is filled up with its last entry; with
+     * {@code matchSize} image2 is resized (lanczos) to image1's height (left/right; width from its aspect,
+     * truncated) or width (up/down), otherwise the smaller side across the seam is padded with black, split as
+     * {@code pad // 2} before and the rest after; a spacing band (width rounded up to even) of {@code spacingRgb}
+     * goes between. Result and temporaries in {@code scratch}.
+     */
+    public static NDArray stitch(NDArray image1, NDArray image2, StitchDirection direction, boolean matchSize,
+                                 int spacingWidth, float[] spacingRgb, NDManager scratch) {
+        NDArray a = image1;
+        NDArray b = image2;
+        long batch = Math.max(a.getShape().get(0), b.getShape().get(0));
+        a = fillBatchWithLast(a, batch);
+        b = fillBatchWithLast(b, batch);
+        if (matchSize) {
+            long h1 = a.getShape().get(1), w1 = a.getShape().get(2);
+            double aspect = (double) b.getShape().get(2) / b.getShape().get(1);
+            int targetW = direction.horizontal() ? (int) (h1 * aspect) : (int) w1;
+            int targetH = direction.horizontal() ? (int) h1 : (int) (w1 / aspect);
+            b = ImageResizer.resize(b, targetW, targetH, ResizeMethod.LANCZOS, CropMode.DISABLED, scratch);
+        } else {
+            int across = direction.horizontal() ? 1 : 2;
+            long size = Math.max(a.getShape().get(across), b.getShape().get(across));
+            a = padCentered(a, across, size, scratch);
+            b = padCentered(b, across, size, scratch);
+        }
+        List<NDArray> parts = new ArrayList<>();
+        parts.add(direction == StitchDirection.LEFT || direction == StitchDirection.UP ? b : a);
+        if (spacingWidth > 0) {
+            int width = spacingWidth + spacingWidth % 2;
+            long channels = a.getShape().get(3);
+            Shape band = direction.horizontal()
+                    ? new Shape(batch, Math.max(a.getShape().get(1), b.getShape().get(1)), width, channels)
+                    : new Shape(batch, width, Math.max(a.getShape().get(2), b.getShape().get(2)), channels);
+            float[] color = new float[(int) channels];
+            for (int c = 0; c < channels; c++) color[c] = c < 3 ? spacingRgb[c] : 1f; // alpha opaque
+            parts.add(scratch.create(color).toDevice(a.getDevice(), false).toType(a.getDataType(), false)
+                    .broadcast(band));
+        }
+        parts.add(direction == StitchDirection.LEFT || direction == StitchDirection.UP ? a : b);
+        return NDArrays.concat(new NDList(parts), direction.horizontal() ? 2 : 1);
+    }
+
+    /** {@code x} with its last entry repeated up to {@code batch} entries. */
+    private static NDArray fillBatchWithLast(NDArray x, long batch) {
+        long have = x.getShape().get(0);
+        if (have == batch) return x;
+        NDArray last = x.get(new NDIndex("{}:", have - 1));
+        Shape shape = new Shape(batch - have, x.getShape().get(1), x.getShape().get(2), x.getShape().get(3));
+        return x.concat(last.broadcast(shape), 0);
+    }
+
+    /** Zeros added on both sides of {@code axis} up to {@code size}: {@code pad // 2} before, the rest after. */
+    private static NDArray padCentered(NDArray x, int axis, long size, NDManager scratch) {
+        long pad = size - x.getShape().get(axis);
+        if (pad == 0) return x;
+        long[] before = x.getShape().getShape().clone();
+        long[] after = x.getShape().getShape().clone();
+        before[axis] = pad / 2;
+        after[axis] = pad - pad / 2;
+        NDArray zerosBefore = scratch.zeros(new Shape(before), x.getDataType(), x.getDevice());
+        NDArray zerosAfter = scratch.zeros(new Shape(after), x.getDataType(), x.getDevice());
+        return NDArrays.concat(new NDList(zerosBefore, x, zerosAfter), axis);
     }
 }
