@@ -210,8 +210,9 @@ public final class Compositing {
     /**
      * ComfyUI's ImageStitch on [B, H, W, C] images: the shorter batch is filled up with its last entry; with
      * {@code matchSize} image2 is resized (lanczos) to image1's height (left/right; width from its aspect,
-     * truncated) or width (up/down), otherwise the smaller side across the seam is padded with black, split as
-     * {@code pad // 2} before and the rest after; a spacing band (width rounded up to even) of {@code spacingRgb}
+     * truncated) or width (up/down), otherwise the smaller side across the seam is padded, split as
+     * {@code pad // 2} before and the rest after, with the spacing colour when it is white or black and with black
+     * for the others (ComfyUI pads with its scalar colours only); a spacing band (width rounded up to even) of {@code spacingRgb}
      * goes between. Result and temporaries in {@code scratch}.
      */
     public static NDArray stitch(NDArray image1, NDArray image2, StitchDirection direction, boolean matchSize,
@@ -230,8 +231,10 @@ public final class Compositing {
         } else {
             int across = direction.horizontal() ? 1 : 2;
             long size = Math.max(a.getShape().get(across), b.getShape().get(across));
-            a = padCentered(a, across, size, scratch);
-            b = padCentered(b, across, size, scratch);
+            boolean grey = spacingRgb[0] == spacingRgb[1] && spacingRgb[1] == spacingRgb[2];
+            float padValue = grey ? spacingRgb[0] : 0f;
+            a = padCentered(a, across, size, padValue, scratch);
+            b = padCentered(b, across, size, padValue, scratch);
         }
         List<NDArray> parts = new ArrayList<>();
         parts.add(direction == StitchDirection.LEFT || direction == StitchDirection.UP ? b : a);
@@ -259,16 +262,16 @@ public final class Compositing {
         return x.concat(last.broadcast(shape), 0);
     }
 
-    /** Zeros added on both sides of {@code axis} up to {@code size}: {@code pad // 2} before, the rest after. */
-    private static NDArray padCentered(NDArray x, int axis, long size, NDManager scratch) {
+    /** {@code value} added on both sides of {@code axis} up to {@code size}: {@code pad // 2} before, the rest after. */
+    private static NDArray padCentered(NDArray x, int axis, long size, float value, NDManager scratch) {
         long pad = size - x.getShape().get(axis);
         if (pad == 0) return x;
         long[] before = x.getShape().getShape().clone();
         long[] after = x.getShape().getShape().clone();
         before[axis] = pad / 2;
         after[axis] = pad - pad / 2;
-        NDArray zerosBefore = scratch.zeros(new Shape(before), x.getDataType(), x.getDevice());
-        NDArray zerosAfter = scratch.zeros(new Shape(after), x.getDataType(), x.getDevice());
-        return NDArrays.concat(new NDList(zerosBefore, x, zerosAfter), axis);
+        NDArray padBefore = scratch.full(new Shape(before), value, x.getDataType(), x.getDevice());
+        NDArray padAfter = scratch.full(new Shape(after), value, x.getDataType(), x.getDevice());
+        return NDArrays.concat(new NDList(padBefore, x, padAfter), axis);
     }
 }

@@ -72,10 +72,15 @@ class ImageStitchNodeTest {
     }
 
     @Test
-    void rightWithoutMatchingPadsTheShorterImageWithBlackCentred() {
-        ImageBatch out = stitch(filled(2, 2, 0.2f), filled(5, 1, 0.8f), "right", false, 0, "white");
+    void withoutMatchingTheShorterImageIsPaddedCentredInWhiteOrBlackElseBlack() {
+        ImageBatch white = stitch(filled(2, 2, 0.2f), filled(5, 1, 0.8f), "right", false, 0, "white");
         // height 2 -> 5: pad 3 = 1 above, 2 below
-        assertEquals(List.of("0.0 0.0 0.8", "0.2 0.2 0.8", "0.2 0.2 0.8", "0.0 0.0 0.8", "0.0 0.0 0.8"), rows(out, 0, 0));
+        assertEquals(List.of("1.0 1.0 0.8", "0.2 0.2 0.8", "0.2 0.2 0.8", "1.0 1.0 0.8", "1.0 1.0 0.8"), rows(white, 0, 0));
+        ImageBatch red = stitch(filled(2, 2, 0.2f), filled(5, 1, 0.8f), "right", false, 0, "red");
+        assertEquals(List.of("0.0 0.0 0.8", "0.2 0.2 0.8", "0.2 0.2 0.8", "0.0 0.0 0.8", "0.0 0.0 0.8"), rows(red, 0, 0));
+        // down: width 1 -> 4, pad 3 = 1 left, 2 right, black
+        ImageBatch down = stitch(filled(1, 4, 0.2f), filled(1, 1, 0.8f), "down", false, 0, "black");
+        assertEquals(List.of("0.2 0.2 0.2 0.2", "0.0 0.8 0.0 0.0"), rows(down, 0, 1));
     }
 
     @Test
