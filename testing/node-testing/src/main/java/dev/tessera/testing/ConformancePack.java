@@ -48,6 +48,20 @@ public final class ConformancePack {
         return root.resolve("models");
     }
 
+    /**
+     * {@code diffusion_models/} under {@code models} with the pack's single-file transformer {@code packDir/name}
+     * ({@code .safetensors}) and its architecture file ({@code .arch.json}) beside it, as UNETLoader finds them.
+     *
+     * @return the {@code diffusion_models} folder
+     */
+    public static Path diffusionModel(Path models, String packDir, String name) {
+        Path target = models.resolve("diffusion_models");
+        Path single = dir().resolve(packDir);
+        copy(single.resolve(name + ".safetensors"), target.resolve(name + ".safetensors"));
+        copy(single.resolve(name + ".arch.json"), target.resolve(name + ".arch.json"));
+        return target;
+    }
+
     /** Every tensor of the safetensors file {@code file}, in file order, loaded onto {@code manager}. */
     public static Map<String, NDArray> tensors(Path file, NDManager manager) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();

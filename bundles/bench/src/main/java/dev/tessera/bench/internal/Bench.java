@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -145,28 +146,47 @@ final class Bench {
         return dtype == DataType.FLOAT32 ? x : x.toType(dtype, false);
     }
 
-    private record Unet(UNet2DConditionModel model, AutoCloseable resources, String weights) {
+    /** A bench's model, the checkpoint to close after (null for random weights), and its weights named. */
+    private record Loaded<M>(M model, AutoCloseable resources, String weights) {
     }
 
-    private static Unet unet(Settings s, NDManager manager) {
+    /**
+     * The model of the {@code --checkpoint} file opened by {@code open} ({@code model} takes it from the checkpoint
+     * and may refuse it; the checkpoint is closed then), else {@code random}'s model with random weights.
+     */
+    private static <K extends AutoCloseable, M> Loaded<M> checkpointOrRandom(Settings s, Function<Path, K> open,
+            Function<K, M> model, Supplier<M> random) {
+        if (s.checkpoint() == null) {
+            return new Loaded<>(random.get(), null, "random weights");
+        }
+        K checkpoint = open.apply(s.checkpoint());
+        try {
+            return new Loaded<>(model.apply(checkpoint), checkpoint, "weights of " + s.checkpoint().getFileName());
+        } catch (RuntimeException e) {
+            try {
+                checkpoint.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static Loaded<UNet2DConditionModel> unet(Settings s, NDManager manager) {
         return unet(s, manager, UNet2DConditionConfig.sd15());
     }
 
     /** The checkpoint's UNet, else one of {@code topology} with random weights. */
-    private static Unet unet(Settings s, NDManager manager, UNet2DConditionConfig topology) {
-        if (s.checkpoint() != null) {
-            StableDiffusionCheckpoint checkpoint = StableDiffusionCheckpoint.open(s.checkpoint(), s.device(),
-                    s.dtype(), manager);
-            if (checkpoint.unet().config().addedConditioning() != topology.addedConditioning()) {
-                String found = checkpoint.family().description();
-                checkpoint.close();
-                throw new IllegalArgumentException(s.checkpoint() + " is " + found + ", not the "
-                        + s.model() + " bench's family");
-            }
-            return new Unet(checkpoint.unet(), checkpoint, "weights of " + s.checkpoint().getFileName());
-        }
-        return new Unet(new UNet2DConditionModel(topology, randomWeights(manager, s.dtype()), s.dtype()), null,
-                "random weights");
+    private static Loaded<UNet2DConditionModel> unet(Settings s, NDManager manager,
+            UNet2DConditionConfig topology) {
+        return checkpointOrRandom(s, path -> StableDiffusionCheckpoint.open(path, s.device(), s.dtype(), manager),
+                checkpoint -> {
+                    if (checkpoint.unet().config().addedConditioning() != topology.addedConditioning()) {
+                        throw new IllegalArgumentException(s.checkpoint() + " is "
+                                + checkpoint.family().description() + ", not the " + s.model() + " bench's family");
+                    }
+                    return checkpoint.unet();
+                }, () -> new UNet2DConditionModel(topology, randomWeights(manager, s.dtype()), s.dtype()));
     }
 
     /**
@@ -174,7 +194,7 @@ final class Bench {
      * with the added conditioning (random pooled text, time ids of the size) computed once outside the call.
      */
     private static Prepared sdxl(Settings s, NDManager manager) {
-        Unet u = unet(s, manager, UNet2DConditionConfig.sdxl());
+        Loaded<UNet2DConditionModel> u = unet(s, manager, UNet2DConditionConfig.sdxl());
         UNet2DConditionModel unet = u.model();
         int latent = s.size() / 8;
         NDArray x = normal(manager, new Shape(s.batch(), unet.config().inChannels(), latent, latent), s.dtype());
@@ -201,7 +221,7 @@ final class Bench {
 
     /** The SD1.5 UNet, batch {@code batch} (2 = one image with CFG), 77 text tokens, at timestep 500. */
     private static Prepared sd15(Settings s, NDManager manager) {
-        Unet u = unet(s, manager);
+        Loaded<UNet2DConditionModel> u = unet(s, manager);
         UNet2DConditionModel unet = u.model();
         AutoCloseable resources = u.resources();
         String weights = u.weights();
@@ -216,19 +236,13 @@ final class Bench {
 
     /** The FLUX.1-dev transformer, 512 text tokens, guidance 3.5, sigma 0.5. */
     private static Prepared flux(Settings s, NDManager manager) {
-        FluxTransformer2DModel model;
-        AutoCloseable resources = null;
-        String weights;
-        if (s.checkpoint() != null) {
-            FluxCheckpoint checkpoint = FluxCheckpoint.open(s.checkpoint(), null, s.dtype(), manager);
-            model = checkpoint.transformer();
-            resources = checkpoint;
-            weights = "weights of " + s.checkpoint().getFileName();
-        } else {
-            model = new FluxTransformer2DModel(FluxTransformerConfig.flux1Dev(), randomWeights(manager, s.dtype()),
-                    s.dtype());
-            weights = "random weights";
-        }
+        Loaded<FluxTransformer2DModel> loaded = checkpointOrRandom(s,
+                path -> FluxCheckpoint.open(path, null, s.dtype(), manager), FluxCheckpoint::transformer,
+                () -> new FluxTransformer2DModel(FluxTransformerConfig.flux1Dev(), randomWeights(manager, s.dtype()),
+                        s.dtype()));
+        FluxTransformer2DModel model = loaded.model();
+        AutoCloseable resources = loaded.resources();
+        String weights = loaded.weights();
         FluxTransformerConfig config = model.config();
         int side = s.size() / 16; // latents are size / 8, packed 2x2 into tokens
         int tokens = side * side;
@@ -260,19 +274,13 @@ final class Bench {
      * tokens), timestep 500.
      */
     private static Prepared sd3(Settings s, NDManager manager) {
-        Sd3Transformer2DModel model;
-        AutoCloseable resources = null;
-        String weights;
-        if (s.checkpoint() != null) {
-            Sd3Checkpoint checkpoint = Sd3Checkpoint.open(s.checkpoint(), null, s.dtype(), manager);
-            model = checkpoint.transformer();
-            resources = checkpoint;
-            weights = "weights of " + s.checkpoint().getFileName();
-        } else {
-            model = new Sd3Transformer2DModel(Sd3TransformerConfig.sd3Medium(), randomWeights(manager, s.dtype()),
-                    s.dtype());
-            weights = "random weights";
-        }
+        Loaded<Sd3Transformer2DModel> loaded = checkpointOrRandom(s,
+                path -> Sd3Checkpoint.open(path, null, s.dtype(), manager), Sd3Checkpoint::transformer,
+                () -> new Sd3Transformer2DModel(Sd3TransformerConfig.sd3Medium(), randomWeights(manager, s.dtype()),
+                        s.dtype()));
+        Sd3Transformer2DModel model = loaded.model();
+        AutoCloseable resources = loaded.resources();
+        String weights = loaded.weights();
         Sd3TransformerConfig config = model.config();
         int latent = s.size() / 8;
         NDArray x = normal(manager, new Shape(s.batch(), config.inChannels(), latent, latent), s.dtype());
@@ -297,7 +305,7 @@ final class Bench {
      * the same inputs is profiled too, for the ratio of launches.
      */
     private static Prepared mig(Settings s, NDManager manager) {
-        Unet u = unet(s, manager);
+        Loaded<UNet2DConditionModel> u = unet(s, manager);
         UNet2DConditionModel unet = u.model();
         int width = unet.config().crossAttentionDim();
         int tokens = 77;

@@ -35,7 +35,6 @@ import dev.tessera.testing.DirFolders;
 import dev.tessera.testing.MapInputs;
 import dev.tessera.testing.RecordingContext;
 import dev.tessera.testing.RunScope;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -73,10 +72,7 @@ class ContextGenApplyTest {
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
         test = tensors.newManager("test");
-        Path models = Files.createDirectories(folders.models().resolve("diffusion_models"));
-        Path pack = ConformancePack.dir().resolve("flux/single-file");
-        Files.copy(pack.resolve("tiny-flux.safetensors"), models.resolve("tiny-flux.safetensors"));
-        Files.copy(pack.resolve("tiny-flux.arch.json"), models.resolve("tiny-flux.arch.json"));
+        ConformancePack.diffusionModel(folders.models(), "flux/single-file", "tiny-flux");
     }
 
     @AfterEach

@@ -67,10 +67,7 @@ class ContextGenLoraTest {
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
-        Path models = Files.createDirectories(folders.models().resolve("diffusion_models"));
-        Path pack = ConformancePack.dir().resolve("flux/single-file");
-        Files.copy(pack.resolve("tiny-flux.safetensors"), models.resolve("tiny-flux.safetensors"));
-        Files.copy(pack.resolve("tiny-flux.arch.json"), models.resolve("tiny-flux.arch.json"));
+        ConformancePack.diffusionModel(folders.models(), "flux/single-file", "tiny-flux");
         Files.createDirectories(folders.models().resolve("loras"));
     }
 

@@ -21,8 +21,6 @@ import dev.tessera.models.dit.loading.FluxCheckpoint;
 import dev.tessera.sampling.ClassifierFreeGuidance;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
-import dev.tessera.sampling.NoiseSchedule;
-import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.TensorScope;
 import java.util.List;
 
@@ -34,7 +32,8 @@ import java.util.List;
  * {@link KontextPatch} the patch's context tokens follow the noise tokens under its per-block masks, and only the
  * noise tokens' prediction is returned. Handles share one loaded checkpoint, freed when the last handle is closed.
  */
-public final class FluxDiffusionModel implements FluxModel {
+public final class FluxDiffusionModel extends DitDiffusionModel<FluxTransformerConfig, FluxTransformer2DModel>
+        implements FluxModel {
 
     /** The conditioning extra FluxGuidance sets (ComfyUI's key). */
     public static final String GUIDANCE = "guidance";
@@ -43,10 +42,6 @@ public final class FluxDiffusionModel implements FluxModel {
     /** ComfyUI's Flux default when a conditioning carries no guidance. */
     public static final double DEFAULT_GUIDANCE = 3.5;
 
-    private final TransformerBase<FluxTransformerConfig, FluxTransformer2DModel> base;
-    private final List<ModelPatch> patches;
-    private boolean closed;
-
     /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
     public FluxDiffusionModel(FluxCheckpoint checkpoint) {
         this(new TransformerBase<>(checkpoint, "FLUX", FluxTransformer2DModel::new), List.of());
@@ -54,19 +49,12 @@ public final class FluxDiffusionModel implements FluxModel {
 
     private FluxDiffusionModel(TransformerBase<FluxTransformerConfig, FluxTransformer2DModel> base,
             List<ModelPatch> patches) {
-        this.base = base;
-        this.patches = List.copyOf(patches);
-        base.refs.incrementAndGet();
+        super(base, patches);
     }
 
     /** The loaded checkpoint behind this handle. */
     public FluxCheckpoint checkpoint() {
         return (FluxCheckpoint) base.checkpoint;
-    }
-
-    @Override
-    public FluxTransformerConfig transformerConfig() {
-        return base.checkpoint.config();
     }
 
     @Override
@@ -77,18 +65,6 @@ public final class FluxDiffusionModel implements FluxModel {
                         LatentFormat.FLUX.shiftFactor());
     }
 
-    @Override
-    public Prediction prediction() {
-        return Prediction.FLOW;
-    }
-
-    /** FLUX has no discrete-time training schedule: its samplers use flow-match sigmas, see {@link #flowShift}. */
-    @Override
-    public NoiseSchedule noiseSchedule() {
-        throw new UnsupportedOperationException("FLUX is a flow-matching model without a discrete noise schedule;"
-                + " its schedules come from flowShift()");
-    }
-
     /**
      * FLUX's resolution-dependent shift: mu from the number of packed 2x2 tokens of the noise latent (context
      * tokens of a Kontext patch do not count, as in diffusers' Kontext pipeline), unless a {@link FlowShiftPatch}
@@ -96,20 +72,14 @@ public final class FluxDiffusionModel implements FluxModel {
      */
     @Override
     public FlowShift flowShift(long height, long width) {
-        for (int i = patches.size() - 1; i >= 0; i--) {
-            if (patches.get(i) instanceof FlowShiftPatch fixed) {
-                return fixed.shift();
-            }
+        FlowShift patched = patchedShift();
+        if (patched != null) {
+            return patched;
         }
         if (height < 2 || width < 2) {
             throw new IllegalArgumentException("a FLUX latent needs at least 2x2 cells, got " + height + "x" + width);
         }
         return FlowShift.fluxForTokens((int) ((height / 2) * (width / 2)));
-    }
-
-    @Override
-    public List<ModelPatch> patches() {
-        return patches;
     }
 
     /**
@@ -141,10 +111,6 @@ public final class FluxDiffusionModel implements FluxModel {
         return new FluxDiffusionModel(base, more);
     }
 
-    private List<WeightPatch> weightPatches() {
-        return patches.stream().filter(WeightPatch.class::isInstance).map(WeightPatch.class::cast).toList();
-    }
-
     private KontextPatch kontext() {
         for (ModelPatch patch : patches) {
             if (patch instanceof KontextPatch kontext) {
@@ -156,14 +122,7 @@ public final class FluxDiffusionModel implements FluxModel {
 
     @Override
     public BoundDenoiser guided(Conditioning positive, Conditioning negative, double cfg, NDManager manager) {
-        if (!Double.isFinite(cfg)) {
-            throw new IllegalArgumentException("cfg must be finite, got " + cfg);
-        }
-        FluxTransformerConfig config = base.checkpoint.config();
-        check("positive", positive, config);
-        if (cfg != 1.0) {
-            check("negative", negative, config);
-        }
+        checkGuided(positive, negative, cfg);
         FluxTransformer2DModel transformer = base.transformer(weightPatches());
         KontextPatch kontext = kontext();
         LatentFormat format = latentFormat();
@@ -264,20 +223,18 @@ public final class FluxDiffusionModel implements FluxModel {
         return new NDArray[] {tokens, ids};
     }
 
-    private static void check(String side, Conditioning conditioning, FluxTransformerConfig config) {
+    @Override
+    void check(String side, Conditioning conditioning, FluxTransformerConfig config) {
         DitConditioning.check(side, conditioning, "FLUX", config.jointAttentionDim(), "T5 states",
                 config.pooledProjectionDim(), "CLIP-L", "; place instances with ContextGen's layout instead");
     }
 
+    /** The Kontext patch this handle acquired goes with it. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            KontextPatch kontext = kontext();
-            if (kontext != null) {
-                kontext.release();
-            }
-            base.release();
+    void releaseOwn() {
+        KontextPatch kontext = kontext();
+        if (kontext != null) {
+            kontext.release();
         }
     }
 }

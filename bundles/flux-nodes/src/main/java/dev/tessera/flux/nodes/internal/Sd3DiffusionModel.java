@@ -15,8 +15,6 @@ import dev.tessera.models.dit.loading.Sd3Checkpoint;
 import dev.tessera.sampling.ClassifierFreeGuidance;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
-import dev.tessera.sampling.NoiseSchedule;
-import dev.tessera.sampling.Prediction;
 import dev.tessera.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +27,10 @@ import java.util.List;
  * time shift, 3.0 (ComfyUI's SD3 sampling settings) unless a {@link FlowShiftPatch} (ModelSamplingSD3) sets another.
  * Handles share one loaded checkpoint, freed when the last handle is closed.
  */
-public final class Sd3DiffusionModel implements DiffusionModel {
+public final class Sd3DiffusionModel extends DitDiffusionModel<Sd3TransformerConfig, Sd3Transformer2DModel> {
 
     /** SD3's and SD3.5's shift (ComfyUI's supported_models.SD3 sampling settings and ModelSamplingSD3 default). */
     public static final double DEFAULT_SHIFT = 3.0;
-
-    private final TransformerBase<Sd3TransformerConfig, Sd3Transformer2DModel> base;
-    private final List<ModelPatch> patches;
-    private boolean closed;
 
     /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
     public Sd3DiffusionModel(Sd3Checkpoint checkpoint) {
@@ -45,14 +39,7 @@ public final class Sd3DiffusionModel implements DiffusionModel {
 
     private Sd3DiffusionModel(TransformerBase<Sd3TransformerConfig, Sd3Transformer2DModel> base,
             List<ModelPatch> patches) {
-        this.base = base;
-        this.patches = List.copyOf(patches);
-        base.refs.incrementAndGet();
-    }
-
-    /** The transformer's configuration. */
-    public Sd3TransformerConfig transformerConfig() {
-        return base.checkpoint.config();
+        super(base, patches);
     }
 
     /** SD3's format; a smaller model of the topology keeps SD3's factors over its own channel count. */
@@ -64,32 +51,11 @@ public final class Sd3DiffusionModel implements DiffusionModel {
                 : new LatentFormat(sd3.family(), channels, sd3.downscale(), sd3.scalingFactor(), sd3.shiftFactor());
     }
 
-    @Override
-    public Prediction prediction() {
-        return Prediction.FLOW;
-    }
-
-    /** SD3 has no discrete-time training schedule: its samplers use flow sigmas, see {@link #flowShift}. */
-    @Override
-    public NoiseSchedule noiseSchedule() {
-        throw new UnsupportedOperationException("SD3 is a flow-matching model without a discrete noise schedule;"
-                + " its schedules come from flowShift()");
-    }
-
     /** SD3's fixed linear shift whatever the size: {@value #DEFAULT_SHIFT}, or the last ModelSamplingSD3's. */
     @Override
     public FlowShift flowShift(long height, long width) {
-        for (int i = patches.size() - 1; i >= 0; i--) {
-            if (patches.get(i) instanceof FlowShiftPatch fixed) {
-                return fixed.shift();
-            }
-        }
-        return FlowShift.linear(DEFAULT_SHIFT);
-    }
-
-    @Override
-    public List<ModelPatch> patches() {
-        return patches;
+        FlowShift patched = patchedShift();
+        return patched != null ? patched : FlowShift.linear(DEFAULT_SHIFT);
     }
 
     /** A handle with one more {@link WeightPatch} (a LoRA) or {@link FlowShiftPatch} (ModelSamplingSD3). */
@@ -106,16 +72,8 @@ public final class Sd3DiffusionModel implements DiffusionModel {
 
     @Override
     public BoundDenoiser guided(Conditioning positive, Conditioning negative, double cfg, NDManager manager) {
-        if (!Double.isFinite(cfg)) {
-            throw new IllegalArgumentException("cfg must be finite, got " + cfg);
-        }
-        Sd3TransformerConfig config = base.checkpoint.config();
-        check("positive", positive, config);
-        if (cfg != 1.0) {
-            check("negative", negative, config);
-        }
-        Sd3Transformer2DModel transformer = base.transformer(patches.stream().filter(WeightPatch.class::isInstance)
-                .map(WeightPatch.class::cast).toList());
+        checkGuided(positive, negative, cfg);
+        Sd3Transformer2DModel transformer = base.transformer(weightPatches());
         base.refs.incrementAndGet();
         return new BoundDenoiser() {
             @Override
@@ -146,17 +104,10 @@ public final class Sd3DiffusionModel implements DiffusionModel {
                 timestep)));
     }
 
-    private static void check(String side, Conditioning conditioning, Sd3TransformerConfig config) {
+    @Override
+    void check(String side, Conditioning conditioning, Sd3TransformerConfig config) {
         DitConditioning.check(side, conditioning, "SD3", config.jointAttentionDim(),
                 "CLIP-L + CLIP-G states padded, then T5 states", config.pooledProjectionDim(),
                 "CLIP-L + CLIP-G pooled", "");
-    }
-
-    @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            base.release();
-        }
     }
 }

@@ -36,7 +36,8 @@ final class TransformerBase<C, M> {
 
     final TransformerCheckpoint<C, M> checkpoint;
     final AtomicInteger refs = new AtomicInteger();
-    private final String family;
+    /** The model's name in messages ("FLUX", "SD3"). */
+    final String family;
     private final Builder<C, M> builder;
     private final Map<List<String>, M> variants = new HashMap<>();
     private final List<NDManager> variantManagers = new ArrayList<>();

@@ -31,7 +31,6 @@ import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
 import dev.tessera.sampling.Schedules;
-import dev.tessera.tensor.safetensors.SafetensorsFile;
 import dev.tessera.testing.Closeness;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.CpuRuntime;
@@ -41,7 +40,6 @@ import dev.tessera.testing.RecordingContext;
 import dev.tessera.testing.RunScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -70,19 +68,11 @@ class FluxNodesTest {
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
-        Path models = Files.createDirectories(folders.models().resolve("diffusion_models"));
-        Path pack = ConformancePack.dir().resolve("flux/single-file");
-        Files.copy(pack.resolve("tiny-flux.safetensors"), models.resolve("tiny-flux.safetensors"));
-        Files.copy(pack.resolve("tiny-flux.arch.json"), models.resolve("tiny-flux.arch.json"));
+        Path models = ConformancePack.diffusionModel(folders.models(), "flux/single-file", "tiny-flux");
         Files.copy(ConformancePack.dir().resolve("sd15/single-file/tiny-sd15.safetensors"),
                 models.resolve("tiny-sd15.safetensors"));
-        c = new HashMap<>();
-        try (SafetensorsFile file = SafetensorsFile.open(ConformancePack.dir().resolve(
-                "flux/cases/transformer.safetensors"))) {
-            for (String name : file.names()) {
-                c.put(name, file.load(name, tensors.base()));
-            }
-        }
+        c = ConformancePack.tensors(ConformancePack.dir().resolve("flux/cases/transformer.safetensors"),
+                tensors.base());
     }
 
     @AfterEach
@@ -151,13 +141,8 @@ class FluxNodesTest {
 
     @Test
     void aKontextPatchAppendsContextTokensUnderPerBlockMasks() {
-        Map<String, NDArray> k = new HashMap<>();
-        try (SafetensorsFile file = SafetensorsFile.open(ConformancePack.dir().resolve(
-                "flux/cases/kontext_masks.safetensors"))) {
-            for (String name : file.names()) {
-                k.put(name, file.load(name, tensors.base()));
-            }
-        }
+        Map<String, NDArray> k = ConformancePack.tensors(ConformancePack.dir().resolve(
+                "flux/cases/kontext_masks.safetensors"), tensors.base());
         AttentionMask a = AttentionMask.of(k.get("mask_a"));
         AttentionMask b = AttentionMask.of(k.get("mask_b"));
         BlockMasks perBlock = (kind, index) -> kind == BlockKind.SINGLE && index == 0 ? b : a;

@@ -66,10 +66,7 @@ class Sd3LoraTest {
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
-        Path models = Files.createDirectories(folders.models().resolve("diffusion_models"));
-        Path pack = ConformancePack.dir().resolve("sd3/single-file");
-        Files.copy(pack.resolve("tiny-sd3.safetensors"), models.resolve("tiny-sd3.safetensors"));
-        Files.copy(pack.resolve("tiny-sd3.arch.json"), models.resolve("tiny-sd3.arch.json"));
+        ConformancePack.diffusionModel(folders.models(), "sd3/single-file", "tiny-sd3");
         Files.createDirectories(folders.models().resolve("loras"));
     }
 

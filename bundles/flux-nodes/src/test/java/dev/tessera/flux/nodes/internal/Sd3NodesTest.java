@@ -18,7 +18,6 @@ import dev.tessera.models.dit.loading.Sd3Checkpoint;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.Prediction;
-import dev.tessera.tensor.safetensors.SafetensorsFile;
 import dev.tessera.testing.Closeness;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.CpuRuntime;
@@ -26,9 +25,7 @@ import dev.tessera.testing.DirFolders;
 import dev.tessera.testing.MapInputs;
 import dev.tessera.testing.RecordingContext;
 import dev.tessera.testing.RunScope;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -58,16 +55,9 @@ class Sd3NodesTest {
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
-        Path models = Files.createDirectories(folders.models().resolve("diffusion_models"));
-        Path pack = ConformancePack.dir().resolve("sd3");
-        Files.copy(pack.resolve("single-file/tiny-sd3.safetensors"), models.resolve("tiny-sd3.safetensors"));
-        Files.copy(pack.resolve("single-file/tiny-sd3.arch.json"), models.resolve("tiny-sd3.arch.json"));
-        c = new HashMap<>();
-        try (SafetensorsFile file = SafetensorsFile.open(pack.resolve("cases/transformer.safetensors"))) {
-            for (String name : file.names()) {
-                c.put(name, file.load(name, tensors.base()));
-            }
-        }
+        ConformancePack.diffusionModel(folders.models(), "sd3/single-file", "tiny-sd3");
+        c = ConformancePack.tensors(ConformancePack.dir().resolve("sd3/cases/transformer.safetensors"),
+                tensors.base());
     }
 
     @AfterEach

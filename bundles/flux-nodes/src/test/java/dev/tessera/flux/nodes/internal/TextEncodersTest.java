@@ -75,9 +75,7 @@ class TextEncodersTest {
         Files.createDirectories(clipFolder.resolve("tiny-clip-l.tokenizer"));
         Files.copy(pack.resolve("tokenizers/clip-style/tokenizer.json"),
                 clipFolder.resolve("tiny-clip-l.tokenizer/tokenizer.json"));
-        Path unets = Files.createDirectories(folders.models().resolve("diffusion_models"));
-        Files.copy(pack.resolve("flux/single-file/tiny-flux.safetensors"), unets.resolve("tiny-flux.safetensors"));
-        Files.copy(pack.resolve("flux/single-file/tiny-flux.arch.json"), unets.resolve("tiny-flux.arch.json"));
+        ConformancePack.diffusionModel(folders.models(), "flux/single-file", "tiny-flux");
     }
 
     /** The pack's config with the end token of the clip-style tokenizer (id 1) as eos: pooling at its first place. */

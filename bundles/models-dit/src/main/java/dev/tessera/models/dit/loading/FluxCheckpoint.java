@@ -2,23 +2,21 @@ package dev.tessera.models.dit.loading;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.core.ComputeTypes;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
-import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.core.loading.PartsWeightSource;
 import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A FLUX transformer on disk, opened from its headers: configuration resolved, every parameter's name and shape
@@ -48,6 +46,57 @@ public final class FluxCheckpoint extends TransformerCheckpoint<FluxTransformerC
         return new FluxTransformer2DModel(config, weights, dtype);
     }
 
+    /** How FLUX differs when opening: its configuration, BFL marker key and key conversion. */
+    private static final TransformerOpener<FluxTransformerConfig, FluxCheckpoint> OPENER =
+            new TransformerOpener<>("FLUX transformer", "BFL single file") {
+                @Override
+                FluxTransformerConfig diffusersConfig(JsonConfig json) {
+                    return FluxCheckpoint.diffusersConfig(json);
+                }
+
+                @Override
+                String prefix(Set<String> names) {
+                    return bflPrefix(names);
+                }
+
+                @Override
+                ModelLoadException notSingleFile(Path file) {
+                    return new ModelLoadException(file + ": not a FLUX transformer in the BFL layout (no '"
+                            + "double_blocks.0.img_attn.qkv.weight', bare or under '" + COMFY_PREFIX + "')");
+                }
+
+                @Override
+                FluxTransformerConfig singleFileConfig(SafetensorsFile file, String prefix, JsonConfig arch) {
+                    return FluxCheckpoint.singleFileConfig(file, prefix, arch);
+                }
+
+                @Override
+                Map<String, StoredPart> convert(FluxTransformerConfig config, SafetensorsFile file, String prefix) {
+                    return FluxKeys.bfl(config, file, prefix);
+                }
+
+                @Override
+                Predicate<String> belongs(String prefix) {
+                    return stored -> stored.startsWith(prefix);
+                }
+
+                @Override
+                Object model(FluxTransformerConfig config, Weights weights) {
+                    return new FluxTransformer2DModel(config, weights, DataType.FLOAT32);
+                }
+
+                @Override
+                String describe(FluxTransformerConfig config) {
+                    return "the FLUX configuration " + FluxCheckpoint.describe(config);
+                }
+
+                @Override
+                FluxCheckpoint create(FluxTransformerConfig config, List<SafetensorsFile> files,
+                        PartsWeightSource source, NDManager manager, DataType dtype, String description) {
+                    return new FluxCheckpoint(config, files, source, manager, dtype, description);
+                }
+            };
+
     /**
      * A diffusers folder (transformer or whole pipeline) or a BFL single file, with {@code archFile} (may be null:
      * {@code name.arch.json} beside a single file is used when present).
@@ -55,49 +104,17 @@ public final class FluxCheckpoint extends TransformerCheckpoint<FluxTransformerC
      * @param manager owns the loaded tensors (closed with this checkpoint); its device is the compute device
      */
     public static FluxCheckpoint open(Path path, Path archFile, DataType dtype, NDManager manager) {
-        if (Files.isDirectory(path)) {
-            return openDiffusers(path, dtype, manager);
-        }
-        return openSingleFile(path, archFile == null ? archBeside(path) : archFile, dtype, manager);
+        return OPENER.open(path, archFile, dtype, manager);
     }
 
     /** A diffusers transformer folder, or a pipeline folder holding {@code transformer/}. */
     public static FluxCheckpoint openDiffusers(Path folder, DataType dtype, NDManager manager) {
-        ComputeTypes.require(dtype, "FLUX transformer");
-        Path dir = CheckpointParts.diffusersDir(folder, "FLUX transformer");
-        FluxTransformerConfig config = diffusersConfig(JsonConfig.read(dir.resolve("config.json")));
-        List<SafetensorsFile> files = new ArrayList<>();
-        try {
-            Map<String, StoredPart> parts = CheckpointParts.diffusers(dir, files);
-            verify(config, parts, files, name -> true, dir.toString());
-            return new FluxCheckpoint(config, files, new PartsWeightSource(parts), manager, dtype,
-                    "diffusers folder " + dir);
-        } catch (RuntimeException e) {
-            files.forEach(SafetensorsFile::close);
-            throw e;
-        }
+        return OPENER.openDiffusers(folder, dtype, manager);
     }
 
     /** A BFL single file, bare or under {@link #COMFY_PREFIX}; {@code archFile} may be null. */
     public static FluxCheckpoint openSingleFile(Path file, Path archFile, DataType dtype, NDManager manager) {
-        ComputeTypes.require(dtype, "FLUX transformer");
-        SafetensorsFile opened = CheckpointParts.openSafetensors(file);
-        try {
-            String prefix = bflPrefix(opened.names());
-            if (prefix == null) {
-                throw new ModelLoadException(file + ": not a FLUX transformer in the BFL layout (no '"
-                        + "double_blocks.0.img_attn.qkv.weight', bare or under '" + COMFY_PREFIX + "')");
-            }
-            JsonConfig arch = archFile == null ? null : JsonConfig.read(archFile);
-            FluxTransformerConfig config = singleFileConfig(opened, prefix, arch);
-            Map<String, StoredPart> parts = FluxKeys.bfl(config, opened, prefix);
-            verify(config, parts, List.of(opened), stored -> stored.startsWith(prefix), file.toString());
-            return new FluxCheckpoint(config, List.of(opened), new PartsWeightSource(parts), manager, dtype,
-                    "BFL single file " + file);
-        } catch (RuntimeException e) {
-            opened.close();
-            throw e;
-        }
+        return OPENER.openSingleFile(file, archFile, dtype, manager);
     }
 
     /**
@@ -183,12 +200,6 @@ public final class FluxCheckpoint extends TransformerCheckpoint<FluxTransformerC
         }
         return new FluxTransformerConfig(inChannels, outChannels, depth, depthSingle, headDim, heads, contextDim,
                 vecDim, guidance, axes, theta, mlpRatio);
-    }
-
-    private static void verify(FluxTransformerConfig config, Map<String, StoredPart> parts,
-            List<SafetensorsFile> files, java.util.function.Predicate<String> belongs, String where) {
-        CheckpointParts.verify(ParameterSpecs.of(w -> new FluxTransformer2DModel(config, w, DataType.FLOAT32)),
-                parts, files, belongs, where, "the FLUX configuration " + describe(config));
     }
 
     static String describe(FluxTransformerConfig c) {

@@ -2,23 +2,22 @@ package dev.tessera.models.dit.loading;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.tessera.models.core.ComputeTypes;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ModelLoadException;
-import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.core.loading.PartsWeightSource;
 import dev.tessera.models.core.loading.StoredPart;
 import dev.tessera.models.dit.Sd3Transformer2DModel;
 import dev.tessera.models.dit.Sd3TransformerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * An SD3 / SD3.5 transformer (MMDiT) on disk, opened from its headers: configuration resolved, every parameter's
@@ -54,6 +53,58 @@ public final class Sd3Checkpoint extends TransformerCheckpoint<Sd3TransformerCon
         return new Sd3Transformer2DModel(config, weights, dtype);
     }
 
+    /** How SD3 differs when opening: its configuration, marker key, key conversion and other parts. */
+    private static final TransformerOpener<Sd3TransformerConfig, Sd3Checkpoint> OPENER =
+            new TransformerOpener<>("SD3 transformer", "SD3 single file") {
+                @Override
+                Sd3TransformerConfig diffusersConfig(JsonConfig json) {
+                    return Sd3Checkpoint.diffusersConfig(json);
+                }
+
+                @Override
+                String prefix(Set<String> names) {
+                    return Sd3Checkpoint.prefix(names);
+                }
+
+                @Override
+                ModelLoadException notSingleFile(Path file) {
+                    return new ModelLoadException(file + ": not an SD3 transformer in the original layout (no '"
+                            + MARKER + "', bare or under '" + COMFY_PREFIX + "')");
+                }
+
+                @Override
+                Sd3TransformerConfig singleFileConfig(SafetensorsFile file, String prefix, JsonConfig arch) {
+                    return Sd3Checkpoint.singleFileConfig(file, prefix, arch);
+                }
+
+                @Override
+                Map<String, StoredPart> convert(Sd3TransformerConfig config, SafetensorsFile file, String prefix) {
+                    return Sd3Keys.original(config, file, prefix);
+                }
+
+                @Override
+                Predicate<String> belongs(String prefix) {
+                    // A bare file holds only the transformer; under the prefix, the other parts are other models'.
+                    return stored -> prefix.isEmpty() ? !otherPart(stored) : stored.startsWith(prefix);
+                }
+
+                @Override
+                Object model(Sd3TransformerConfig config, Weights weights) {
+                    return new Sd3Transformer2DModel(config, weights, DataType.FLOAT32);
+                }
+
+                @Override
+                String describe(Sd3TransformerConfig config) {
+                    return "the SD3 configuration " + Sd3Checkpoint.describe(config);
+                }
+
+                @Override
+                Sd3Checkpoint create(Sd3TransformerConfig config, List<SafetensorsFile> files,
+                        PartsWeightSource source, NDManager manager, DataType dtype, String description) {
+                    return new Sd3Checkpoint(config, files, source, manager, dtype, description);
+                }
+            };
+
     /**
      * A diffusers folder (transformer or pipeline) or an original single file, with {@code archFile} (may be null:
      * {@code name.arch.json} beside a single file is used when present).
@@ -61,51 +112,17 @@ public final class Sd3Checkpoint extends TransformerCheckpoint<Sd3TransformerCon
      * @param manager owns the loaded tensors (closed with this checkpoint); its device is the compute device
      */
     public static Sd3Checkpoint open(Path path, Path archFile, DataType dtype, NDManager manager) {
-        if (Files.isDirectory(path)) {
-            return openDiffusers(path, dtype, manager);
-        }
-        return openSingleFile(path, archFile == null ? archBeside(path) : archFile, dtype, manager);
+        return OPENER.open(path, archFile, dtype, manager);
     }
 
     /** A diffusers transformer folder, or a pipeline folder holding {@code transformer/}. */
     public static Sd3Checkpoint openDiffusers(Path folder, DataType dtype, NDManager manager) {
-        ComputeTypes.require(dtype, "SD3 transformer");
-        Path dir = CheckpointParts.diffusersDir(folder, "SD3 transformer");
-        Sd3TransformerConfig config = diffusersConfig(JsonConfig.read(dir.resolve("config.json")));
-        List<SafetensorsFile> files = new ArrayList<>();
-        try {
-            Map<String, StoredPart> parts = CheckpointParts.diffusers(dir, files);
-            verify(config, parts, files, name -> true, dir.toString());
-            return new Sd3Checkpoint(config, files, new PartsWeightSource(parts), manager, dtype,
-                    "diffusers folder " + dir);
-        } catch (RuntimeException e) {
-            files.forEach(SafetensorsFile::close);
-            throw e;
-        }
+        return OPENER.openDiffusers(folder, dtype, manager);
     }
 
     /** An original-layout single file, bare or under {@link #COMFY_PREFIX}; {@code archFile} may be null. */
     public static Sd3Checkpoint openSingleFile(Path file, Path archFile, DataType dtype, NDManager manager) {
-        ComputeTypes.require(dtype, "SD3 transformer");
-        SafetensorsFile opened = CheckpointParts.openSafetensors(file);
-        try {
-            String prefix = prefix(opened.names());
-            if (prefix == null) {
-                throw new ModelLoadException(file + ": not an SD3 transformer in the original layout (no '" + MARKER
-                        + "', bare or under '" + COMFY_PREFIX + "')");
-            }
-            JsonConfig arch = archFile == null ? null : JsonConfig.read(archFile);
-            Sd3TransformerConfig config = singleFileConfig(opened, prefix, arch);
-            Map<String, StoredPart> parts = Sd3Keys.original(config, opened, prefix);
-            // A bare file holds only the transformer; under the prefix, the other parts are other models'.
-            verify(config, parts, List.of(opened), stored -> prefix.isEmpty() ? !otherPart(stored)
-                    : stored.startsWith(prefix), file.toString());
-            return new Sd3Checkpoint(config, List.of(opened), new PartsWeightSource(parts), manager, dtype,
-                    "SD3 single file " + file);
-        } catch (RuntimeException e) {
-            opened.close();
-            throw e;
-        }
+        return OPENER.openSingleFile(file, archFile, dtype, manager);
     }
 
     /** Whether a checkpoint's tensor names are an SD3 transformer's, in either layout. */
@@ -216,12 +233,6 @@ public final class Sd3Checkpoint extends TransformerCheckpoint<Sd3TransformerCon
         }
         return new Sd3TransformerConfig(patchSize, inChannels, outChannels, depth, headDim, heads, contextDim,
                 hidden, pooledDim, maxSize, qkNorm, dual);
-    }
-
-    private static void verify(Sd3TransformerConfig config, Map<String, StoredPart> parts,
-            List<SafetensorsFile> files, java.util.function.Predicate<String> belongs, String where) {
-        CheckpointParts.verify(ParameterSpecs.of(w -> new Sd3Transformer2DModel(config, w, DataType.FLOAT32)),
-                parts, files, belongs, where, "the SD3 configuration " + describe(config));
     }
 
     static String describe(Sd3TransformerConfig c) {
