@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * MIGLoRA's divide / conquer / combine as a forward hook on an SD1.x UNet.
@@ -35,7 +36,10 @@ import java.util.Set;
  * model's noise range, from the high-noise end ({@link #isGuided}); below that the model runs as if it were absent
  * (the LoRA, a weight patch, stays).
  *
- * <p>Immutable; holds host arrays only. Tensors it creates belong to the model call's scope.
+ * <p>Immutable; holds host arrays only. Tensors it creates belong to the model call's scope, except what depends
+ * only on the run's inputs (the mask embedding, the fusion weights, the instances' text embeddings on the device),
+ * which goes to the caller's {@link dev.tessera.model.api.RunCache} when the context has one: made at the first step
+ * of a sampling run, reused by the others, freed when the run ends.
  */
 public final class MigHook implements ForwardHook {
 
@@ -165,7 +169,11 @@ public final class MigHook implements ForwardHook {
         int pixelsW = width * f;
         int pixelsH = height * f;
 
-        NDArray injected = encoder.inject(encoder.encode(encoderInput(m, pixelsW, pixelsH, type)));
+        // Per call: derived tensors shared by the features of this call; per run when the caller keeps a cache.
+        Map<Object, NDList> callLocal = new HashMap<>();
+        // The embedding depends only on the layout and the size: encoded once per sampling run.
+        NDArray injected = derived(where, callLocal, List.of(this, "embedding", pixelsW, pixelsH, type, h.getDevice()),
+                () -> new NDList(encoder.inject(encoder.encode(encoderInput(m, pixelsW, pixelsH, type))))).get(0);
         if (injected.getShape().get(1) != hs.get(1)) {
             throw new MigLoraException("the mask encoder gives " + injected.getShape().get(1) + " channels, the UNet's"
                     + " conv_in " + hs.get(1) + ": this mask encoder was made for another UNet");
@@ -177,11 +185,10 @@ public final class MigHook implements ForwardHook {
         // Row r, instance i sits at r * n + i.
         NDArray hx = h.expandDims(1).add(injected.expandDims(0)).reshape(rows * n, hs.get(1), height, width);
         NDArray tx = temb.expandDims(1).repeat(1, n).reshape(rows * n, temb.getShape().get(1));
-        NDArray cx = contexts(ctx, rows, n, where, m, type);
+        NDArray cx = contexts(ctx, rows, n, where, callLocal, m, type);
 
         NDList features = next.run(new NDList(hx, tx, cx));
         NDList fused = new NDList(features.size());
-        Map<Long, NDArray> weights = new HashMap<>();
         for (NDArray feature : features) {
             Shape s = feature.getShape();
             long[] grouped = new long[s.dimension() + 1];
@@ -194,7 +201,7 @@ public final class MigHook implements ForwardHook {
             fused.add(switch (fusion) {
                 case SUM -> perRow.sum(new int[] {1});
                 case AVG -> perRow.mean(new int[] {1});
-                case MASK -> masked(perRow, weights, pixelsW, pixelsH, m, type);
+                case MASK -> masked(perRow, where, callLocal, pixelsW, pixelsH, m, type);
             });
         }
         return fused;
@@ -208,15 +215,18 @@ public final class MigHook implements ForwardHook {
     }
 
     /** Conditional rows get the instances' embeddings, unconditional rows their own context N times. */
-    private NDArray contexts(NDArray ctx, long rows, int n, HookContext where, NDManager m, DataType type) {
+    private NDArray contexts(NDArray ctx, long rows, int n, HookContext where, Map<Object, NDList> callLocal,
+            NDManager m, DataType type) {
         long ctxTokens = ctx.getShape().get(1);
         long common = lcm(ctxTokens, embeddings.tokens());
         NDArray typed = ctx.getDataType() == type ? ctx : ctx.toType(type, false);
         NDArray context = ctxTokens == common ? typed : typed.tile(new long[] {1, common / ctxTokens, 1});
-        NDArray instances = embeddings.create(m, type);
-        if (embeddings.tokens() != common) {
-            instances = instances.tile(new long[] {1, common / embeddings.tokens(), 1});
-        }
+        // The instances' text embeddings go to the device once per run.
+        NDArray instances = derived(where, callLocal, List.of(this, "instances", common, type, ctx.getDevice()), () -> {
+            NDArray created = embeddings.create(m, type);
+            return new NDList(embeddings.tokens() == common ? created
+                    : created.tile(new long[] {1, common / embeddings.tokens(), 1}));
+        }).get(0);
         boolean[] unconditional = new boolean[(int) rows];
         if (!where.parts().isEmpty()) {
             if (where.batchSize() != rows) {
@@ -239,19 +249,34 @@ public final class MigHook implements ForwardHook {
     }
 
     /** Mask fusion of {@code perRow} {@code [rows, n, C, fh, fw]}. */
-    private NDArray masked(NDArray perRow, Map<Long, NDArray> cache, int pixelsW, int pixelsH, NDManager m,
-            DataType type) {
+    private NDArray masked(NDArray perRow, HookContext where, Map<Object, NDList> callLocal, int pixelsW,
+            int pixelsH, NDManager m, DataType type) {
         Shape s = perRow.getShape();
         int fh = Math.toIntExact(s.get(3));
         int fw = Math.toIntExact(s.get(4));
-        NDArray[] wc = new NDArray[2];
-        long cacheKey = ((long) fh << 32) | fw;
-        NDArray packed = cache.computeIfAbsent(cacheKey, k -> fusionWeights(fh, fw, pixelsW, pixelsH, m, type));
-        // packed: [n + 1, fh, fw]: the n instance weights, then max(1, coverage).
         int n = (int) s.get(1);
-        wc[0] = packed.get("0:" + n).reshape(1, n, 1, fh, fw);
-        wc[1] = packed.get(n + ":").reshape(1, 1, fh, fw);
-        return perRow.mul(wc[0]).sum(new int[] {1}).div(wc[1]);
+        // The weights depend only on the layout and the feature size: made once per run (per call without a run
+        // cache), already in the shapes the fusion broadcasts with.
+        NDList wc = derived(where, callLocal, List.of(this, "fusion", fh, fw, pixelsW, pixelsH, type,
+                perRow.getDevice()), () -> {
+                    // packed: [n + 1, fh, fw]: the n instance weights, then max(1, coverage).
+                    NDArray packed = fusionWeights(fh, fw, pixelsW, pixelsH, m, type);
+                    return new NDList(packed.get("0:" + n).reshape(1, n, 1, fh, fw),
+                            packed.get(n + ":").reshape(1, 1, fh, fw));
+                });
+        return perRow.mul(wc.get(0)).sum(new int[] {1}).div(wc.get(1));
+    }
+
+    /**
+     * Tensors that depend only on the run's inputs: kept in the caller's run cache for the whole sampling run when
+     * it has one, else for this call only. {@code key} starts with this hook (compared by identity).
+     */
+    private static NDList derived(HookContext where, Map<Object, NDList> callLocal, List<Object> key,
+            Supplier<NDList> make) {
+        if (where.runCache() != null) {
+            return where.runCache().get(key, make);
+        }
+        return callLocal.computeIfAbsent(key, k -> make.get());
     }
 
     private NDArray fusionWeights(int fh, int fw, int pixelsW, int pixelsH, NDManager m, DataType type) {

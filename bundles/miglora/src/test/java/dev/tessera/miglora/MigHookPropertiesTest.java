@@ -18,6 +18,7 @@ import dev.tessera.layout.Layout;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
+import dev.tessera.model.api.RunCache;
 import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.UNetFeatures;
@@ -326,6 +327,49 @@ class MigHookPropertiesTest {
                     conditional(2));
             assertEquals(1, calls[0]);
             assertEquals(6, rows[0], "2 rows x 3 instances in one call");
+        }
+    }
+
+    /**
+     * With a run cache (what a sampler's bound model passes) the mask embedding, fusion weights and instance
+     * embeddings are made at the first step and reused: every step's output is exactly the one-off call's, the cache
+     * holds the same entries however many steps run, and closing it (the run's end) frees them.
+     */
+    @Test
+    void aRunCacheGivesTheSameStepsAndHoldsOneCopyUntilTheRunEnds() {
+        try (NDManager m = manager.newSubManager()) {
+            for (Fusion fusion : List.of(Fusion.MASK, Fusion.AVG)) {
+                NDArray instances = Tiny.random(m, 21, 1f, 3, 77, 32);
+                MigHook hook = new MigHook(released(), twoBoxes(), InstanceEmbeddings.of(instances), fusion, 1);
+                NDArray x = sample(m, 2);
+                NDArray t = timesteps(m, 2);
+                NDArray ctx = Tiny.random(m, 5, 1f, 2, 77, 32);
+                List<HookContext.BatchPart> parts = List.of(new HookContext.BatchPart(0, 1, true, entry()),
+                        new HookContext.BatchPart(1, 1, false, entry()));
+                NDArray alone = HookedUNet.forward(unet, List.of(hook), x, t, ctx,
+                        new HookContext(new ModelStep(0, 3, 500, 1), parts));
+                RunCache run = new RunCache(m);
+                int entries = -1;
+                for (int step = 0; step < 3; step++) {
+                    HookContext where = new HookContext(new ModelStep(step, 3, 500, 1), parts, run);
+                    NDArray out = dev.tessera.tensor.TensorScope.keep(
+                            () -> HookedUNet.forward(unet, List.of(hook), x, t, ctx, where));
+                    assertEquals(0f, out.sub(alone).abs().max().getFloat(), fusion + " step " + step);
+                    if (step == 0) {
+                        entries = run.size();
+                        // The embedding and the instances, plus one set of fusion weights per feature size.
+                        assertTrue(entries >= 2, "entries " + entries);
+                    }
+                    assertEquals(entries, run.size(), "a later step adds nothing to the run cache");
+                }
+                NDArray held = run.get(List.of(hook, "embedding", LATENT * 8, LATENT * 8, DataType.FLOAT32,
+                        x.getDevice()), () -> {
+                            throw new AssertionError("the embedding was cached under its key");
+                        }).get(0);
+                run.close();
+                assertTrue(held.isReleased(), "the run's end frees what it cached");
+                assertThrows(IllegalStateException.class, () -> run.get("k", NDList::new));
+            }
         }
     }
 }

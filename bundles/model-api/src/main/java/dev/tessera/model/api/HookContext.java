@@ -11,8 +11,15 @@ import java.util.Objects;
  *
  * @param step the sampler step, for hooks that switch by step or noise level (a beta(t) schedule)
  * @param parts the rows of the batch, in order
+ * @param runCache tensors hooks keep for the whole sampling run (closed by the caller when it ends), or null when
+ *     the call is on its own (hooks then derive them on every call)
  */
-public record HookContext(ModelStep step, List<BatchPart> parts) {
+public record HookContext(ModelStep step, List<BatchPart> parts, RunCache runCache) {
+
+    /** A call without a run cache. */
+    public HookContext(ModelStep step, List<BatchPart> parts) {
+        this(step, parts, null);
+    }
 
     /**
      * Rows {@code [offset, offset + rows)} of the batch, conditioned on {@code entry}.

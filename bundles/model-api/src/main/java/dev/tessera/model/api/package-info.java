@@ -4,6 +4,7 @@
  * {@link dev.tessera.model.api.Vae} (VAE), {@link dev.tessera.model.api.Conditioning} (CONDITIONING) and
  * {@link dev.tessera.model.api.Latent} (LATENT). {@link dev.tessera.model.api.CheckpointFamilyLoader} (1.3) lets a
  * family's bundle answer CheckpointLoaderSimple for its single-file checkpoints.
+ * {@link dev.tessera.model.api.RunCache} (1.4) keeps what a forward hook derives once per sampling run.
  *
  * <p>Model handles are immutable: a handle is one loaded base model plus an ordered list of
  * {@link dev.tessera.model.api.ModelPatch patches}. {@code withPatch} returns a new handle over the same base, so two
@@ -17,7 +18,7 @@
  * host's output cache by returning it; the cache closes it when the entry is evicted. Never close an input.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.tessera.model.api;
 
 import org.osgi.annotation.bundle.Export;

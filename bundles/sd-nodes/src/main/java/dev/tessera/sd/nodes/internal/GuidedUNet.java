@@ -12,6 +12,7 @@ import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
+import dev.tessera.model.api.RunCache;
 import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.sampling.ClassifierFreeGuidance;
@@ -46,6 +47,8 @@ final class GuidedUNet implements BoundDenoiser {
     private final boolean hasRanges;
     /** The model's highest timestep (its lowest is 0): hooks that switch by noise level read the whole range. */
     private final double timestepMax;
+    /** What the hooks derive once per sampling run (MIGLoRA's mask embedding); closed with this. */
+    private final RunCache runCache;
     private NDArray batchContext;
     private NDArray batchAdded;
     private long contextBatch = -1;
@@ -68,6 +71,7 @@ final class GuidedUNet implements BoundDenoiser {
         this.contexts = List.copyOf(contexts);
         this.added = added == null ? null : List.copyOf(added);
         this.manager = manager;
+        this.runCache = new RunCache(manager);
         this.cfg = cfg;
         this.timestepMax = timestepMax;
         this.guided = parts.stream().anyMatch(Part::unconditional);
@@ -250,7 +254,8 @@ final class GuidedUNet implements BoundDenoiser {
         for (int i = 0; i < parts.size(); i++) {
             rows.add(new HookContext.BatchPart(i * batch, batch, parts.get(i).unconditional(), parts.get(i).entry()));
         }
-        return new HookContext(step.hasTimestepRange() ? step : step.withTimestepRange(0, timestepMax), rows);
+        return new HookContext(step.hasTimestepRange() ? step : step.withTimestepRange(0, timestepMax), rows,
+                runCache);
     }
 
     /** Every part's context repeated to the latent batch, in part order: {@code [parts x batch, tokens, dim]}. */
@@ -291,6 +296,7 @@ final class GuidedUNet implements BoundDenoiser {
 
     @Override
     public void close() {
+        runCache.close();
         manager.close();
         use.close();
     }
