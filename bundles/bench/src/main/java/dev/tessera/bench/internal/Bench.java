@@ -50,7 +50,45 @@ final class Bench {
 
     /** What to run. {@code size} is the image side in pixels (latents are size / 8). */
     record Settings(String model, Device device, DataType dtype, int batch, int size, int steps, int warmup,
-                    Path checkpoint, int instances) {
+                    Path checkpoint, int instances, boolean narrow) {
+
+        Settings(String model, Device device, DataType dtype, int batch, int size, int steps, int warmup,
+                 Path checkpoint, int instances) {
+            this(model, device, dtype, batch, size, steps, warmup, checkpoint, instances, false);
+        }
+    }
+
+    /** Channels per head of a {@code --narrow} transformer. */
+    static final int NARROW_HEAD_DIM = 8;
+
+    /**
+     * {@code config} with heads of {@link #NARROW_HEAD_DIM} channels (hidden width heads x 8) and everything else
+     * kept: depth, heads, token counts and so the attention's score sizes, which decide what a call launches. The
+     * widths do not: a narrow model launches exactly the real one's operations in a few hundred MB (FLUX.1-dev's
+     * float32 weights are 48 GB). Its times are not the real model's.
+     */
+    static FluxTransformerConfig narrow(FluxTransformerConfig config) {
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < config.positionAxes(); i++) {
+            axes.add(2);
+        }
+        axes.set(axes.size() - 1, NARROW_HEAD_DIM - 2 * (axes.size() - 1));
+        return new FluxTransformerConfig(config.inChannels(), config.outChannels(), config.numLayers(),
+                config.numSingleLayers(), NARROW_HEAD_DIM, config.numAttentionHeads(), config.jointAttentionDim(),
+                config.pooledProjectionDim(), config.guidanceEmbeds(), axes, config.ropeTheta(), config.mlpRatio());
+    }
+
+    /** {@link #narrow(FluxTransformerConfig)} for an MMDiT. */
+    static Sd3TransformerConfig narrow(Sd3TransformerConfig config) {
+        return narrow(config, NARROW_HEAD_DIM);
+    }
+
+    /** {@code config} with heads of {@code headDim} channels. */
+    static Sd3TransformerConfig narrow(Sd3TransformerConfig config, int headDim) {
+        return new Sd3TransformerConfig(config.patchSize(), config.inChannels(), config.outChannels(),
+                config.numLayers(), headDim, config.numAttentionHeads(), config.jointAttentionDim(),
+                headDim * config.numAttentionHeads(), config.pooledProjectionDim(), config.posEmbedMaxSize(),
+                config.qkNorm(), config.dualAttentionLayers());
     }
 
     /** What one bench measured. */
@@ -237,20 +275,35 @@ final class Bench {
 
     /** The FLUX.1-dev transformer, 512 text tokens, guidance 3.5, sigma 0.5. */
     private static Prepared flux(Settings s, NDManager manager) {
+        FluxTransformerConfig real = FluxTransformerConfig.flux1Dev();
         Loaded<FluxTransformer2DModel> loaded = checkpointOrRandom(s,
                 path -> FluxCheckpoint.open(path, null, s.dtype(), manager), FluxCheckpoint::transformer,
-                () -> new FluxTransformer2DModel(FluxTransformerConfig.flux1Dev(), randomWeights(manager, s.dtype()),
+                () -> new FluxTransformer2DModel(s.narrow() ? narrow(real) : real, randomWeights(manager, s.dtype()),
                         s.dtype()));
         FluxTransformer2DModel model = loaded.model();
         AutoCloseable resources = loaded.resources();
-        String weights = loaded.weights();
+        String weights = loaded.weights() + (s.narrow() ? ", narrow: heads of " + NARROW_HEAD_DIM : "");
         FluxTransformerConfig config = model.config();
         int side = s.size() / 16; // latents are size / 8, packed 2x2 into tokens
         int tokens = side * side;
-        int text = 512;
-        NDArray hidden = normal(manager, new Shape(s.batch(), tokens, config.inChannels()), s.dtype());
-        NDArray textStates = normal(manager, new Shape(s.batch(), text, config.jointAttentionDim()), s.dtype());
-        NDArray pooled = normal(manager, new Shape(s.batch(), config.pooledProjectionDim()), s.dtype());
+        FluxInput input = fluxInput(config, manager, s.batch(), s.size(), s.dtype());
+        String description = String.format(Locale.ROOT, "FLUX transformer (%s, %d double + %d single blocks, %d heads),"
+                + " %d image tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(),
+                config.numSingleLayers(), config.numAttentionHeads(), tokens, s.size(), FLUX_TEXT_TOKENS, s.batch());
+        return new Prepared(description, () -> model.forward(input), resources);
+    }
+
+    /** FLUX's text tokens in the bench (the T5 sequence length FLUX.1-dev is used with). */
+    static final int FLUX_TEXT_TOKENS = 512;
+
+    /** A FLUX call's inputs: {@code size/16} squared image tokens, 512 text tokens, guidance 3.5, sigma 0.5. */
+    static FluxInput fluxInput(FluxTransformerConfig config, NDManager manager, int batch, int size, DataType dtype) {
+        int side = size / 16;
+        int tokens = side * side;
+        int text = FLUX_TEXT_TOKENS;
+        NDArray hidden = normal(manager, new Shape(batch, tokens, config.inChannels()), dtype);
+        NDArray textStates = normal(manager, new Shape(batch, text, config.jointAttentionDim()), dtype);
+        NDArray pooled = normal(manager, new Shape(batch, config.pooledProjectionDim()), dtype);
         float[] ids = new float[tokens * 3];
         for (int r = 0; r < side; r++) {
             for (int c = 0; c < side; c++) {
@@ -260,13 +313,9 @@ final class Bench {
         }
         NDArray imgIds = manager.create(ids, new Shape(tokens, 3));
         NDArray txtIds = manager.zeros(new Shape(text, 3));
-        NDArray sigma = perRow(manager, s.batch(), 0.5f);
-        NDArray guidance = perRow(manager, s.batch(), 3.5f);
-        FluxInput input = new FluxInput(hidden, textStates, pooled, sigma, imgIds, txtIds, guidance);
-        String description = String.format(Locale.ROOT, "FLUX transformer (%s, %d double + %d single blocks), %d image"
-                + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numSingleLayers(),
-                tokens, s.size(), text, s.batch());
-        return new Prepared(description, () -> model.forward(input), resources);
+        NDArray sigma = perRow(manager, batch, 0.5f);
+        NDArray guidance = perRow(manager, batch, 3.5f);
+        return new FluxInput(hidden, textStates, pooled, sigma, imgIds, txtIds, guidance);
     }
 
     /**
@@ -277,22 +326,28 @@ final class Bench {
     private static Prepared sd3(Settings s, NDManager manager) {
         Loaded<Sd3Transformer2DModel> loaded = checkpointOrRandom(s,
                 path -> Sd3Checkpoint.open(path, null, s.dtype(), manager), Sd3Checkpoint::transformer,
-                () -> new Sd3Transformer2DModel(Sd3TransformerConfig.sd3Medium(), randomWeights(manager, s.dtype()),
-                        s.dtype()));
+                () -> new Sd3Transformer2DModel(s.narrow() ? narrow(Sd3TransformerConfig.sd3Medium())
+                        : Sd3TransformerConfig.sd3Medium(), randomWeights(manager, s.dtype()), s.dtype()));
         Sd3Transformer2DModel model = loaded.model();
         AutoCloseable resources = loaded.resources();
-        String weights = loaded.weights();
+        String weights = loaded.weights() + (s.narrow() ? ", narrow: heads of " + NARROW_HEAD_DIM : "");
         Sd3TransformerConfig config = model.config();
         int latent = s.size() / 8;
-        NDArray x = normal(manager, new Shape(s.batch(), config.inChannels(), latent, latent), s.dtype());
-        NDArray text = normal(manager, new Shape(s.batch(), SD3_TEXT_TOKENS, config.jointAttentionDim()), s.dtype());
-        NDArray pooled = normal(manager, new Shape(s.batch(), config.pooledProjectionDim()), s.dtype());
-        Sd3Input input = new Sd3Input(x, text, pooled, perRow(manager, s.batch(), 500f));
+        Sd3Input input = sd3Input(config, manager, s.batch(), s.size(), s.dtype());
         int tokens = (latent / config.patchSize()) * (latent / config.patchSize());
         String description = String.format(Locale.ROOT, "SD3 MMDiT (%s, %d joint blocks, %d heads of %d), %d image"
                 + " tokens (%d px), %d text tokens, batch %d", weights, config.numLayers(), config.numAttentionHeads(),
                 config.attentionHeadDim(), tokens, s.size(), SD3_TEXT_TOKENS, s.batch());
         return new Prepared(description, () -> model.forward(input), resources);
+    }
+
+    /** An SD3 call's inputs: {@code size/8} squared latents, {@value #SD3_TEXT_TOKENS} text tokens, timestep 500. */
+    static Sd3Input sd3Input(Sd3TransformerConfig config, NDManager manager, int batch, int size, DataType dtype) {
+        int latent = size / 8;
+        NDArray x = normal(manager, new Shape(batch, config.inChannels(), latent, latent), dtype);
+        NDArray text = normal(manager, new Shape(batch, SD3_TEXT_TOKENS, config.jointAttentionDim()), dtype);
+        NDArray pooled = normal(manager, new Shape(batch, config.pooledProjectionDim()), dtype);
+        return new Sd3Input(x, text, pooled, perRow(manager, batch, 500f));
     }
 
     /** ComfyUI's SD3 conditioning for a short prompt: 77 CLIP tokens, then T5's 77 (its minimum length). */

@@ -30,7 +30,7 @@ public final class BenchCommand implements Command {
 
     static final Set<String> VALUES = Set.of("--device", "--dtype", "--batch", "--size", "--steps", "--warmup",
             "--checkpoint", "--instances");
-    static final Set<String> FLAGS = Set.of("--random-weights");
+    static final Set<String> FLAGS = Set.of("--random-weights", "--narrow");
 
     private final TensorRuntime runtime;
 
@@ -46,8 +46,8 @@ public final class BenchCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "<sd15|sdxl|flux|sd3|mig|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N] [--warmup N]"
-                + " [--instances N] [--random-weights | --checkpoint FILE]";
+        return "<sd15|sdxl|flux|sd3|mig|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N]"
+                + " [--warmup N] [--instances N] [--random-weights | --checkpoint FILE] (flux, sd3: [--narrow])";
     }
 
     @Override
@@ -82,6 +82,12 @@ public final class BenchCommand implements Command {
         if (checkpoint != null && model.equals("attention")) {
             throw new UsageException("the attention bench has no weights: no --checkpoint");
         }
+        if (a.flag("--narrow") && !model.equals("flux") && !model.equals("sd3")) {
+            throw new UsageException("--narrow is for the flux and sd3 benches");
+        }
+        if (a.flag("--narrow") && checkpoint != null) {
+            throw new UsageException("--narrow builds the topology with random weights: no --checkpoint");
+        }
         if (a.value("--instances").isPresent() && !model.equals("mig")) {
             throw new UsageException("--instances is for the mig bench");
         }
@@ -91,7 +97,8 @@ public final class BenchCommand implements Command {
         int size = positive(a, "--size", model.equals("flux") || model.equals("sdxl") || model.equals("sd3") ? 1024 : 512);
         if (size % 16 != 0) throw new UsageException("--size " + size + ": must be a multiple of 16 pixels");
         Bench.Settings settings = new Bench.Settings(model, device, dtype, positive(a, "--batch", 2), size,
-                positive(a, "--steps", 5), nonNegative(a, "--warmup", 1), checkpoint, positive(a, "--instances", 6));
+                positive(a, "--steps", 5), nonNegative(a, "--warmup", 1), checkpoint, positive(a, "--instances", 6),
+                a.flag("--narrow"));
         Bench.Result result = runtime.call(() -> {
             try (NDManager manager = runtime.newManager("bench")) {
                 return Bench.run(settings, manager);
@@ -128,6 +135,10 @@ public final class BenchCommand implements Command {
         json.addProperty("size", s.size());
         json.addProperty("steps", s.steps());
         json.addProperty("weights", s.checkpoint() == null ? "random" : s.checkpoint().toString());
+        if (s.narrow()) {
+            // The real depth, heads and tokens with heads of 8 channels: the real launches, not the real times.
+            json.addProperty("narrow_head_dim", Bench.NARROW_HEAD_DIM);
+        }
         if (r.baseline() != null) {
             json.addProperty("instances", s.instances());
             json.addProperty("plain_ops_per_call", r.baseline().total());

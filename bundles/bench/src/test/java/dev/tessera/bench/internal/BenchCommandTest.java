@@ -82,6 +82,19 @@ class BenchCommandTest {
                 .get("ops_per_call").getAsInt(), "deterministic");
     }
 
+    /** The pack's tiny FLUX through --checkpoint: the double and single blocks' launches, counted. */
+    @Test
+    void fluxFromACheckpointCountsTheTransformersLaunches() throws Exception {
+        Path tiny = PACK.resolve("flux/single-file/tiny-flux.safetensors");
+        JsonObject r = bench("flux", "--checkpoint", tiny.toString(), "--size", "128", "--batch", "1", "--steps", "1");
+        assertEquals("flux", r.get("model").getAsString());
+        int ops = r.get("ops_per_call").getAsInt();
+        assertTrue(ops > 100, "two double and two single blocks launch over a hundred operations: " + r);
+        String human = err.toString(StandardCharsets.UTF_8);
+        assertTrue(human.contains("2 double + 2 single blocks") && human.contains("operations per call: " + ops),
+                human);
+    }
+
     /** The pack's tiny SD3 MMDiT through --checkpoint (its arch file beside it): the joint blocks' launches. */
     @Test
     void sd3FromACheckpointCountsTheMmditsLaunches() throws Exception {
@@ -132,7 +145,7 @@ class BenchCommandTest {
                 List.of("sd15", "--checkpoint", "/no/such.safetensors"),
                 List.of("sd15", "--random-weights", "--checkpoint", "x"), List.of("sd15", "--instances", "4"),
                 List.of("mig", "--batch", "4"), List.of("mig", "--instances", "0"),
-                List.of("attention", "--size", "100"))) {
+                List.of("attention", "--size", "100"), List.of("sd15", "--narrow"))) {
             assertThrows(UsageException.class, () -> command.execute(args, io), args::toString);
         }
     }
