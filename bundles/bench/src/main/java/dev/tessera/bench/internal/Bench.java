@@ -96,8 +96,7 @@ final class Bench {
                   long peakResidentBytes, OperationProfile baseline) {
 
         double median() {
-            double[] v = stepMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            return Bench.median(stepMillis);
         }
 
         double min() {
@@ -119,7 +118,13 @@ final class Bench {
         }
     }
 
-    static final List<String> MODELS = List.of("sd15", "sdxl", "flux", "sd3", "mig", "attention");
+    static final List<String> MODELS = List.of("sd15", "sdxl", "flux", "sd3", "mig", "attention", "llm");
+
+    /** The median of {@code values} (the mean of the middle two for an even count). */
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
 
     private Bench() {
     }
@@ -140,6 +145,8 @@ final class Bench {
             case "sd3" -> sd3(s, manager);
             case "mig" -> mig(s, manager);
             case "attention" -> attention(s, manager);
+            // A generation, not one model call: LlmBench measures prefill, decode and the constraint.
+            case "llm" -> throw new IllegalArgumentException("the llm bench runs through LlmBench");
             default -> throw new IllegalArgumentException("unknown model '" + s.model() + "'; expected one of "
                     + MODELS);
         };

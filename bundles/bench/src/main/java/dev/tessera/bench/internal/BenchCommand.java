@@ -29,7 +29,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class BenchCommand implements Command {
 
     static final Set<String> VALUES = Set.of("--device", "--dtype", "--batch", "--size", "--steps", "--warmup",
-            "--checkpoint", "--instances");
+            "--checkpoint", "--instances", "--prompt", "--tokens", "--layers");
     static final Set<String> FLAGS = Set.of("--random-weights", "--narrow");
 
     private final TensorRuntime runtime;
@@ -46,8 +46,9 @@ public final class BenchCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "<sd15|sdxl|flux|sd3|mig|attention> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N]"
-                + " [--warmup N] [--instances N] [--random-weights | --checkpoint FILE] (flux, sd3: [--narrow])";
+        return "<sd15|sdxl|flux|sd3|mig|attention|llm> [--device D] [--dtype T] [--batch N] [--size PX] [--steps N]"
+                + " [--warmup N] [--instances N] [--random-weights | --checkpoint FILE] (flux, sd3: [--narrow])"
+                + " (llm: [--prompt N] [--tokens N] [--layers N])";
     }
 
     @Override
@@ -82,6 +83,12 @@ public final class BenchCommand implements Command {
         if (checkpoint != null && model.equals("attention")) {
             throw new UsageException("the attention bench has no weights: no --checkpoint");
         }
+        if (model.equals("llm")) {
+            return llm(a, device, dtype, io);
+        }
+        for (String option : List.of("--prompt", "--tokens", "--layers")) {
+            if (a.value(option).isPresent()) throw new UsageException(option + " is for the llm bench");
+        }
         if (a.flag("--narrow") && !model.equals("flux") && !model.equals("sd3")) {
             throw new UsageException("--narrow is for the flux and sd3 benches");
         }
@@ -106,6 +113,68 @@ public final class BenchCommand implements Command {
         });
         report(result, io);
         return OK;
+    }
+
+    /**
+     * The llm bench: Qwen2.5-0.5B's topology with random weights; {@code --prompt} tokens prefilled (default 128),
+     * {@code --tokens} decoded (default 32), {@code --layers} of the 24 (default all), {@code --steps} timed runs
+     * after one warm-up run (default 2).
+     */
+    private int llm(Arguments a, Device device, DataType dtype, CommandIO io) throws UsageException {
+        for (String option : List.of("--batch", "--size", "--instances", "--warmup")) {
+            if (a.value(option).isPresent()) throw new UsageException(option + " is not an option of the llm bench");
+        }
+        if (a.flag("--narrow")) throw new UsageException("--narrow is for the flux and sd3 benches");
+        if (a.value("--checkpoint").isPresent()) {
+            throw new UsageException("the llm bench runs Qwen2.5-0.5B's topology with random weights: no --checkpoint");
+        }
+        int prompt = positive(a, "--prompt", 128);
+        int tokens = positive(a, "--tokens", 32);
+        int layers = positive(a, "--layers", 24);
+        if (layers > 24) throw new UsageException("--layers " + layers + ": Qwen2.5-0.5B has 24");
+        int runs = positive(a, "--steps", 2);
+        LlmBench.Result r = runtime.call(() -> {
+            try (NDManager manager = runtime.newManager("bench")) {
+                return LlmBench.run(manager, dtype, prompt, tokens, layers, runs);
+            }
+        });
+        io.err().println("bench llm: " + r.description());
+        io.err().printf(Locale.ROOT, "device %s, %s; 1 warm-up run, %d timed%n", device, name(dtype), runs);
+        double prefill = Bench.median(r.prefillSeconds());
+        io.err().printf(Locale.ROOT, "prefill: %.1f ms, %.1f tokens/s (median)%n", prefill * 1000, prompt / prefill);
+        io.err().printf(Locale.ROOT, "decode with the KV cache: %.1f ms/token, %.2f tokens/s (median)%n",
+                r.decodeMillis(), 1000 / r.decodeMillis());
+        io.err().printf(Locale.ROOT, "operations per decode step: %d (libtorch profiler); most frequent: %s%n",
+                r.decodeProfile().total(), r.decodeProfile().mostFrequent(10));
+        io.err().printf(Locale.ROOT, "layout constraint: %.2f ms/token (first generation, empty cache: %.2f;"
+                + " stand-in vocabulary of %d tokens)%n", r.constraintMillisPerToken(),
+                r.constraintFirstMillisPerToken(), LlmBench.QWEN2_ORDINARY_TOKENS);
+        io.err().printf(Locale.ROOT, "peak memory: %.1f MiB (process peak resident)%n", r.peakResidentBytes() / 1048576.0);
+        JsonObject json = new JsonObject();
+        json.addProperty("model", "llm");
+        json.addProperty("device", device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu");
+        json.addProperty("dtype", name(dtype));
+        json.addProperty("ms_per_step", round(r.decodeMillis()));
+        json.addProperty("ops_per_call", r.decodeProfile().total());
+        json.addProperty("peak_memory_bytes", r.peakResidentBytes());
+        json.addProperty("prefill_tokens_per_s", round(prompt / prefill));
+        json.addProperty("prefill_ms", round(prefill * 1000));
+        json.addProperty("decode_ms_per_token", round(r.decodeMillis()));
+        json.addProperty("decode_tokens_per_s", round(1000 / r.decodeMillis()));
+        json.addProperty("constraint_ms_per_token", round(r.constraintMillisPerToken()));
+        json.addProperty("constraint_first_ms_per_token", round(r.constraintFirstMillisPerToken()));
+        json.addProperty("prompt_tokens", prompt);
+        json.addProperty("new_tokens", tokens);
+        json.addProperty("layers", layers);
+        json.addProperty("steps", runs);
+        json.addProperty("weights", "random");
+        json.addProperty("peak_memory_source", "process peak resident (VmHWM)");
+        io.out().println(json);
+        return OK;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     static void report(Bench.Result r, CommandIO io) {

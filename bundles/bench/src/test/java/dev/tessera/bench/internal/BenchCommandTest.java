@@ -136,6 +136,29 @@ class BenchCommandTest {
         assertEquals(sd15.get("ops_per_call").getAsInt(), plain, "the plain call is the sd15 bench's call");
     }
 
+    /**
+     * The llm bench at Qwen2.5-0.5B's widths and vocabulary cut to one layer: prefill, decode with the KV cache, the
+     * decode step's launches and the constraint's cost, in the JSON line.
+     */
+    @Test
+    void llmMeasuresPrefillDecodeAndTheConstraint() throws Exception {
+        JsonObject r = bench("llm", "--layers", "1", "--prompt", "8", "--tokens", "4", "--steps", "1");
+        for (String key : List.of("model", "device", "dtype", "ms_per_step", "ops_per_call", "peak_memory_bytes",
+                "prefill_tokens_per_s", "decode_ms_per_token", "constraint_ms_per_token")) {
+            assertTrue(r.has(key), key + " in " + r);
+        }
+        assertEquals("llm", r.get("model").getAsString());
+        assertEquals(1, r.get("layers").getAsInt());
+        assertTrue(r.get("prefill_tokens_per_s").getAsDouble() > 0, r::toString);
+        assertEquals(r.get("ms_per_step").getAsDouble(), r.get("decode_ms_per_token").getAsDouble(), r::toString);
+        // One layer: its norms, q/k/v with biases, RoPE, attention over the cache, o, SwiGLU; then the head.
+        int ops = r.get("ops_per_call").getAsInt();
+        assertTrue(ops > 15 && ops < 200, r::toString);
+        assertTrue(r.get("constraint_ms_per_token").getAsDouble() > 0, r::toString);
+        String human = err.toString(StandardCharsets.UTF_8);
+        assertTrue(human.contains("1 of 24 layers") && human.contains("tokens/s") && human.contains("ms/token"), human);
+    }
+
     @Test
     void wrongArgumentsAreUsageErrors() {
         BenchCommand command = new BenchCommand(runtime);
@@ -145,7 +168,9 @@ class BenchCommandTest {
                 List.of("sd15", "--checkpoint", "/no/such.safetensors"),
                 List.of("sd15", "--random-weights", "--checkpoint", "x"), List.of("sd15", "--instances", "4"),
                 List.of("mig", "--batch", "4"), List.of("mig", "--instances", "0"),
-                List.of("attention", "--size", "100"), List.of("sd15", "--narrow"))) {
+                List.of("attention", "--size", "100"), List.of("llm", "--size", "64"), List.of("llm", "--layers", "25"),
+                List.of("llm", "--checkpoint", "x"), List.of("sd15", "--layers", "2"), List.of("llm", "--tokens", "0"),
+                List.of("sd15", "--narrow"), List.of("llm", "--narrow"))) {
             assertThrows(UsageException.class, () -> command.execute(args, io), args::toString);
         }
     }

@@ -76,6 +76,30 @@ public final class GrammarConstraint implements TokenConstraint {
             }
             return new Vocabulary(all);
         }
+
+        /**
+         * A stand-in vocabulary of {@code size} BPE-like pieces (the 256 single bytes, then random runs of 2-12
+         * letters, digits and punctuation, a third with a leading space), for measuring the constraint at a real
+         * vocabulary's size where no tokenizer of that size is at hand (benchmarks; deterministic in {@code seed}).
+         */
+        public static Vocabulary synthetic(int size, long seed) {
+            java.util.Random random = new java.util.Random(seed);
+            String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789      .,;:()<>/_-'\"";
+            java.util.Set<String> pieces = new java.util.LinkedHashSet<>();
+            for (int b = 0; b < 256 && pieces.size() < size; b++) {
+                pieces.add(String.valueOf((char) b));
+            }
+            while (pieces.size() < size) {
+                int length = 2 + Math.min(10, (int) Math.abs(random.nextGaussian() * 4));
+                StringBuilder piece = new StringBuilder(random.nextInt(3) == 0 ? " " : "");
+                while (piece.length() < length) {
+                    piece.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                pieces.add(piece.toString());
+            }
+            return new Vocabulary(pieces.stream().map(p -> p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .toArray(byte[][]::new));
+        }
     }
 
     private final LayoutGrammar grammar;

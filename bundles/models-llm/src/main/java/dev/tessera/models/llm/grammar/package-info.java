@@ -4,7 +4,7 @@
  * {@link dev.tessera.models.llm.grammar.GrammarConstraint} (which tokens keep the text inside it).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.tessera.models.llm.grammar;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,41 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.models.llm.SamplingOptions;
 import dev.tessera.models.llm.TokenSampler;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * The constraint's cost per token at the size of Qwen2's vocabulary (151,643 ordinary tokens). No tokenizer of that
- * size is available offline, so the vocabulary is synthetic: all 256 single bytes plus distinct pieces of 2 to 12
- * bytes drawn from letters, digits, spaces and punctuation, lengths weighted like a BPE vocabulary's. The figure goes
+ * size is available offline, so the vocabulary is synthetic ({@link GrammarConstraint.Vocabulary#synthetic}: all 256
+ * single bytes plus distinct pieces of 2 to 12 bytes, lengths weighted like a BPE vocabulary's). The figure goes
  * to docs/benchmarks.md; the bound only catches a walk gone quadratic.
  */
 public class GrammarCostTest {
 
-    public static byte[][] syntheticVocabulary(int size, long seed) {
-        Random random = new Random(seed);
-        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789      .,;:()<>/_-'\"";
-        Set<String> pieces = new LinkedHashSet<>();
-        for (int b = 0; b < 256; b++) {
-            pieces.add(String.valueOf((char) b));
-        }
-        while (pieces.size() < size) {
-            int length = 2 + Math.min(10, (int) Math.abs(random.nextGaussian() * 4));
-            StringBuilder piece = new StringBuilder(random.nextInt(3) == 0 ? " " : "");
-            while (piece.length() < length) {
-                piece.append(alphabet.charAt(random.nextInt(alphabet.length())));
-            }
-            pieces.add(piece.toString());
-        }
-        return pieces.stream().map(p -> p.getBytes(StandardCharsets.ISO_8859_1)).toArray(byte[][]::new);
-    }
-
     @Test
     void costPerTokenAtQwen2VocabularySize() {
-        GrammarConstraint.Vocabulary vocabulary = new GrammarConstraint.Vocabulary(syntheticVocabulary(151_643, 1));
+        GrammarConstraint.Vocabulary vocabulary = GrammarConstraint.Vocabulary.synthetic(151_643, 1);
         Random random = new Random(5);
         double[] micros = new double[3];
         int tokens = 0;
