@@ -24,7 +24,9 @@ import java.util.List;
  *
  * Masked keys contribute exactly 0 to a dense softmax (exp(-inf)), so both paths compute the same values; only the
  * order of the floating-point sums differs. Both compute scores in chunks of query rows so that one chunk's scores
- * stay within a byte budget ({@link #DEFAULT_SCORE_BUDGET}); rows are independent, so chunking changes nothing.
+ * stay within a byte budget (by default a quarter of the device's free memory, at least
+ * {@link #DEFAULT_SCORE_BUDGET}: {@link ChunkedAttention#scoreBudget}); rows are independent, so chunking changes
+ * nothing.
  */
 public final class MaskedAttention {
 
@@ -37,8 +39,8 @@ public final class MaskedAttention {
     public static final double MAX_AUTO_DENSITY = 0.75;
 
     /**
-     * Score memory per chunk of queries by default (256 MiB): dense attention over L = 11776 tokens with 24 heads
-     * would otherwise hold 13 GB of float32 scores at once.
+     * Score memory per chunk of queries at least (256 MiB), and where the device's free memory is unknown: dense
+     * attention over L = 11776 tokens with 24 heads would otherwise hold 13 GB of float32 scores at once.
      */
     public static final long DEFAULT_SCORE_BUDGET = ChunkedAttention.DEFAULT_SCORE_BUDGET;
 
@@ -61,10 +63,12 @@ public final class MaskedAttention {
 
     /**
      * Dense attention; {@code bias} [L, L] (from {@link AttentionMask#bias}) or null. Result [B, H, L, D] belongs to
-     * q's manager. Scores are computed in query chunks of at most {@link #DEFAULT_SCORE_BUDGET} bytes.
+     * q's manager. Scores are computed in query chunks sized from the free memory of q's device
+     * ({@link ChunkedAttention#scoreBudget}, at least {@link #DEFAULT_SCORE_BUDGET} bytes): in one pass, without a
+     * chunk's slices, launches and concat, whenever they fit (FLUX.1-dev at 1024 px: 2 GiB of scores per batch row).
      */
     public static NDArray dense(NDArray q, NDArray k, NDArray v, NDArray bias) {
-        return dense(q, k, v, bias, DEFAULT_SCORE_BUDGET);
+        return dense(q, k, v, bias, ChunkedAttention.scoreBudget(q.getDevice()));
     }
 
     /** {@link #dense} with the score tensor of one chunk of queries limited to {@code scoreBudget} bytes. */
@@ -82,7 +86,7 @@ public final class MaskedAttention {
 
     /** Attention over only the keys each query row may see, group by group of {@code mask}'s plan. */
     public static NDArray skipping(NDArray q, NDArray k, NDArray v, AttentionMask mask) {
-        return skipping(q, k, v, mask, DEFAULT_SCORE_BUDGET);
+        return skipping(q, k, v, mask, ChunkedAttention.scoreBudget(q.getDevice()));
     }
 
     /** {@link #skipping} with each group's scores computed in query chunks of at most {@code scoreBudget} bytes. */
