@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.tessera.diffusion.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
@@ -18,7 +19,6 @@ import dev.tessera.miglora.internal.nodes.MIGApplyNode;
 import dev.tessera.miglora.internal.nodes.MIGEncodeNode;
 import dev.tessera.miglora.internal.nodes.MIGLoRALoaderNode;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
-import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode;
 import dev.tessera.sd.nodes.internal.nodes.ConditioningCombineNode;
 import dev.tessera.sd.nodes.internal.nodes.ConditioningSetAreaPercentageNode;

@@ -40,11 +40,34 @@ public record FlowShift(Kind kind, double shift, int tableSize) {
     }
 
     /**
-     * FLUX's resolution-dependent shift for {@code imageTokens} packed 2x2 latent tokens ({@link Schedules#fluxMu}),
+     * FLUX's resolution-dependent shift for {@code imageTokens} packed 2x2 latent tokens ({@link #fluxMu}),
      * what diffusers' FLUX pipelines and ComfyUI's ModelSamplingFlux node compute from the image size.
      */
     public static FlowShift fluxForTokens(int imageTokens) {
-        return flux(Schedules.fluxMu(imageTokens));
+        return flux(fluxMu(imageTokens));
+    }
+
+    /**
+     * The FLUX pipeline's {@code calculate_shift}: mu linear in the number of image tokens, from
+     * {@code baseShift} at {@code baseSeqLen} tokens to {@code maxShift} at {@code maxSeqLen}.
+     */
+    public static double calculateShift(int imageSeqLen, int baseSeqLen, int maxSeqLen, double baseShift,
+            double maxShift) {
+        if (imageSeqLen <= 0 || maxSeqLen <= baseSeqLen) {
+            throw new IllegalArgumentException("image_seq_len must be positive and max_image_seq_len above"
+                    + " base_image_seq_len, got " + imageSeqLen + ", " + baseSeqLen + ", " + maxSeqLen);
+        }
+        double m = (maxShift - baseShift) / (maxSeqLen - baseSeqLen);
+        double b = baseShift - m * baseSeqLen;
+        return imageSeqLen * m + b;
+    }
+
+    /**
+     * FLUX's mu with the scheduler defaults (256 to 4096 tokens, shift 0.5 to 1.15); {@code imageSeqLen} is the
+     * number of packed 2x2 latent tokens, {@code (height / 16) * (width / 16)} for an image in pixels.
+     */
+    public static double fluxMu(int imageSeqLen) {
+        return calculateShift(imageSeqLen, 256, 4096, 0.5, 1.15);
     }
 
     /** SD3's fixed linear shift (3.0 for SD3 medium) over ComfyUI's 1000-entry table. */

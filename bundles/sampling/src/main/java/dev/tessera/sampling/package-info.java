@@ -1,12 +1,13 @@
 /**
  * Sampling math for diffusion and flow-matching models, in diffusers' arithmetic: training noise schedules
- * ({@link dev.tessera.sampling.NoiseSchedule}), inference schedules ({@link dev.tessera.sampling.Schedule}, built by
- * {@link dev.tessera.sampling.Schedules} and {@link dev.tessera.sampling.ComfySchedules}), samplers
- * ({@link dev.tessera.sampling.Samplers}), classifier-free guidance and seeded noise. Plain Java over DJL
- * NDArrays: no OSGi services, no JSON.
+ * ({@link dev.tessera.sampling.NoiseSchedule}) and flow shifts ({@link dev.tessera.sampling.FlowShift}), the
+ * inference {@link dev.tessera.sampling.Schedule} of one run, samplers ({@link dev.tessera.sampling.Samplers}),
+ * classifier-free guidance and seeded noise. Schedules are built by ComfyUI's scheduler names in
+ * {@code dev.tessera.sampling.comfy} and by diffusers' scheduler classes and configs in
+ * {@code dev.tessera.sampling.diffusers}. Plain Java over DJL NDArrays: no OSGi services, no JSON.
  */
 @Export
-@Version("1.3.0")
+@Version("2.0.0")
 package dev.tessera.sampling;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import dev.tessera.sampling.internal.BetaDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class BetaSchedulerTest {
         int[] flux20 = {9999, 9873, 9603, 9229, 8770, 8242, 7659, 7032, 6372, 5691, 5000, 4308, 3627, 2967, 2340,
             1757, 1229, 770, 396, 126};
         NoiseSchedule training = NoiseSchedule.stableDiffusion();
-        Schedule sd = ComfySchedules.named("beta", training, 10);
+        Schedule sd = ComfySchedulers.named("beta", training, 10);
         double[] sdSigmas = new double[sd10.length + 1];
         for (int i = 0; i < sd10.length; i++) {
             sdSigmas[i] = training.sigma(sd10[i]);
@@ -59,7 +60,7 @@ class BetaSchedulerTest {
         assertEquals(Schedule.Kind.DIFFUSION, sd.kind());
 
         FlowShift shift = FlowShift.fluxForTokens(4096);
-        Schedule flux = ComfySchedules.named("beta", shift, 20);
+        Schedule flux = ComfySchedulers.named("beta", shift, 20);
         double[] fluxSigmas = new double[flux20.length + 1];
         for (int i = 0; i < flux20.length; i++) {
             fluxSigmas[i] = shift.sigma((flux20[i] + 1) / 10000.0);

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.tessera.sampling.diffusers.DiffusersSchedulers;
+import dev.tessera.sampling.diffusers.FinalSigma;
+import dev.tessera.sampling.diffusers.TimestepSpacing;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +60,7 @@ class ClassifierFreeGuidanceTest {
 
     @Test
     void aSamplerMakesOneModelCallPerStep() {
-        Schedule schedule = Schedules.euler(NoiseSchedule.stableDiffusion(), 6, TimestepSpacing.LEADING, 1, false,
+        Schedule schedule = DiffusersSchedulers.euler(NoiseSchedule.stableDiffusion(), 6, TimestepSpacing.LEADING, 1, false,
                 FinalSigma.ZERO);
         NDArray x = TestLatents.latent(manager, 1, 4, 4, 4);
         Samplers.euler(Prediction.EPSILON).sample(new ClassifierFreeGuidance(twoConditionings, 7.5), x, schedule,

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.sampling.comfy.ComfySchedulers;
+import dev.tessera.sampling.diffusers.DiffusersSchedulers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +30,9 @@ class ComfyFlowSchedulesTest {
     void simpleOnFluxIsTheFluxPipelinesSchedule() {
         for (int tokens : new int[] {16, 1024, 4096}) {
             for (int steps : new int[] {1, 4, 20, 50}) {
-                double mu = Schedules.fluxMu(tokens);
-                Schedule comfy = ComfySchedules.named("simple", FlowShift.fluxForTokens(tokens), steps);
-                assertSigmas(Schedules.flowMatchDynamic(steps, mu, 1000), comfy, 2e-6);
+                double mu = FlowShift.fluxMu(tokens);
+                Schedule comfy = ComfySchedulers.named("simple", FlowShift.fluxForTokens(tokens), steps);
+                assertSigmas(DiffusersSchedulers.flowMatchDynamic(steps, mu, 1000), comfy, 2e-6);
                 assertEquals(Schedule.Kind.FLOW, comfy.kind());
                 assertFalse(comfy.inflatedInitialNoise(), "flow noise is mixed in, never inflated");
             }
@@ -41,8 +43,8 @@ class ComfyFlowSchedulesTest {
     @Test
     void normalOnSd3IsTheSd3Schedule() {
         for (int steps : new int[] {1, 4, 28}) {
-            assertSigmas(Schedules.flowMatch(steps, 3.0, 1000),
-                    ComfySchedules.named("normal", FlowShift.linear(3.0), steps), 2e-6);
+            assertSigmas(DiffusersSchedulers.flowMatch(steps, 3.0, 1000),
+                    ComfySchedulers.named("normal", FlowShift.linear(3.0), steps), 2e-6);
         }
     }
 
@@ -64,8 +66,8 @@ class ComfyFlowSchedulesTest {
     @Test
     void everyNameGivesADecreasingFlowScheduleEndingAtZero() {
         FlowShift shift = FlowShift.fluxForTokens(4096);
-        for (String name : ComfySchedules.NAMES) {
-            Schedule s = ComfySchedules.named(name, shift, 10);
+        for (String name : ComfySchedulers.NAMES) {
+            Schedule s = ComfySchedulers.named(name, shift, 10);
             assertEquals(Schedule.Kind.FLOW, s.kind(), name);
             if (!name.equals("ddim_uniform")) { // ComfyUI's ddim_uniform strides up from the table's second entry
                 assertEquals(1.0, s.sigma(0), 1e-6, name + " starts at sigma 1 (pure noise)");
@@ -77,7 +79,7 @@ class ComfyFlowSchedulesTest {
             }
         }
         // Karras spaces sigma^(1/7) evenly between the table's ends.
-        Schedule karras = ComfySchedules.named("karras", shift, 5);
+        Schedule karras = ComfySchedulers.named("karras", shift, 5);
         double lo = Math.pow(shift.sigmaMin(), 1 / 7.0);
         double hi = Math.pow(shift.sigmaMax(), 1 / 7.0);
         for (int i = 0; i < 5; i++) {
@@ -88,15 +90,15 @@ class ComfyFlowSchedulesTest {
     @Test
     void denoiseKeepsTheLastStepsOfTheLongerSchedule() {
         FlowShift shift = FlowShift.fluxForTokens(1024);
-        Schedule full = ComfySchedules.named("simple", shift, 8);
-        Schedule half = ComfySchedules.named("simple", shift, 4, 0.5);
+        Schedule full = ComfySchedulers.named("simple", shift, 8);
+        Schedule half = ComfySchedulers.named("simple", shift, 4, 0.5);
         assertEquals(4, half.steps());
         for (int i = 0; i <= 4; i++) {
             assertEquals(full.sigma(4 + i), half.sigma(i), 0, "sigma " + i);
         }
-        assertThrows(IllegalArgumentException.class, () -> ComfySchedules.named("simple", shift, 4, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> ComfySchedulers.named("simple", shift, 4, 1.5));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> ComfySchedules.named("kl_optimal", shift, 4));
+                () -> ComfySchedulers.named("kl_optimal", shift, 4));
         assertTrue(unknown.getMessage().contains("simple"), unknown.getMessage());
     }
 }

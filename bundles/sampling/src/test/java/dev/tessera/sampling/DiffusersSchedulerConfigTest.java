@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.sampling.diffusers.DiffusersSchedulerConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

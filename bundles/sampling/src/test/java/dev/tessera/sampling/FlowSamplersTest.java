@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class FlowSamplersTest {
         Denoiser straight = (x, step) -> x.sub(x0).div((float) step.sigma());
         for (String name : Samplers.FLOW_NAMES) {
             for (int steps : new int[] {1, 3, 8}) {
-                Schedule schedule = ComfySchedules.named("simple", FlowShift.fluxForTokens(4096), steps);
+                Schedule schedule = ComfySchedulers.named("simple", FlowShift.fluxForTokens(4096), steps);
                 NDArray out = sample(name, schedule, straight);
                 double error = AnalyticModels.relativeL2(out, x0);
                 assertTrue(error < 1e-5, name + ", " + steps + " steps: relative L2 " + error);

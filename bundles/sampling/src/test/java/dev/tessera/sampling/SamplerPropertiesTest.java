@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tessera.sampling.diffusers.DiffusersSchedulers;
+import dev.tessera.sampling.diffusers.FinalSigma;
+import dev.tessera.sampling.diffusers.TimestepSpacing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +45,7 @@ class SamplerPropertiesTest {
     @Test
     void ddimIsEulerInVarianceExplodingCoordinates() {
         // DDIM (eta 0) moves x/alpha exactly like Euler moves x: both see the same model input each step.
-        Schedule schedule = Schedules.ddim(sd, 20, TimestepSpacing.LEADING, 1, FinalSigma.SIGMA_MIN);
+        Schedule schedule = DiffusersSchedulers.ddim(sd, 20, TimestepSpacing.LEADING, 1, FinalSigma.SIGMA_MIN);
         NDArray xT = TestLatents.latent(manager, 1, 4, 8, 8);
         List<float[]> ddim = trajectory(Samplers.ddim(Prediction.EPSILON), AnalyticModels.EPSILON, xT, schedule, null);
         double s0 = schedule.sigma(0);
@@ -76,7 +79,7 @@ class SamplerPropertiesTest {
                 Samplers.uniPc(Prediction.EPSILON, 3, UniPcVariant.BH2),
                 Samplers.uniPc(Prediction.EPSILON, 2, UniPcVariant.BH1));
         for (FinalSigma last : FinalSigma.values()) {
-            Schedule schedule = Schedules.multistep(sd, 12, TimestepSpacing.LINSPACE, 0, true, last);
+            Schedule schedule = DiffusersSchedulers.multistep(sd, 12, TimestepSpacing.LINSPACE, 0, true, last);
             double s0 = schedule.sigma(0);
             float[] x0 = xT.toFloatArray();
             float[] cv = c.toFloatArray();
@@ -111,7 +114,7 @@ class SamplerPropertiesTest {
     @Test
     void vPredictionFollowsTheSameTrajectoryAsEpsilon() {
         NDArray xT = TestLatents.latent(manager, 1, 4, 8, 8);
-        Schedule schedule = Schedules.multistep(sd, 15, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
+        Schedule schedule = DiffusersSchedulers.multistep(sd, 15, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
         for (String name : Samplers.NAMES) {
             Sampler eps = Samplers.named(name, Prediction.EPSILON);
             Sampler v = Samplers.named(name, Prediction.V_PREDICTION);
@@ -131,12 +134,12 @@ class SamplerPropertiesTest {
         NDArray noise = TestLatents.latent(manager, 1, 2, 2, 2).flip(1);
         float[] l = latent.toFloatArray();
         float[] n = noise.toFloatArray();
-        Schedule leading = Schedules.euler(sd, 10, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
+        Schedule leading = DiffusersSchedulers.euler(sd, 10, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
         double s = leading.sigma(0);
         float[] inflated = Samplers.euler(Prediction.EPSILON).initialLatent(noise, leading).toFloatArray();
         float[] ve = Samplers.euler(Prediction.EPSILON).noisedLatent(latent, noise, leading).toFloatArray();
         float[] vp = Samplers.dpmpp2m(Prediction.EPSILON).noisedLatent(latent, noise, leading).toFloatArray();
-        Schedule flow = Schedules.flowMatch(10, 3.0, 1000).fromStep(4);
+        Schedule flow = DiffusersSchedulers.flowMatch(10, 3.0, 1000).fromStep(4);
         double f = flow.sigma(0);
         float[] fl = Samplers.flowMatchEuler().noisedLatent(latent, noise, flow).toFloatArray();
         for (int k = 0; k < l.length; k++) {
@@ -145,7 +148,7 @@ class SamplerPropertiesTest {
             assertEquals((l[k] + s * n[k]) / Math.sqrt(s * s + 1), vp[k], 1e-6);
             assertEquals((1 - f) * l[k] + f * n[k], fl[k], 1e-6);
         }
-        Schedule linspace = Schedules.euler(sd, 10, TimestepSpacing.LINSPACE, 0, false, FinalSigma.ZERO);
+        Schedule linspace = DiffusersSchedulers.euler(sd, 10, TimestepSpacing.LINSPACE, 0, false, FinalSigma.ZERO);
         assertEquals(n[0] * linspace.sigma(0), Samplers.euler(Prediction.EPSILON).initialLatent(noise, linspace)
                 .toFloatArray()[0], 1e-4);
         NDArray copy = Samplers.ddim(Prediction.EPSILON).initialLatent(noise, leading);
@@ -155,7 +158,7 @@ class SamplerPropertiesTest {
 
     @Test
     void nanInTheLatentNamesTheStep() {
-        Schedule schedule = Schedules.euler(sd, 10, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
+        Schedule schedule = DiffusersSchedulers.euler(sd, 10, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
         NDArray x = TestLatents.latent(manager, 1, 4, 8, 8);
         int before = TestLatents.liveArrays(manager);
         Denoiser failing = (in, step) -> step.index() == 3 ? in.mul(Float.NaN) : AnalyticModels.EPSILON.predict(in, step);
@@ -176,7 +179,7 @@ class SamplerPropertiesTest {
 
     @Test
     void throwingFromTheCallbackStopsSamplingAndFreesTensors() {
-        Schedule schedule = Schedules.multistep(sd, 10, TimestepSpacing.LINSPACE, 0, true, FinalSigma.ZERO);
+        Schedule schedule = DiffusersSchedulers.multistep(sd, 10, TimestepSpacing.LINSPACE, 0, true, FinalSigma.ZERO);
         NDArray x = TestLatents.latent(manager, 1, 4, 8, 8);
         int before = TestLatents.liveArrays(manager);
         AtomicInteger calls = new AtomicInteger();
@@ -198,7 +201,7 @@ class SamplerPropertiesTest {
 
     @Test
     void longRunsDoNotAccumulateTensors() {
-        Schedule schedule = Schedules.multistep(sd, 150, TimestepSpacing.LINSPACE, 0, false, FinalSigma.ZERO);
+        Schedule schedule = DiffusersSchedulers.multistep(sd, 150, TimestepSpacing.LINSPACE, 0, false, FinalSigma.ZERO);
         NDArray x = TestLatents.latent(manager, 1, 4, 8, 8);
         for (Sampler sampler : List.of(Samplers.uniPc(Prediction.EPSILON, 3, UniPcVariant.BH2),
                 Samplers.eulerAncestral(Prediction.EPSILON), Samplers.dpmpp2m(Prediction.EPSILON))) {
@@ -215,14 +218,14 @@ class SamplerPropertiesTest {
     @Test
     void samplersRefuseSchedulesAndOutputsTheyCannotUse() {
         NDArray x = TestLatents.latent(manager, 1, 4, 8, 8);
-        Schedule flow = Schedules.flowMatch(5, 3.0, 1000);
+        Schedule flow = DiffusersSchedulers.flowMatch(5, 3.0, 1000);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                 Samplers.ddim(Prediction.EPSILON).sample(AnalyticModels.EPSILON, x, flow, null, null));
         assertTrue(e.getMessage().contains("FLOW"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () ->
                 Samplers.euler(Prediction.EPSILON).sample(AnalyticModels.EPSILON, x, flow, null, null));
         assertTrue(e.getMessage().contains("EPSILON"), e.getMessage());
-        Schedule schedule = Schedules.euler(sd, 5, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
+        Schedule schedule = DiffusersSchedulers.euler(sd, 5, TimestepSpacing.LEADING, 1, false, FinalSigma.ZERO);
         e = assertThrows(IllegalArgumentException.class, () -> Samplers.euler(Prediction.EPSILON)
                 .sample((in, step) -> in.get("0:1, 0:2"), x, schedule, null, null));
         assertTrue(e.getMessage().contains("shape (1, 2, 8, 8) at step 0"), e.getMessage());

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
+import dev.tessera.sampling.diffusers.DiffusersSchedulerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ class SchedulerConformanceTest {
         }
         Matcher m = Pattern.compile("\\d+").matcher(seqLen);
         assertTrue(m.find(), "image_seq_len " + seqLen);
-        assertEquals(((Number) raw.get("mu")).doubleValue(), Schedules.fluxMu(Integer.parseInt(m.group())), 1e-12);
+        assertEquals(((Number) raw.get("mu")).doubleValue(), FlowShift.fluxMu(Integer.parseInt(m.group())), 1e-12);
     }
 
     private static boolean hasConfig(Path file) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.tessera.sampling.diffusers.DiffusersSchedulers;
+import dev.tessera.sampling.diffusers.FinalSigma;
+import dev.tessera.sampling.diffusers.TimestepSpacing;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -78,7 +81,7 @@ class UniPcTest {
 
     @Test
     void threeStepsMatchTheHandDerivation() {
-        Schedule schedule = Schedules.multistep(sd, 3, TimestepSpacing.LINSPACE, 0, false, FinalSigma.SIGMA_MIN);
+        Schedule schedule = DiffusersSchedulers.multistep(sd, 3, TimestepSpacing.LINSPACE, 0, false, FinalSigma.SIGMA_MIN);
         NDArray xT = TestLatents.latent(manager, 1, 2, 2, 2);
         float[] start = xT.toFloatArray();
         for (UniPcVariant variant : UniPcVariant.values()) {

@@ -2,7 +2,7 @@ package dev.tessera.conformance.runner.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
-import dev.tessera.sampling.DiffusersSchedulerConfig;
+import dev.tessera.sampling.diffusers.DiffusersSchedulerConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.diffusion.nodes.internal.VaeFiles;
+import dev.tessera.diffusion.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAELoaderNode;
 import dev.tessera.flux.nodes.internal.nodes.DualCLIPLoaderNode;
 import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
@@ -17,9 +20,6 @@ import dev.tessera.graph.engine.internal.TestEngine;
 import dev.tessera.image.internal.nodes.LoadImageNode;
 import dev.tessera.image.internal.nodes.SaveImageNode;
 import dev.tessera.layout.internal.nodes.LayoutFromJsonNode;
-import dev.tessera.sd.nodes.internal.CheckpointCache;
-import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
-import dev.tessera.sd.nodes.internal.nodes.VAELoaderNode;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.CpuRuntime;
 import java.nio.file.Files;
@@ -63,10 +63,9 @@ class SampleWorkflowTest {
         }
         runtime = new CpuRuntime(computeType);
         host = new TestEngine(home, samples.resolve("models"));
-        CheckpointCache cache = new CheckpointCache(runtime);
         host.register(new UNETLoaderNode(host.folders(), runtime));
         host.register(new DualCLIPLoaderNode(host.folders(), runtime));
-        host.register(new VAELoaderNode(host.folders(), cache));
+        host.register(new VAELoaderNode(host.folders(), new VaeFiles(runtime)));
         host.register(new LoadImageNode(host.folders(), runtime));
         host.register(new ReferenceImageNode());
         host.register(new LayoutFromJsonNode());

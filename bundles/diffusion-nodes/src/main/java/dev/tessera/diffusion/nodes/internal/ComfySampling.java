@@ -11,13 +11,13 @@ import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
-import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSource;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
 import dev.tessera.sampling.StepCallback;
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import java.util.Arrays;
 
 /**
@@ -77,9 +77,9 @@ public final class ComfySampling {
             return null;
         }
         return model.prediction() == Prediction.FLOW
-                ? ComfySchedules.named(scheduler, model.flowShift(latentShape.get(latentShape.dimension() - 2),
+                ? ComfySchedulers.named(scheduler, model.flowShift(latentShape.get(latentShape.dimension() - 2),
                         latentShape.get(latentShape.dimension() - 1)), steps, denoise)
-                : ComfySchedules.named(scheduler, model.noiseSchedule(), steps, denoise);
+                : ComfySchedulers.named(scheduler, model.noiseSchedule(), steps, denoise);
     }
 
     /**

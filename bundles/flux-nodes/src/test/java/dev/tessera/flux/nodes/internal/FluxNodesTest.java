@@ -24,13 +24,14 @@ import dev.tessera.models.dit.AttentionMode;
 import dev.tessera.models.dit.BlockKind;
 import dev.tessera.models.dit.BlockMasks;
 import dev.tessera.models.dit.KontextPatch;
+import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSource;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
-import dev.tessera.sampling.Schedules;
+import dev.tessera.sampling.diffusers.DiffusersSchedulers;
 import dev.tessera.testing.Closeness;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.CpuRuntime;
@@ -181,7 +182,7 @@ class FluxNodesTest {
     void flowMatchEulerOverTheHandleIsThePlainEulerUpdate() {
         try (DiffusionModel model = load(); Conditioning positive = conditioning(3.5);
                 NDManager run = tensors.newManager("run")) {
-            Schedule schedule = Schedules.flowMatchDynamic(4, Schedules.fluxMu(16), 1000);
+            Schedule schedule = DiffusersSchedulers.flowMatchDynamic(4, FlowShift.fluxMu(16), 1000);
             Sampler sampler = Samplers.named("euler", model.prediction());
             run.getEngine().setRandomSeed(11);
             NDArray noise = run.randomNormal(new ai.djl.ndarray.types.Shape(1, 4, 8, 8));
@@ -198,7 +199,7 @@ class FluxNodesTest {
                 assertEquals(0.0, sigmas[sigmas.length - 1]);
                 double error = Closeness.relativeError(sampled, x);
                 System.out.printf("flow-match Euler (4 steps, mu %.3f) vs plain update: relative L2 %.2e%n",
-                        Schedules.fluxMu(16), error);
+                        FlowShift.fluxMu(16), error);
                 assertTrue(error < 1e-5, "relative L2 " + error);
                 assertTrue(Closeness.relativeError(sampled, start) > 0.1, "sampling must move the latent");
             }
@@ -224,7 +225,7 @@ class FluxNodesTest {
                     .execute(inputs, context).value(0);
             assertEquals(model.latentFormat(), sampled.format().orElseThrow());
             // 8x8 latent cells are 4x4 = 16 FLUX tokens.
-            Schedule schedule = Schedules.flowMatchDynamic(4, Schedules.fluxMu(16), 1000);
+            Schedule schedule = DiffusersSchedulers.flowMatchDynamic(4, FlowShift.fluxMu(16), 1000);
             NDArray x = NoiseSource.seeded(7).next(run, empty.samples().getShape(), DataType.FLOAT32);
             try (BoundDenoiser denoiser = model.guided(positive, null, 1.0, run)) {
                 for (int i = 0; i < schedule.steps(); i++) {

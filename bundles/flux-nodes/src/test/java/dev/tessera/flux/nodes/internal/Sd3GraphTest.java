@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.diffusion.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
@@ -18,7 +19,6 @@ import dev.tessera.image.DecodedImage;
 import dev.tessera.image.ImageDecoder;
 import dev.tessera.image.internal.nodes.SaveImageNode;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
-import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.CpuRuntime;

@@ -1,5 +1,6 @@
 package dev.tessera.miglora.internal.nodes;
 
+import dev.tessera.diffusion.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerAdvancedNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
@@ -11,7 +12,6 @@ import dev.tessera.graph.engine.internal.TestEngine;
 import dev.tessera.image.internal.nodes.SaveImageNode;
 import dev.tessera.layout.internal.nodes.LayoutFromTokensNode;
 import dev.tessera.sd.nodes.internal.CheckpointCache;
-import dev.tessera.sd.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode;
 import dev.tessera.testing.CpuRuntime;
 import java.nio.file.Path;

@@ -53,6 +53,13 @@ public final class StableDiffusionCheckpoint implements AutoCloseable {
     /** The file suffix of an architecture file beside a single-file checkpoint {@code name.safetensors}. */
     public static final String ARCH_SUFFIX = ".arch.json";
 
+    /** {@code name.arch.json} beside {@code name.safetensors}, or null when there is none. */
+    public static Path archBeside(Path file) {
+        String stem = file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "");
+        Path arch = file.resolveSibling(stem + ARCH_SUFFIX);
+        return Files.isRegularFile(arch) ? arch : null;
+    }
+
     /** SDXL's VAE scaling factor (its diffusers vae/config.json and ComfyUI's latent_formats.SDXL). */
     public static final float SDXL_VAE_SCALING = 0.13025f;
 

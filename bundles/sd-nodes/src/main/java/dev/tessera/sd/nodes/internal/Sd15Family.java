@@ -14,16 +14,18 @@ import dev.tessera.conformance.PackContext;
 import dev.tessera.conformance.Tolerance;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
+import dev.tessera.models.core.sharing.Shared;
+import dev.tessera.models.sd.AutoencoderVae;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.ClipConditioning;
 import dev.tessera.models.sd.CLIPTextOutput;
 import dev.tessera.models.sd.DiagonalGaussian;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.UNetFeatures;
-import dev.tessera.sampling.DiffusersSchedulerConfig;
 import dev.tessera.sampling.NoiseSource;
 import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Schedule;
+import dev.tessera.sampling.diffusers.DiffusersSchedulerConfig;
 import dev.tessera.tensor.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,7 +131,7 @@ public final class Sd15Family implements ConformanceFamily {
     }
 
     private static List<Comparison> vae(Shared.Lease<SdCheckpoint> lease, SafetensorsFile file, NDManager manager) {
-        try (SdVae vae = new SdVae(lease.share())) {
+        try (AutoencoderVae vae = new AutoencoderVae(lease.share())) {
             NDArray decoded = vae.decodeRaw(load(file, "latent", manager));
             DiagonalGaussian posterior = lease.get().vae().encode(load(file, "image", manager));
             return List.of(compare("decoded", decoded, file, manager, Tolerance.FORWARD_PASS),
@@ -171,7 +173,7 @@ public final class Sd15Family implements ConformanceFamily {
             worst = Double.isNaN(error) ? error : Math.max(worst, error);
         }
         NDArray image;
-        try (SdVae vae = new SdVae(lease.share())) {
+        try (AutoencoderVae vae = new AutoencoderVae(lease.share())) {
             image = vae.decodeRaw(finalLatent.div((float) scaling));
         }
         return List.of(

@@ -7,6 +7,7 @@ import dev.tessera.model.api.LatentFormat;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.ParameterSpecs;
 import dev.tessera.models.sd.AutoencoderKL;
+import dev.tessera.models.sd.AutoencoderVae;
 import dev.tessera.models.sd.CLIPTextConfig;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.UNet2DConditionConfig;
@@ -24,7 +25,7 @@ import java.util.List;
  * tokenizer, and the UNet and text-encoder variants built for patch lists. Closed by the {@link CheckpointCache}
  * when the last handle over it is closed.
  */
-final class SdCheckpoint implements VaeSource, AutoCloseable {
+final class SdCheckpoint implements AutoencoderVae.Source, AutoCloseable {
 
     private final String name;
     private final NDManager manager;
@@ -164,8 +165,7 @@ final class SdCheckpoint implements VaeSource, AutoCloseable {
         return checkpoint.hasTextEncoder();
     }
 
-    @Override
-    public boolean hasVae() {
+    boolean hasVae() {
         return checkpoint.hasVae();
     }
 

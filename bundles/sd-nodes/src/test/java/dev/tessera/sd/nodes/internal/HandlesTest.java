@@ -20,6 +20,7 @@ import dev.tessera.model.api.HookPoints;
 import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.models.sd.AutoencoderVae;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.sampling.ModelStep;
 import dev.tessera.testing.ConformancePack;
@@ -322,7 +323,7 @@ class HandlesTest {
     @Test
     void theVaeMapsPixelsAsComfyUiDoes() {
         CheckpointCache.CheckpointHandles h = open();
-        var autoencoder = ((SdVae) h.vae()).lease().get().vae();
+        var autoencoder = ((AutoencoderVae) h.vae()).lease().get().vae();
         NDArray latent = latent(5);
         NDArray raw = autoencoder.decode(latent);
         NDArray expected = raw.add(1f).div(2f).clip(0f, 1f).transpose(0, 2, 3, 1);

@@ -10,7 +10,7 @@ import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.model.api.DiffusionModel;
-import dev.tessera.sampling.ComfySchedules;
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -41,9 +41,9 @@ public final class BasicSchedulerNode implements NodeType {
         String scheduler = inputs.getString("scheduler");
         long steps = inputs.getInt("steps");
         double denoise = inputs.getFloat("denoise");
-        if (!ComfySchedules.NAMES.contains(scheduler)) {
+        if (!ComfySchedulers.NAMES.contains(scheduler)) {
             throw NodeException.invalidInput("scheduler", "scheduler '" + scheduler + "' is not one of "
-                    + String.join(", ", ComfySchedules.NAMES));
+                    + String.join(", ", ComfySchedulers.NAMES));
         }
         if (steps < 1 || steps > 10000) {
             throw NodeException.invalidInput("steps", "steps is " + steps + "; expected 1 to 10000");

@@ -15,10 +15,10 @@ import dev.tessera.graph.api.Widget;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.Latent;
 import dev.tessera.model.api.LatentFormat;
-import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.SamplingException;
 import dev.tessera.sampling.StepCallback;
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import dev.tessera.tensor.TensorRuntime;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +82,7 @@ final class SamplerNodes {
     }
 
     static InputSpec scheduler() {
-        return InputSpec.combo("scheduler", ComfySchedules.NAMES)
+        return InputSpec.combo("scheduler", ComfySchedulers.NAMES)
                 .withTooltip("The scheduler controls how noise is gradually removed to form the image.");
     }
 

@@ -3,10 +3,10 @@ package dev.tessera.sd.nodes.internal.nodes;
 import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeException;
+import dev.tessera.models.core.sharing.FileStamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -108,11 +108,6 @@ final class ModelFiles {
 
     /** A change key for a file: its size and modification time, so a replaced file loads anew. */
     static String fingerprint(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            return file + "|unreadable";
-        }
+        return FileStamp.changeKey(file);
     }
 }

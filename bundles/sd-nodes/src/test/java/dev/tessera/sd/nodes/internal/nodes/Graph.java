@@ -1,8 +1,10 @@
 package dev.tessera.sd.nodes.internal.nodes;
 
+import dev.tessera.diffusion.nodes.internal.VaeFiles;
 import dev.tessera.diffusion.nodes.internal.nodes.BasicGuiderNode;
 import dev.tessera.diffusion.nodes.internal.nodes.BasicSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.CFGGuiderNode;
+import dev.tessera.diffusion.nodes.internal.nodes.CLIPTextEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.DisableNoiseNode;
 import dev.tessera.diffusion.nodes.internal.nodes.EmptyLatentImageNode;
 import dev.tessera.diffusion.nodes.internal.nodes.KSamplerAdvancedNode;
@@ -16,6 +18,7 @@ import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeTiledNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeTiledNode;
+import dev.tessera.diffusion.nodes.internal.nodes.VAELoaderNode;
 import dev.tessera.graph.engine.RunOptions;
 import dev.tessera.graph.engine.RunResult;
 import dev.tessera.graph.engine.WorkflowEngine;
@@ -34,13 +37,14 @@ final class Graph implements AutoCloseable {
     final CpuRuntime runtime = new CpuRuntime();
     final TestEngine host;
     final CheckpointCache cache = new CheckpointCache(runtime);
+    final VaeFiles vaeFiles = new VaeFiles(runtime);
 
     Graph(Path home, Path models) {
         host = new TestEngine(home, models);
         host.register(new CheckpointLoaderSimpleNode(host.folders(), cache));
         host.register(new CheckpointLoaderWithArchNode(host.folders(), cache));
         host.register(new DiffusersLoaderNode(host.folders(), cache));
-        host.register(new VAELoaderNode(host.folders(), cache));
+        host.register(new VAELoaderNode(host.folders(), vaeFiles));
         host.register(new CLIPTextEncodeNode(runtime));
         host.register(new CLIPTextEncodeSDXLNode(runtime));
         host.register(new CLIPSetLastLayerNode());
@@ -83,6 +87,7 @@ final class Graph implements AutoCloseable {
     public void close() {
         host.close();
         cache.close();
+        vaeFiles.close();
         runtime.close();
     }
 }

@@ -13,13 +13,13 @@ import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.sampling.ClassifierFreeGuidance;
-import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.NoiseSource;
 import dev.tessera.sampling.Prediction;
 import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import dev.tessera.tokenizers.ClipTokenizer;
 import dev.tessera.tokenizers.TextTokenizer;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ final class IndependentTxt2Img {
             NDArray context = NDArrays.concat(new NDList(uncond, cond), 0);
             UNet2DConditionModel unet = ckpt.unet();
 
-            Schedule schedule = ComfySchedules.named(scheduler, NoiseSchedule.stableDiffusion(), steps);
+            Schedule schedule = ComfySchedulers.named(scheduler, NoiseSchedule.stableDiffusion(), steps);
             assertTrue(schedule.inflatedInitialNoise(), scheduler + " starts at the model's largest sigma");
             Sampler sampler = Samplers.named(samplerName, Prediction.EPSILON);
             NoiseSource noise = NoiseSource.seeded(seed);

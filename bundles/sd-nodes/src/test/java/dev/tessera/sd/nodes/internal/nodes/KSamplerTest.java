@@ -15,9 +15,9 @@ import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SetLatentNoiseMaskNode;
 import dev.tessera.graph.api.InterruptedExecutionException;
 import dev.tessera.model.api.Latent;
-import dev.tessera.sampling.ComfySchedules;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Schedule;
+import dev.tessera.sampling.comfy.ComfySchedulers;
 import dev.tessera.testing.ConformancePack;
 import dev.tessera.testing.MapInputs;
 import dev.tessera.testing.RecordingContext;
@@ -88,7 +88,7 @@ class KSamplerTest {
     @Test
     void theScheduleIsCutAsComfyUiCutsItsSigmas() {
         NoiseSchedule training = NoiseSchedule.stableDiffusion();
-        Schedule full = ComfySchedules.named("normal", training, 10);
+        Schedule full = ComfySchedulers.named("normal", training, 10);
         ComfySampling.Request cut = new ComfySampling.Request(loaded.model, 0, true, 10, 7.5, "euler", "normal",
                 loaded.positive, loaded.negative, 1.0, 3, 7, true);
         Schedule s = ComfySampling.schedule(cut, SD_LATENT);

@@ -1,4 +1,4 @@
-package dev.tessera.sampling.internal;
+package dev.tessera.sampling.diffusers;
 
 import static dev.tessera.sampling.internal.NumpyCompat.arange;
 import static dev.tessera.sampling.internal.NumpyCompat.linspace;
@@ -6,18 +6,27 @@ import static dev.tessera.sampling.internal.NumpyCompat.reverse;
 import static dev.tessera.sampling.internal.NumpyCompat.round;
 import static dev.tessera.sampling.internal.NumpyCompat.toFloat32;
 
-import dev.tessera.sampling.FinalSigma;
+import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Schedule;
-import dev.tessera.sampling.TimestepSpacing;
+import dev.tessera.sampling.internal.KarrasSigmas;
 
-/** The {@code set_timesteps} arithmetic of diffusers' schedulers, step for step (see {@code Schedules}). */
-public final class DiffusersSchedules {
+/**
+ * Inference schedules exactly as diffusers' schedulers compute them in {@code set_timesteps}, step for step; each
+ * builder names the scheduler class whose arithmetic it reproduces. All return {@link Schedule.Kind#DIFFUSION}
+ * schedules except the flow-matching ones. ComfyUI's scheduler names are {@code ComfySchedulers}' (package
+ * {@code dev.tessera.sampling.comfy}).
+ */
+public final class DiffusersSchedulers {
 
-    private static final double KARRAS_RHO = 7.0;
+    private DiffusersSchedulers() {}
 
-    private DiffusersSchedules() {}
-
+    /**
+     * {@code EulerDiscreteScheduler} (and {@code EulerAncestralDiscreteScheduler}): float timesteps, sigmas
+     * interpolated linearly at them, Karras sigmas between the interpolated ends when {@code karras}, final sigma
+     * 0 by default. Initial noise is inflated to {@code sqrt(sigma^2 + 1)} unless the spacing is linspace or
+     * trailing, as diffusers' {@code init_noise_sigma} does.
+     */
     public static Schedule euler(NoiseSchedule training, int steps, TimestepSpacing spacing, int stepsOffset,
             boolean karras, FinalSigma finalSigma) {
         int n = training.numTrainTimesteps();
@@ -32,7 +41,7 @@ public final class DiffusersSchedules {
             sigmas[i] = training.sigmaAt(timesteps[i]);
         }
         if (karras) {
-            sigmas = karras(sigmas[steps - 1], sigmas[0], steps);
+            sigmas = KarrasSigmas.of(sigmas[steps - 1], sigmas[0], steps);
             for (int i = 0; i < steps; i++) {
                 timesteps[i] = training.timestepOf(sigmas[i]);
             }
@@ -42,6 +51,11 @@ public final class DiffusersSchedules {
                 toFloat32(withFinal(sigmas, finalSigma, training)), spacing == TimestepSpacing.LEADING);
     }
 
+    /**
+     * {@code DPMSolverMultistepScheduler} and {@code UniPCMultistepScheduler}: integer timesteps (linspace over
+     * {@code steps + 1} points without the last), Karras sigmas over the whole training range with rounded
+     * timesteps when {@code karras}.
+     */
     public static Schedule multistep(NoiseSchedule training, int steps, TimestepSpacing spacing, int stepsOffset,
             boolean karras, FinalSigma finalSigma) {
         int n = training.numTrainTimesteps();
@@ -53,7 +67,7 @@ public final class DiffusersSchedules {
         };
         double[] sigmas = new double[steps];
         if (karras) {
-            sigmas = karras(training.sigmaMin(), training.sigmaMax(), steps);
+            sigmas = KarrasSigmas.of(training.sigmaMin(), training.sigmaMax(), steps);
             for (int i = 0; i < steps; i++) {
                 timesteps[i] = round(training.timestepOf(sigmas[i]));
             }
@@ -67,6 +81,11 @@ public final class DiffusersSchedules {
                 false);
     }
 
+    /**
+     * {@code DDIMScheduler}: integer timesteps, each step goes to the next timestep's noise level and the last one
+     * to alphā of timestep 0 ({@link FinalSigma#SIGMA_MIN}, i.e. {@code set_alpha_to_one=False}) or to 1
+     * ({@link FinalSigma#ZERO}).
+     */
     public static Schedule ddim(NoiseSchedule training, int steps, TimestepSpacing spacing, int stepsOffset,
             FinalSigma finalSigma) {
         int n = training.numTrainTimesteps();
@@ -85,6 +104,11 @@ public final class DiffusersSchedules {
                 false);
     }
 
+    /**
+     * {@code FlowMatchEulerDiscreteScheduler} with a fixed {@code shift} (SD3: 3.0): timesteps evenly spaced
+     * between the scheduler's shifted sigma_max and sigma_min, shifted again by
+     * {@code shift * s / (1 + (shift - 1) * s)}.
+     */
     public static Schedule flowMatch(int steps, double shift, int numTrainTimesteps) {
         checkSteps(steps, numTrainTimesteps);
         if (!(shift > 0)) {
@@ -103,6 +127,12 @@ public final class DiffusersSchedules {
         return flowSchedule(sigmas, numTrainTimesteps);
     }
 
+    /**
+     * {@code FlowMatchEulerDiscreteScheduler} with {@code use_dynamic_shifting} as the FLUX pipeline drives it:
+     * sigmas {@code linspace(1, 1/steps, steps)} shifted by {@code e^mu / (e^mu + (1/s - 1))}.
+     *
+     * @param mu the resolution-dependent shift, see {@link FlowShift#fluxMu(int)}
+     */
     public static Schedule flowMatchDynamic(int steps, double mu, int numTrainTimesteps) {
         checkSteps(steps, numTrainTimesteps);
         if (!Double.isFinite(mu)) {
@@ -126,18 +156,6 @@ public final class DiffusersSchedules {
             timesteps[i] = (float) sigmasWithFinalZero[i] * (float) numTrainTimesteps;
         }
         return new Schedule(Schedule.Kind.FLOW, timesteps, sigmasWithFinalZero, false);
-    }
-
-    /** Karras et al. (2022) noise levels, rho 7, from sigmaMax down to sigmaMin in float64. */
-    public static double[] karras(double sigmaMin, double sigmaMax, int steps) {
-        double[] ramp = linspace(0, 1, steps);
-        double minInvRho = Math.pow(sigmaMin, 1 / KARRAS_RHO);
-        double maxInvRho = Math.pow(sigmaMax, 1 / KARRAS_RHO);
-        double[] sigmas = new double[steps];
-        for (int i = 0; i < steps; i++) {
-            sigmas[i] = Math.pow(maxInvRho + ramp[i] * (minInvRho - maxInvRho), KARRAS_RHO);
-        }
-        return sigmas;
     }
 
     private static double[] leading(int stepRatio, int count, int stepsOffset) {

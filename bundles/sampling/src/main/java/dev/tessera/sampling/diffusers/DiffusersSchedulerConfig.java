@@ -1,5 +1,11 @@
-package dev.tessera.sampling;
+package dev.tessera.sampling.diffusers;
 
+import dev.tessera.sampling.NoiseSchedule;
+import dev.tessera.sampling.Prediction;
+import dev.tessera.sampling.Sampler;
+import dev.tessera.sampling.Samplers;
+import dev.tessera.sampling.Schedule;
+import dev.tessera.sampling.UniPcVariant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +98,7 @@ public final class DiffusersSchedulerConfig {
     /**
      * The schedule diffusers' {@code set_timesteps(steps)} computes for this config. A dynamically shifted flow
      * schedule takes its {@code mu} from the config (pipelines compute it from the image size, see
-     * {@link Schedules#fluxMu}).
+     * {@link dev.tessera.sampling.FlowShift#fluxMu}).
      */
     public Schedule schedule(int steps) {
         if (steps < 1) {
@@ -105,20 +111,20 @@ public final class DiffusersSchedulerConfig {
                     throw new IllegalArgumentException("scheduler config: use_dynamic_shifting needs 'mu' (the"
                             + " pipeline's calculate_shift of the image token count)");
                 }
-                return Schedules.flowMatchDynamic(steps, number("mu", 0), numTrain);
+                return DiffusersSchedulers.flowMatchDynamic(steps, number("mu", 0), numTrain);
             }
-            return Schedules.flowMatch(steps, number("shift", 1.0), numTrain);
+            return DiffusersSchedulers.flowMatch(steps, number("shift", 1.0), numTrain);
         }
         NoiseSchedule training = trainingSchedule();
         int offset = integer("steps_offset", 0);
         boolean karras = bool("use_karras_sigmas", false);
         FinalSigma finalSigma = finalSigmasType();
         return switch (schedulerClass) {
-            case "DDIMScheduler" -> Schedules.ddim(training, steps, spacing("leading"), offset,
+            case "DDIMScheduler" -> DiffusersSchedulers.ddim(training, steps, spacing("leading"), offset,
                     bool("set_alpha_to_one", true) ? FinalSigma.ZERO : FinalSigma.SIGMA_MIN);
             case "EulerDiscreteScheduler", "EulerAncestralDiscreteScheduler" ->
-                    Schedules.euler(training, steps, spacing("linspace"), offset, karras, finalSigma);
-            default -> Schedules.multistep(training, steps, spacing("linspace"), offset, karras, finalSigma);
+                    DiffusersSchedulers.euler(training, steps, spacing("linspace"), offset, karras, finalSigma);
+            default -> DiffusersSchedulers.multistep(training, steps, spacing("linspace"), offset, karras, finalSigma);
         };
     }
 

@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.models.sd.loading;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Which latent family VAELoader gives a VAE: SD3's and FLUX's share a topology and differ in their factors. */
-class SdVaeFormatTest {
+class VaeFileFormatTest {
 
     private static final Path FILE = Path.of("vae.safetensors");
 
     @Test
     void sd3FactorsWithoutQuantConvolutionsAreSd3sLatentSpace() {
-        LatentFormat format = SdVaeFile.format(FILE, AutoencoderKLConfig.flux().withFactors(1.5305f, 0.0609f));
+        LatentFormat format = VaeFile.format(FILE, AutoencoderKLConfig.flux().withFactors(1.5305f, 0.0609f));
         assertEquals("sd3", format.family());
         assertEquals(16, format.channels());
         assertEquals(8, format.downscale());
@@ -25,9 +25,9 @@ class SdVaeFormatTest {
 
     @Test
     void fluxsFactorsStayFluxsAndAQuantConvVaeWithSd3FactorsIsRefused() {
-        assertEquals("flux", SdVaeFile.format(FILE, AutoencoderKLConfig.flux()).family());
+        assertEquals("flux", VaeFile.format(FILE, AutoencoderKLConfig.flux()).family());
         AutoencoderKLConfig quant = new AutoencoderKLConfig(3, 3, 16, java.util.List.of(128, 256, 512, 512), 2, 32,
                 1.5305f, true, true, true, 0.0609f);
-        assertThrows(ModelLoadException.class, () -> SdVaeFile.format(FILE, quant));
+        assertThrows(ModelLoadException.class, () -> VaeFile.format(FILE, quant));
     }
 }

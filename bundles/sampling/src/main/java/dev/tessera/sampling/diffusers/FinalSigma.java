@@ -1,4 +1,4 @@
-package dev.tessera.sampling;
+package dev.tessera.sampling.diffusers;
 
 /** The noise level after the last step (diffusers' {@code final_sigmas_type} / DDIM's {@code set_alpha_to_one}). */
 public enum FinalSigma {

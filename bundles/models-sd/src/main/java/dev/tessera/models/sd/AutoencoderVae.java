@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.models.sd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,20 +6,30 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.Vae;
-import dev.tessera.models.sd.AutoencoderKL;
-import dev.tessera.models.sd.DiagonalGaussian;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.tensor.TensorScope;
 
 /**
- * VAE for an SD1.x checkpoint or VAE file: IMAGE pixels {@code [B, H, W, 3]} in [0, 1] to the posterior mean and
- * back, as ComfyUI's {@code VAE.encode} / {@code VAE.decode}: pixels {@code 2x - 1} in, {@code clamp((x + 1) / 2, 0,
- * 1)} out, latents unscaled.
+ * The VAE handle over an {@link AutoencoderKL} (an SD1.x checkpoint's or VAE file's, FLUX's or SD3's autoencoder):
+ * IMAGE pixels {@code [B, H, W, 3]} in [0, 1] to the posterior mean and back, as ComfyUI's {@code VAE.encode} /
+ * {@code VAE.decode}: pixels {@code 2x - 1} in, {@code clamp((x + 1) / 2, 0, 1)} out, latents unscaled. It holds a
+ * lease on the shared model, closed with the handle.
  */
-final class SdVae implements Vae {
+public final class AutoencoderVae implements Vae {
 
-    private final Shared.Lease<? extends VaeSource> lease;
+    /** Where a VAE handle's model comes from: a checkpoint's VAE or a standalone VAE file. */
+    public interface Source {
 
-    SdVae(Shared.Lease<? extends VaeSource> lease) {
+        /** The VAE, read on first call. */
+        AutoencoderKL vae();
+
+        /** Its latent family and scaling factor. */
+        LatentFormat vaeFormat();
+    }
+
+    private final Shared.Lease<? extends Source> lease;
+
+    public AutoencoderVae(Shared.Lease<? extends Source> lease) {
         this.lease = lease;
     }
 
@@ -64,12 +74,12 @@ final class SdVae implements Vae {
     }
 
     /** The decoder's own output {@code [B, 3, H, W]} (about [-1, 1]), in the compute dtype. */
-    NDArray decodeRaw(NDArray latent) {
+    public NDArray decodeRaw(NDArray latent) {
         return lease.get().vae().decode(latent);
     }
 
     /** The lease on the shared model (tests read the base through it). */
-    Shared.Lease<? extends VaeSource> lease() {
+    public Shared.Lease<? extends Source> lease() {
         return lease;
     }
 

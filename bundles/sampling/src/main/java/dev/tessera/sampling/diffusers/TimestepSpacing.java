@@ -1,4 +1,4 @@
-package dev.tessera.sampling;
+package dev.tessera.sampling.diffusers;
 
 /**
  * How diffusers picks inference timesteps out of the training ones (its {@code timestep_spacing}; Table 2 of

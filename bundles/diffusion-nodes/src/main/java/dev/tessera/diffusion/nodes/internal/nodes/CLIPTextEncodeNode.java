@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal.nodes;
+package dev.tessera.diffusion.nodes.internal.nodes;
 
 import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.ExecutionContext;

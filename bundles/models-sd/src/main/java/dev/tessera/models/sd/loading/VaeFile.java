@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.models.sd.loading;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -7,14 +7,14 @@ import dev.tessera.model.api.LatentFormat;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
-import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
+import dev.tessera.models.sd.AutoencoderVae;
 import java.nio.file.Path;
 
 /**
  * A standalone VAE file (ComfyUI's {@code models/vae}): an SD1.x VAE, or FLUX's autoencoder ({@code ae.safetensors}:
  * no quant convolutions, a shift factor); shared by the VAE handles over it.
  */
-final class SdVaeFile implements VaeSource, AutoCloseable {
+public final class VaeFile implements AutoencoderVae.Source, AutoCloseable {
 
     private final String name;
     private final NDManager manager;
@@ -22,7 +22,7 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
     private final LatentFormat format;
     private boolean closed;
 
-    private SdVaeFile(String name, NDManager manager, StableDiffusionCheckpoint file, LatentFormat format) {
+    private VaeFile(String name, NDManager manager, StableDiffusionCheckpoint file, LatentFormat format) {
         this.name = name;
         this.manager = manager;
         this.file = file;
@@ -34,7 +34,7 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
      *
      * @throws ModelLoadException naming the file when it is not an SD1.x, FLUX or SD3 VAE
      */
-    static SdVaeFile open(Path path, Path arch, Device device, DataType dtype, NDManager manager) {
+    public static VaeFile open(Path path, Path arch, Device device, DataType dtype, NDManager manager) {
         return open(path, arch, null, device, dtype, manager);
     }
 
@@ -43,14 +43,14 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
      * file's model works in, whose factors this VAE's latents take (a VAE inside a checkpoint of that family: its
      * weights alone do not tell SD3's factors from FLUX's).
      */
-    static SdVaeFile open(Path path, Path arch, LatentFormat family, Device device, DataType dtype,
+    public static VaeFile open(Path path, Path arch, LatentFormat family, Device device, DataType dtype,
             NDManager manager) {
         StableDiffusionCheckpoint opened = StableDiffusionCheckpoint.openVaeFile(path, arch, device, dtype, manager);
         try {
             AutoencoderKLConfig config = opened.vaeConfig();
             LatentFormat format = family == null ? format(path, config) : new LatentFormat(family.family(),
                     config.latentChannels(), config.downscale(), family.scalingFactor(), family.shiftFactor());
-            return new SdVaeFile(path.getFileName().toString(), manager, opened, format);
+            return new VaeFile(path.getFileName().toString(), manager, opened, format);
         } catch (RuntimeException e) {
             opened.close();
             throw e;
@@ -85,11 +85,6 @@ final class SdVaeFile implements VaeSource, AutoCloseable {
                 + " autoencoder (16 channels, no quant convolutions, shift factor 0.1159) and SD3's (the same"
                 + " topology with shift_factor 0.0609 and scaling_factor 1.5305 stated by its config.json or"
                 + " architecture file)");
-    }
-
-    @Override
-    public boolean hasVae() {
-        return true;
     }
 
     @Override
