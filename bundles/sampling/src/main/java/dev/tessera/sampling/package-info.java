@@ -6,7 +6,7 @@
  * NDArrays: no OSGi services, no JSON.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.tessera.sampling;
 
 import org.osgi.annotation.bundle.Export;

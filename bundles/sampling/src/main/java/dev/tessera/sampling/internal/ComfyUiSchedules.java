@@ -25,12 +25,17 @@ public final class ComfyUiSchedules {
 
     public static Schedule exponential(SigmaTable table, int steps) {
         checkSteps(steps);
-        double[] logs = NumpyCompat.linspace(Math.log(table.sigmaMax()), Math.log(table.sigmaMin()), steps);
+        return table.schedule(exponentialSigmas(table.sigmaMin(), table.sigmaMax(), steps));
+    }
+
+    /** k-diffusion's {@code get_sigmas_exponential} without the final 0: log-uniform from max down to min. */
+    public static double[] exponentialSigmas(double sigmaMin, double sigmaMax, int steps) {
+        double[] logs = NumpyCompat.linspace(Math.log(sigmaMax), Math.log(sigmaMin), steps);
         double[] sigmas = new double[steps];
         for (int i = 0; i < steps; i++) {
             sigmas[i] = (float) Math.exp(logs[i]);
         }
-        return table.schedule(sigmas);
+        return sigmas;
     }
 
     public static Schedule simple(SigmaTable table, int steps) {
@@ -46,8 +51,13 @@ public final class ComfyUiSchedules {
 
     /** ComfyUI's {@code beta}: table sigmas at the beta(0.6, 0.6) quantiles of the steps, repeats dropped. */
     public static Schedule beta(SigmaTable table, int steps) {
+        return beta(table, steps, 0.6, 0.6);
+    }
+
+    /** {@link #beta(SigmaTable, int)} at the beta(alpha, beta) quantiles (ComfyUI's BetaSamplingScheduler). */
+    public static Schedule beta(SigmaTable table, int steps, double alpha, double beta) {
         checkSteps(steps);
-        int[] picks = betaPicks(table.size() - 1, steps);
+        int[] picks = betaPicks(table.size() - 1, steps, alpha, beta);
         double[] sigmas = new double[picks.length];
         for (int i = 0; i < picks.length; i++) {
             sigmas[i] = table.sigma(picks[i]);
@@ -60,11 +70,15 @@ public final class ComfyUiSchedules {
      * {@code rint(beta.ppf(1 - i / steps, 0.6, 0.6) * last)} for {@code i = 0..steps-1}, consecutive repeats dropped.
      */
     static int[] betaPicks(int last, int steps) {
+        return betaPicks(last, steps, 0.6, 0.6);
+    }
+
+    static int[] betaPicks(int last, int steps, double alpha, double beta) {
         int[] picks = new int[steps];
         int count = 0;
         double previous = -1;
         for (int i = 0; i < steps; i++) {
-            double t = Math.rint(BetaDistribution.ppf(1 - i / (double) steps, 0.6, 0.6) * last);
+            double t = Math.rint(BetaDistribution.ppf(1 - i / (double) steps, alpha, beta) * last);
             if (t != previous) {
                 picks[count++] = (int) t;
             }

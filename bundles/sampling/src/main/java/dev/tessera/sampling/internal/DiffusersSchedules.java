@@ -130,12 +130,17 @@ public final class DiffusersSchedules {
 
     /** Karras et al. (2022) noise levels, rho 7, from sigmaMax down to sigmaMin in float64. */
     public static double[] karras(double sigmaMin, double sigmaMax, int steps) {
+        return karras(sigmaMin, sigmaMax, steps, KARRAS_RHO);
+    }
+
+    /** Karras et al. (2022) noise levels with exponent {@code rho}, from sigmaMax down to sigmaMin in float64. */
+    public static double[] karras(double sigmaMin, double sigmaMax, int steps, double rho) {
         double[] ramp = linspace(0, 1, steps);
-        double minInvRho = Math.pow(sigmaMin, 1 / KARRAS_RHO);
-        double maxInvRho = Math.pow(sigmaMax, 1 / KARRAS_RHO);
+        double minInvRho = Math.pow(sigmaMin, 1 / rho);
+        double maxInvRho = Math.pow(sigmaMax, 1 / rho);
         double[] sigmas = new double[steps];
         for (int i = 0; i < steps; i++) {
-            sigmas[i] = Math.pow(maxInvRho + ramp[i] * (minInvRho - maxInvRho), KARRAS_RHO);
+            sigmas[i] = Math.pow(maxInvRho + ramp[i] * (minInvRho - maxInvRho), rho);
         }
         return sigmas;
     }

@@ -3,6 +3,7 @@ package dev.tessera.diffusion.nodes.internal;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
+import dev.tessera.sampling.ComfySigmas;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
 import java.util.Arrays;
@@ -73,28 +74,39 @@ public final class CustomSampling {
 
     /**
      * SIGMAS: the noise levels to sample through. ComfyUI's are a tensor computed at once; here they are resolved
-     * against the latent when sampling, because a FLUX model's time shift depends on the latent's size unless
-     * ModelSamplingFlux fixes it (KSampler resolves its schedule the same way, so both give the same sigmas).
+     * against the guider's model and the latent when sampling, because a FLUX model's time shift depends on the
+     * latent's size unless ModelSamplingFlux fixes it (KSampler resolves its schedule the same way, so both give the
+     * same sigmas), and because the model timestep of a sigma is the model's ({@code model_sampling.timestep}).
      */
     @FunctionalInterface
     public interface Sigmas {
 
         /**
-         * The schedule for a latent of {@code latentShape} ({@code [B, C, h, w]}), null when no step runs.
+         * The schedule for {@code model} (the guider's) and a latent of {@code latentShape} ({@code [B, C, h, w]}),
+         * null when no step runs.
          *
          * @throws IllegalArgumentException when the sigmas cannot be made for that latent
          */
-        Schedule resolve(Shape latentShape);
+        Schedule resolve(DiffusionModel model, Shape latentShape);
 
-        /** BasicScheduler: the schedule KSampler would run for these {@code scheduler}, steps and denoise. */
+        /** BasicScheduler: the schedule KSampler would run on {@code model} for these {@code scheduler}, steps, denoise. */
         static Sigmas named(DiffusionModel model, String scheduler, int steps, double denoise) {
-            return shape -> ComfySampling.schedule(model, scheduler, steps, denoise, shape);
+            return (guided, shape) -> ComfySampling.schedule(model, scheduler, steps, denoise, shape);
+        }
+
+        /**
+         * Explicit noise levels (KarrasScheduler, SDTurboScheduler, ...): the last is the level after the last step;
+         * the model timesteps are the sampling model's for each sigma.
+         */
+        static Sigmas values(double[] sigmas) {
+            double[] own = sigmas.clone();
+            return (model, shape) -> ofValues(model, own, shape);
         }
 
         /** SplitSigmas' first output, {@code sigmas[:step + 1]}: the first {@code step} steps. */
         default Sigmas high(int step) {
-            return shape -> {
-                Schedule all = resolve(shape);
+            return (model, shape) -> {
+                Schedule all = resolve(model, shape);
                 if (all == null || step == 0) {
                     return null;
                 }
@@ -108,10 +120,50 @@ public final class CustomSampling {
 
         /** SplitSigmas' second output, {@code sigmas[step:]}: the steps from {@code step} on. */
         default Sigmas low(int step) {
-            return shape -> {
-                Schedule all = resolve(shape);
+            return (model, shape) -> {
+                Schedule all = resolve(model, shape);
                 return all == null || step >= all.steps() ? null : all.fromStep(step);
             };
+        }
+
+        /** FlipSigmas: the levels in reverse order, a first level of 0 made 0.0001 (sampling towards noise). */
+        default Sigmas flipped() {
+            return (model, shape) -> {
+                Schedule all = resolve(model, shape);
+                if (all == null) {
+                    return null;
+                }
+                double[] sigmas = all.sigmas();
+                double[] flipped = new double[sigmas.length];
+                for (int i = 0; i < sigmas.length; i++) {
+                    flipped[i] = sigmas[sigmas.length - 1 - i];
+                }
+                if (flipped[0] == 0) {
+                    flipped[0] = 0.0001f;
+                }
+                return ofValues(model, flipped, shape);
+            };
+        }
+
+        /** SetFirstSigma: the first level replaced by {@code sigma}. */
+        default Sigmas withFirst(double sigma) {
+            return (model, shape) -> {
+                Schedule all = resolve(model, shape);
+                if (all == null) {
+                    throw new IllegalArgumentException("SetFirstSigma got no steps to set the first sigma of");
+                }
+                double[] sigmas = all.sigmas();
+                sigmas[0] = (float) sigma;
+                return ofValues(model, sigmas, shape);
+            };
+        }
+
+        /** {@code sigmas} as {@code model} runs them, timesteps and all; null for fewer than two. */
+        private static Schedule ofValues(DiffusionModel model, double[] sigmas, Shape shape) {
+            return model.prediction() == dev.tessera.sampling.Prediction.FLOW
+                    ? ComfySigmas.schedule(sigmas, model.flowShift(shape.get(shape.dimension() - 2),
+                            shape.get(shape.dimension() - 1)))
+                    : ComfySigmas.schedule(sigmas, model.noiseSchedule());
         }
     }
 
@@ -131,7 +183,7 @@ public final class CustomSampling {
         }
         Schedule schedule;
         try {
-            schedule = sigmas.resolve(latentShape);
+            schedule = sigmas.resolve(guider.model(), latentShape);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sigmas: " + e.getMessage(), e);
         }

@@ -1,0 +1,273 @@
+package dev.tessera.sd.nodes.internal.nodes;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.types.Shape;
+import dev.tessera.diffusion.nodes.internal.CustomSampling;
+import dev.tessera.diffusion.nodes.internal.nodes.BasicSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.BetaSamplingSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.CFGGuiderNode;
+import dev.tessera.diffusion.nodes.internal.nodes.ExponentialSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.FlipSigmasNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KSamplerSelectNode;
+import dev.tessera.diffusion.nodes.internal.nodes.KarrasSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.PolyexponentialSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.RandomNoiseNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SDTurboSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomAdvancedNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SetFirstSigmaNode;
+import dev.tessera.graph.api.NodeException;
+import dev.tessera.graph.api.NodeType;
+import dev.tessera.model.api.Latent;
+import dev.tessera.sampling.NoiseSchedule;
+import dev.tessera.sampling.Schedule;
+import dev.tessera.testing.ConformancePack;
+import dev.tessera.testing.MapInputs;
+import dev.tessera.testing.RecordingContext;
+import dev.tessera.testing.RunScope;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ComfyUI's scheduler and sigma nodes (KarrasScheduler, ExponentialScheduler, PolyexponentialScheduler,
+ * BetaSamplingScheduler, SDTurboScheduler, FlipSigmas, SetFirstSigma) on the tiny SD1.5 checkpoint: sigmas against
+ * k-diffusion's formulas computed here, and against BasicScheduler where both make the same schedule.
+ */
+class CustomSchedulersTest {
+
+    private static final Shape LATENT = new Shape(1, 4, 8, 8);
+
+    @TempDir
+    Path home;
+    private Graph graph;
+    private BadInputTest.Loaded loaded;
+    private RunScope scope;
+    private NoiseSchedule training;
+
+    @BeforeEach
+    void setUp() {
+        Path models = ConformancePack.tinySd15Models(home);
+        graph = new Graph(home, models);
+        loaded = new BadInputTest.Loaded(graph.cache, models, graph.runtime);
+        scope = new RunScope();
+        training = loaded.model.noiseSchedule();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        scope.close();
+        loaded.close();
+        graph.close();
+    }
+
+    private CustomSampling.Sigmas sigmas(NodeType node, MapInputs inputs) {
+        return (CustomSampling.Sigmas) node.execute(inputs, new RecordingContext(scope)).value(0);
+    }
+
+    private Schedule resolve(CustomSampling.Sigmas sigmas) {
+        return sigmas.resolve(loaded.model, LATENT);
+    }
+
+    private CustomSampling.Sigmas basic(String scheduler, long steps) {
+        return sigmas(new BasicSchedulerNode(), new MapInputs().with("model", loaded.model)
+                .with("scheduler", scheduler).with("steps", steps).with("denoise", 1.0));
+    }
+
+    private CustomSampling.Sigmas karras(long steps, double max, double min, double rho) {
+        return sigmas(new KarrasSchedulerNode(), new MapInputs().with("steps", steps).with("sigma_max", max)
+                .with("sigma_min", min).with("rho", rho));
+    }
+
+    private CustomSampling.Sigmas polyexponential(long steps, double max, double min, double rho) {
+        return sigmas(new PolyexponentialSchedulerNode(), new MapInputs().with("steps", steps).with("sigma_max", max)
+                .with("sigma_min", min).with("rho", rho));
+    }
+
+    private static void assertClose(double[] expected, double[] actual, double relative, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(expected[i] - actual[i]) <= relative * Math.abs(expected[i]),
+                    what + ": sigma " + i + " is " + actual[i] + ", expected " + expected[i]);
+        }
+    }
+
+    /** k-diffusion's get_sigmas_karras in float64. */
+    private static double[] karrasFormula(int n, double max, double min, double rho) {
+        double[] s = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            double ramp = n == 1 ? 0 : i / (double) (n - 1);
+            s[i] = Math.pow(Math.pow(max, 1 / rho) + ramp * (Math.pow(min, 1 / rho) - Math.pow(max, 1 / rho)), rho);
+        }
+        return s;
+    }
+
+    @Test
+    void karrasSchedulerFollowsTheFormulaAndEqualsBasicSchedulerKarrasOverTheModelsRange() {
+        assertClose(karrasFormula(20, 14.614642, 0.0291675, 7), resolve(karras(20, 14.614642, 0.0291675, 7)).sigmas(),
+                1e-6, "defaults");
+        assertClose(karrasFormula(7, 5.0, 0.1, 3), resolve(karras(7, 5.0, 0.1, 3)).sigmas(), 1e-6, "rho 3");
+
+        Schedule own = resolve(karras(6, training.sigmaMax(), training.sigmaMin(), 7.0));
+        assertEquals(resolve(basic("karras", 6)), own, "same sigmas, timesteps and max_denoise as BasicScheduler");
+        assertTrue(own.inflatedInitialNoise(), "starting at the model's largest sigma is ComfyUI's max_denoise");
+
+        float[] expected = ((Latent) new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model)
+                .with("scheduler", "karras").with("steps", 6L), new RecordingContext(scope)).value(0))
+                .samples().toFloatArray();
+        Object guider = new CFGGuiderNode().execute(new MapInputs().with("model", loaded.model)
+                .with("positive", loaded.positive).with("negative", loaded.negative).with("cfg", 7.5),
+                new RecordingContext(scope)).value(0);
+        Object sampler = new KSamplerSelectNode().execute(new MapInputs().with("sampler_name", "euler"),
+                new RecordingContext(scope)).value(0);
+        Object noise = new RandomNoiseNode().execute(new MapInputs().with("noise_seed", 42L),
+                new RecordingContext(scope)).value(0);
+        Latent out = (Latent) new SamplerCustomAdvancedNode(graph.runtime).execute(new MapInputs()
+                .with("noise", noise).with("guider", guider).with("sampler", sampler)
+                .with("sigmas", karras(6, training.sigmaMax(), training.sigmaMin(), 7.0))
+                .with("latent_image", loaded.empty), new RecordingContext(scope)).value(0);
+        assertArrayEquals(expected, out.samples().toFloatArray(), "KarrasScheduler + SamplerCustomAdvanced = KSampler");
+    }
+
+    @Test
+    void exponentialAndPolyexponentialFollowTheirFormulas() {
+        int n = 9;
+        double max = 12.0;
+        double min = 0.05;
+        double[] exponential = new double[n + 1];
+        double[] poly2 = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            double t = i / (double) (n - 1);
+            exponential[i] = Math.exp(Math.log(max) + t * (Math.log(min) - Math.log(max)));
+            poly2[i] = Math.exp(Math.pow(1 - t, 2) * (Math.log(max) - Math.log(min)) + Math.log(min));
+        }
+        CustomSampling.Sigmas exp = sigmas(new ExponentialSchedulerNode(), new MapInputs().with("steps", (long) n)
+                .with("sigma_max", max).with("sigma_min", min));
+        assertClose(exponential, resolve(exp).sigmas(), 1e-6, "exponential");
+        assertClose(exponential, resolve(polyexponential(n, max, min, 1.0)).sigmas(), 1e-6, "polyexponential rho 1");
+        assertClose(poly2, resolve(polyexponential(n, max, min, 2.0)).sigmas(), 1e-6, "polyexponential rho 2");
+
+        Schedule overModel = resolve(sigmas(new ExponentialSchedulerNode(), new MapInputs().with("steps", 6L)
+                .with("sigma_max", training.sigmaMax()).with("sigma_min", training.sigmaMin())));
+        assertEquals(resolve(basic("exponential", 6)), overModel, "ExponentialScheduler = BasicScheduler exponential");
+        // Timesteps are the model's nearest training timestep in log sigma.
+        double[] t = overModel.timesteps();
+        for (int i = 0; i < t.length; i++) {
+            assertEquals(training.nearestTimestep(overModel.sigma(i)), t[i], "timestep " + i);
+        }
+    }
+
+    @Test
+    void betaSamplingSchedulerIsBasicSchedulersBetaAtPointSixAndUniformAtOne() {
+        MapInputs in = new MapInputs().with("model", loaded.model).with("steps", 7L).with("alpha", 0.6)
+                .with("beta", 0.6);
+        assertEquals(resolve(basic("beta", 7)), resolve(sigmas(new BetaSamplingSchedulerNode(), in)));
+        // beta(1, 1) is uniform: its quantile function is the identity, so the picks are rint((1 - i/n) * 999).
+        Schedule uniform = resolve(sigmas(new BetaSamplingSchedulerNode(), in.with("alpha", 1.0).with("beta", 1.0)));
+        int last = training.numTrainTimesteps() - 1;
+        double[] expected = new double[8];
+        for (int i = 0; i < 7; i++) {
+            expected[i] = training.sigma((int) Math.rint((1 - i / 7.0) * last));
+        }
+        assertArrayEquals(expected, uniform.sigmas(), 1e-7);
+        NodeException zero = assertThrows(NodeException.class, () -> sigmas(new BetaSamplingSchedulerNode(),
+                in.with("alpha", 0.0)));
+        assertEquals("alpha", zero.inputName());
+    }
+
+    @Test
+    void sdTurboSchedulerPicksEveryHundredthTimestepFromTheDenoiseStart() {
+        MapInputs in = new MapInputs().with("model", loaded.model);
+        Schedule two = resolve(sigmas(new SDTurboSchedulerNode(), in.with("steps", 2L).with("denoise", 1.0)));
+        assertArrayEquals(new double[] {999, 899}, two.timesteps());
+        assertClose(new double[] {training.sigma(999), training.sigma(899), 0}, two.sigmas(), 1e-6, "steps 2");
+        assertTrue(two.inflatedInitialNoise());
+        // denoise 0.5: start_step = 10 - int(5) = 5, timesteps 499, 399, 299
+        Schedule half = resolve(sigmas(new SDTurboSchedulerNode(), in.with("steps", 3L).with("denoise", 0.5)));
+        assertArrayEquals(new double[] {499, 399, 299}, half.timesteps());
+        assertClose(new double[] {training.sigma(499), training.sigma(399), training.sigma(299), 0}, half.sigmas(),
+                1e-6, "denoise 0.5");
+        // denoise 0.15: start_step 9, only timestep 99 is left of the three steps asked for
+        Schedule tail = resolve(sigmas(new SDTurboSchedulerNode(), in.with("steps", 3L).with("denoise", 0.15)));
+        assertArrayEquals(new double[] {99}, tail.timesteps());
+        assertNull(resolve(sigmas(new SDTurboSchedulerNode(), in.with("steps", 3L).with("denoise", 0.0))),
+                "denoise 0 leaves only the final 0: nothing runs");
+    }
+
+    @Test
+    void flipSigmasReversesAndLiftsTheZero() {
+        CustomSampling.Sigmas normal = basic("normal", 5);
+        double[] forward = resolve(normal).sigmas();
+        CustomSampling.Sigmas flipped = (CustomSampling.Sigmas) new FlipSigmasNode().execute(
+                new MapInputs().with("sigmas", normal), new RecordingContext(scope)).value(0);
+        Schedule back = resolve(flipped);
+        double[] expected = new double[forward.length];
+        for (int i = 0; i < forward.length; i++) {
+            expected[i] = forward[forward.length - 1 - i];
+        }
+        expected[0] = 0.0001f;
+        assertArrayEquals(expected, back.sigmas());
+        assertEquals(0, back.timestep(0), "sigma 0.0001 is nearest training timestep 0");
+        assertEquals(training.nearestTimestep(forward[1]), back.timesteps()[4], "the last step starts at the second sigma");
+        assertTrue(!back.inflatedInitialNoise());
+    }
+
+    @Test
+    void setFirstSigmaReplacesOnlyTheFirst() {
+        CustomSampling.Sigmas normal = basic("normal", 4);
+        double[] before = resolve(normal).sigmas();
+        Schedule set = resolve((CustomSampling.Sigmas) new SetFirstSigmaNode().execute(new MapInputs()
+                .with("sigmas", normal).with("sigma", 136.0), new RecordingContext(scope)).value(0));
+        double[] expected = before.clone();
+        expected[0] = 136.0;
+        assertArrayEquals(expected, set.sigmas());
+        assertEquals(training.numTrainTimesteps() - 1, set.timestep(0), "above the largest sigma: the last timestep");
+        assertTrue(set.inflatedInitialNoise(), "above the model's largest sigma is max_denoise");
+        CustomSampling.Sigmas zero = (CustomSampling.Sigmas) new SetFirstSigmaNode().execute(new MapInputs()
+                .with("sigmas", normal).with("sigma", 0.0), new RecordingContext(scope)).value(0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(zero));
+        assertTrue(e.getMessage().contains("sigma 0 is 0"), e.getMessage());
+    }
+
+    @Test
+    void badRangesAreNamed() {
+        NodeException min = assertThrows(NodeException.class, () -> karras(10, 14.6, 0.0, 7.0));
+        assertEquals("sigma_min", min.inputName());
+        NodeException rho = assertThrows(NodeException.class, () -> karras(10, 14.6, 0.03, 0.0));
+        assertEquals("rho", rho.inputName());
+    }
+
+    /** Type ids, categories, inputs with defaults as comfy_extras/nodes_custom_sampler.py declares them. */
+    @Test
+    void descriptorsAreComfyUis() {
+        java.util.Map<String, String> expected = java.util.Map.of(
+                "KarrasScheduler", "sampling/schedulers | steps:INT=20, sigma_max:FLOAT=14.614642,"
+                        + " sigma_min:FLOAT=0.0291675, rho:FLOAT=7.0 -> SIGMAS",
+                "ExponentialScheduler", "sampling/schedulers | steps:INT=20, sigma_max:FLOAT=14.614642,"
+                        + " sigma_min:FLOAT=0.0291675 -> SIGMAS",
+                "PolyexponentialScheduler", "sampling/schedulers | steps:INT=20, sigma_max:FLOAT=14.614642,"
+                        + " sigma_min:FLOAT=0.0291675, rho:FLOAT=1.0 -> SIGMAS",
+                "BetaSamplingScheduler", "sampling/schedulers | model:MODEL, steps:INT=20, alpha:FLOAT=0.6,"
+                        + " beta:FLOAT=0.6 -> SIGMAS",
+                "SDTurboScheduler", "sampling/schedulers | model:MODEL, steps:INT=1, denoise:FLOAT=1.0 -> SIGMAS",
+                "FlipSigmas", "sampling/sigmas | sigmas:SIGMAS -> SIGMAS",
+                "SetFirstSigma", "sampling/sigmas | sigmas:SIGMAS, sigma:FLOAT=136.0 -> SIGMAS");
+        expected.forEach((id, want) -> {
+            dev.tessera.graph.api.NodeDescriptor d = graph.engine().nodeType(id).orElseThrow();
+            String got = d.category() + " | " + d.inputs().stream()
+                    .map(i -> i.name() + ":" + i.type().name()
+                            + (i.hasWidget() ? "=" + i.widget().defaultLiteral() : ""))
+                    .collect(java.util.stream.Collectors.joining(", "))
+                    + " -> " + d.outputs().stream().map(o -> o.type().name())
+                    .collect(java.util.stream.Collectors.joining(", "));
+            assertEquals(want, got, id);
+        });
+    }
+}
