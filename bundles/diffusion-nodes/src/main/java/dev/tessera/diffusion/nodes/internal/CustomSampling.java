@@ -20,9 +20,10 @@ public final class CustomSampling {
 
     /**
      * SAMPLER: a sampler by ComfyUI's {@code sampler_name}, made for the guider's model when sampling (the same name
-     * runs a different parameterisation on a flow model).
+     * runs a different parameterisation on a flow model), with k-diffusion's {@code eta} and {@code s_noise} for the
+     * ancestral sampler (SamplerEulerAncestral; KSamplerSelect's defaults are 1 and 1).
      */
-    public record SamplerChoice(String name) {
+    public record SamplerChoice(String name, double eta, double sNoise) {
 
         /**
          * @throws IllegalArgumentException naming the accepted names
@@ -32,6 +33,21 @@ public final class CustomSampling {
                 throw new IllegalArgumentException("sampler_name '" + name + "' is not one of "
                         + String.join(", ", Samplers.NAMES));
             }
+        }
+
+        /** KSamplerSelect: the sampler with its defaults. */
+        public SamplerChoice(String name) {
+            this(name, 1.0, 1.0);
+        }
+
+        /**
+         * The sampler for a model of {@code prediction}.
+         *
+         * @throws IllegalArgumentException when the sampler does not run such models
+         */
+        public dev.tessera.sampling.Sampler make(dev.tessera.sampling.Prediction prediction) {
+            dev.tessera.sampling.Sampler named = Samplers.named(name, prediction);
+            return name.equals("euler_ancestral") ? Samplers.eulerAncestral(prediction, eta, sNoise) : named;
         }
     }
 
@@ -177,7 +193,7 @@ public final class CustomSampling {
             Shape latentShape) {
         dev.tessera.sampling.Sampler made;
         try {
-            made = Samplers.named(sampler.name(), guider.model().prediction());
+            made = sampler.make(guider.model().prediction());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sampler: " + e.getMessage(), e);
         }

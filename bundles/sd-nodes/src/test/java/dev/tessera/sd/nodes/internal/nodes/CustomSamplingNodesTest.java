@@ -20,6 +20,7 @@ import dev.tessera.diffusion.nodes.internal.nodes.PolyexponentialSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.RandomNoiseNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SDTurboSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SamplerCustomAdvancedNode;
+import dev.tessera.diffusion.nodes.internal.nodes.SamplerEulerAncestralNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SetFirstSigmaNode;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeType;
@@ -38,10 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ComfyUI's scheduler and sigma nodes (KarrasScheduler, ExponentialScheduler, PolyexponentialScheduler,
- * BetaSamplingScheduler, SDTurboScheduler, FlipSigmas, SetFirstSigma) on the tiny SD1.5 checkpoint: sigmas against
- * k-diffusion's formulas computed here, and against BasicScheduler where both make the same schedule.
+ * BetaSamplingScheduler, SDTurboScheduler, FlipSigmas, SetFirstSigma) and sampler nodes (SamplerEulerAncestral) on the
+ * tiny SD1.5 checkpoint: sigmas against k-diffusion's formulas computed here, and against BasicScheduler, KSampler
+ * and KSamplerSelect where both make the same thing.
  */
-class CustomSchedulersTest {
+class CustomSamplingNodesTest {
 
     private static final Shape LATENT = new Shape(1, 4, 8, 8);
 
@@ -119,21 +121,58 @@ class CustomSchedulersTest {
         assertEquals(resolve(basic("karras", 6)), own, "same sigmas, timesteps and max_denoise as BasicScheduler");
         assertTrue(own.inflatedInitialNoise(), "starting at the model's largest sigma is ComfyUI's max_denoise");
 
-        float[] expected = ((Latent) new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model)
-                .with("scheduler", "karras").with("steps", 6L), new RecordingContext(scope)).value(0))
-                .samples().toFloatArray();
+        assertArrayEquals(ksampler("euler", "karras", 6), advanced(select("euler"),
+                karras(6, training.sigmaMax(), training.sigmaMin(), 7.0)),
+                "KarrasScheduler + SamplerCustomAdvanced = KSampler");
+    }
+
+    private float[] ksampler(String sampler, String scheduler, long steps) {
+        return ((Latent) new KSamplerNode(graph.runtime).execute(loaded.samplerInputs(loaded.model)
+                .with("sampler_name", sampler).with("scheduler", scheduler).with("steps", steps),
+                new RecordingContext(scope)).value(0)).samples().toFloatArray();
+    }
+
+    private Object select(String name) {
+        return new KSamplerSelectNode().execute(new MapInputs().with("sampler_name", name),
+                new RecordingContext(scope)).value(0);
+    }
+
+    /** SamplerCustomAdvanced with KSampler's seed 42 and cfg 7.5 (CFGGuider, RandomNoise). */
+    private float[] advanced(Object sampler, CustomSampling.Sigmas sigmas) {
         Object guider = new CFGGuiderNode().execute(new MapInputs().with("model", loaded.model)
                 .with("positive", loaded.positive).with("negative", loaded.negative).with("cfg", 7.5),
-                new RecordingContext(scope)).value(0);
-        Object sampler = new KSamplerSelectNode().execute(new MapInputs().with("sampler_name", "euler"),
                 new RecordingContext(scope)).value(0);
         Object noise = new RandomNoiseNode().execute(new MapInputs().with("noise_seed", 42L),
                 new RecordingContext(scope)).value(0);
         Latent out = (Latent) new SamplerCustomAdvancedNode(graph.runtime).execute(new MapInputs()
-                .with("noise", noise).with("guider", guider).with("sampler", sampler)
-                .with("sigmas", karras(6, training.sigmaMax(), training.sigmaMin(), 7.0))
+                .with("noise", noise).with("guider", guider).with("sampler", sampler).with("sigmas", sigmas)
                 .with("latent_image", loaded.empty), new RecordingContext(scope)).value(0);
-        assertArrayEquals(expected, out.samples().toFloatArray(), "KarrasScheduler + SamplerCustomAdvanced = KSampler");
+        return out.samples().toFloatArray();
+    }
+
+    private Object eulerAncestral(double eta, double sNoise) {
+        return new SamplerEulerAncestralNode().execute(new MapInputs().with("eta", eta).with("s_noise", sNoise),
+                new RecordingContext(scope)).value(0);
+    }
+
+    @Test
+    void samplerEulerAncestralIsKSamplersAtItsDefaultsAndEulerAtEtaZero() {
+        assertArrayEquals(ksampler("euler_ancestral", "normal", 5), advanced(eulerAncestral(1.0, 1.0),
+                basic("normal", 5)), "eta 1, s_noise 1 = KSampler euler_ancestral");
+        assertArrayEquals(ksampler("euler", "normal", 5), advanced(eulerAncestral(0.0, 1.0), basic("normal", 5)),
+                "eta 0: no noise re-injected, Euler's steps");
+        float[] half = advanced(eulerAncestral(0.5, 1.0), basic("normal", 5));
+        assertTrue(maxDiff(half, ksampler("euler_ancestral", "normal", 5)) > 1e-3, "eta matters");
+        assertTrue(maxDiff(advanced(eulerAncestral(1.0, 0.5), basic("normal", 5)),
+                ksampler("euler_ancestral", "normal", 5)) > 1e-3, "s_noise matters");
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst;
     }
 
     @Test
@@ -258,7 +297,8 @@ class CustomSchedulersTest {
                         + " beta:FLOAT=0.6 -> SIGMAS",
                 "SDTurboScheduler", "sampling/schedulers | model:MODEL, steps:INT=1, denoise:FLOAT=1.0 -> SIGMAS",
                 "FlipSigmas", "sampling/sigmas | sigmas:SIGMAS -> SIGMAS",
-                "SetFirstSigma", "sampling/sigmas | sigmas:SIGMAS, sigma:FLOAT=136.0 -> SIGMAS");
+                "SetFirstSigma", "sampling/sigmas | sigmas:SIGMAS, sigma:FLOAT=136.0 -> SIGMAS",
+                "SamplerEulerAncestral", "sampling/samplers | eta:FLOAT=1.0, s_noise:FLOAT=1.0 -> SAMPLER");
         expected.forEach((id, want) -> {
             dev.tessera.graph.api.NodeDescriptor d = graph.engine().nodeType(id).orElseThrow();
             String got = d.category() + " | " + d.inputs().stream()
