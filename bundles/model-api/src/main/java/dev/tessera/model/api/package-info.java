@@ -17,7 +17,7 @@
  * host's output cache by returning it; the cache closes it when the entry is evicted. Never close an input.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.tessera.model.api;
 
 import org.osgi.annotation.bundle.Export;

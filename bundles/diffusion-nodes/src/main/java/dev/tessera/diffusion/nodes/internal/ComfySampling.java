@@ -173,6 +173,16 @@ public final class ComfySampling {
      */
     public static Sampled sample(Run run, NDArray latent, NDArray noiseMask, NDManager manager,
             StepCallback callback) {
+        return sample(run, latent, null, noiseMask, manager, callback);
+    }
+
+    /**
+     * {@link #sample(Run, NDArray, NDArray, NDManager, StepCallback)} for a latent whose entries came from a larger
+     * batch: {@code batchIndex} (ComfyUI's {@code batch_index}, null for none) gives each entry the initial noise it
+     * had in that batch, as ComfyUI's {@code prepare_noise}.
+     */
+    public static Sampled sample(Run run, NDArray latent, long[] batchIndex, NDArray noiseMask, NDManager manager,
+            StepCallback callback) {
         Sampler sampler = run.sampler();
         Schedule schedule = run.schedule();
         if (schedule == null) {
@@ -182,7 +192,8 @@ public final class ComfySampling {
             return new Sampled(copy, copy);
         }
         LatentFormat format = run.model().latentFormat();
-        NoiseSource noise = NoiseSource.seeded(run.seed());
+        NoiseSource noise = batchIndex == null ? NoiseSource.seeded(run.seed())
+                : NoiseSource.seeded(run.seed(), batchIndex);
         try (NDManager scope = manager.newSubManager()) {
             NDArray clean = format.toModel(onto(latent, scope));
             Shape shape = clean.getShape();
