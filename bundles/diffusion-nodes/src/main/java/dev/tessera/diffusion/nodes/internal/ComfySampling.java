@@ -152,9 +152,18 @@ public final class ComfySampling {
      * @param schedule the steps to run, null for none (the latent comes back unchanged)
      * @param seed seeds the initial noise and the ancestral samplers' noise
      * @param addNoise false for zero initial noise (the latent is already noisy)
+     * @param guidance the guided model for a guider other than CFG (DualCFGGuider), made in the run's manager; null
+     *     for {@code model.guided(positive, negative, cfg)}
      */
     public record Run(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg, Sampler sampler,
-            Schedule schedule, long seed, boolean addNoise) {}
+            Schedule schedule, long seed, boolean addNoise,
+            java.util.function.Function<NDManager, BoundDenoiser> guidance) {
+
+        public Run(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg, Sampler sampler,
+                Schedule schedule, long seed, boolean addNoise) {
+            this(model, positive, negative, cfg, sampler, schedule, seed, addNoise, null);
+        }
+    }
 
     /**
      * A run's result in VAE space: the sampled latent and the model's clean estimate at the last step (ComfyUI's
@@ -212,7 +221,8 @@ public final class ComfySampling {
                     callback.onStep(progress);
                 }
             };
-            BoundDenoiser guided = run.model().guided(run.positive(), run.negative(), run.cfg(), scope);
+            BoundDenoiser guided = run.guidance() != null ? run.guidance().apply(scope)
+                    : run.model().guided(run.positive(), run.negative(), run.cfg(), scope);
             try (BoundDenoiser model = noiseMask == null ? guided : new InpaintDenoiser(guided,
                     run.model().prediction(), clean, drawn, denoiseMask(noiseMask, shape, scope))) {
                 out = sampler.sample(model, x, schedule, noise, keepLast);

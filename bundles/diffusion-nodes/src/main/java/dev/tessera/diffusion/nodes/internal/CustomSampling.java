@@ -69,8 +69,10 @@ public final class CustomSampling {
     /**
      * GUIDER: the model with its conditioning and guidance. BasicGuider is CFGGuider at cfg 1 without a negative side
      * (ComfyUI's {@code Guider_Basic}; the model then runs the positive side only, as KSampler does at cfg 1).
+     * DualCFGGuider brings its own guided model ({@code guidance}, null for CFG).
      */
-    public record Guider(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg) {
+    public record Guider(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg,
+            java.util.function.Function<ai.djl.ndarray.NDManager, dev.tessera.model.api.BoundDenoiser> guidance) {
 
         public Guider {
             Objects.requireNonNull(model, "model");
@@ -83,8 +85,29 @@ public final class CustomSampling {
             }
         }
 
+        /** CFGGuider. */
+        public Guider(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg) {
+            this(model, positive, negative, cfg, null);
+        }
+
         public static Guider basic(DiffusionModel model, Conditioning conditioning) {
             return new Guider(model, conditioning, null, 1.0);
+        }
+
+        /**
+         * DualCFGGuider: {@code cond1} against {@code cond2} with {@code cfgConds}, {@code cond2} against
+         * {@code negative} with {@code cfgCond2Negative} ({@link DualCfgDenoiser}).
+         */
+        public static Guider dual(DiffusionModel model, Conditioning cond1, Conditioning cond2, Conditioning negative,
+                double cfgConds, double cfgCond2Negative, boolean nested) {
+            Objects.requireNonNull(cond2, "cond2");
+            Objects.requireNonNull(negative, "negative");
+            if (!Double.isFinite(cfgCond2Negative)) {
+                throw new IllegalArgumentException("cfg_cond2_negative is " + cfgCond2Negative
+                        + "; expected a finite number");
+            }
+            return new Guider(model, cond1, negative, cfgConds, manager -> new DualCfgDenoiser(model, cond1, cond2,
+                    negative, cfgConds, cfgCond2Negative, nested, manager));
         }
     }
 
@@ -210,6 +233,6 @@ public final class CustomSampling {
                     + (flow ? "rectified flow" : "diffusion") + "; make them with BasicScheduler on the guider's model");
         }
         return new ComfySampling.Run(guider.model(), guider.positive(), guider.negative(), guider.cfg(), made,
-                schedule, noise.seed(), noise.add());
+                schedule, noise.seed(), noise.add(), guider.guidance());
     }
 }

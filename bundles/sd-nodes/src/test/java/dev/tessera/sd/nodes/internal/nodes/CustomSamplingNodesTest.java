@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.diffusion.nodes.internal.CustomSampling;
+import dev.tessera.diffusion.nodes.internal.DualCfgDenoiser;
+import dev.tessera.diffusion.nodes.internal.nodes.DualCFGGuiderNode;
 import dev.tessera.diffusion.nodes.internal.nodes.BasicSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.BetaSamplingSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.CFGGuiderNode;
@@ -24,7 +28,10 @@ import dev.tessera.diffusion.nodes.internal.nodes.SamplerEulerAncestralNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SetFirstSigmaNode;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeType;
+import dev.tessera.model.api.BoundDenoiser;
+import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.Latent;
+import dev.tessera.sampling.ModelStep;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Schedule;
 import dev.tessera.testing.ConformancePack;
@@ -167,6 +174,84 @@ class CustomSamplingNodesTest {
                 ksampler("euler_ancestral", "normal", 5)) > 1e-3, "s_noise matters");
     }
 
+    /** SamplerCustomAdvanced with seed 42 and euler on 5 normal steps under {@code guider}. */
+    private float[] guided(Object guider) {
+        Object noise = new RandomNoiseNode().execute(new MapInputs().with("noise_seed", 42L),
+                new RecordingContext(scope)).value(0);
+        Latent out = (Latent) new SamplerCustomAdvancedNode(graph.runtime).execute(new MapInputs()
+                .with("noise", noise).with("guider", guider).with("sampler", select("euler"))
+                .with("sigmas", basic("normal", 5)).with("latent_image", loaded.empty), new RecordingContext(scope))
+                .value(0);
+        return out.samples().toFloatArray();
+    }
+
+    private Object cfgGuider(Conditioning positive, Conditioning negative, double cfg) {
+        return new CFGGuiderNode().execute(new MapInputs().with("model", loaded.model).with("positive", positive)
+                .with("negative", negative).with("cfg", cfg), new RecordingContext(scope)).value(0);
+    }
+
+    private Object dual(Conditioning cond1, Conditioning cond2, double cfgConds, double cfgCond2, String style) {
+        return new DualCFGGuiderNode().execute(new MapInputs().with("model", loaded.model).with("cond1", cond1)
+                .with("cond2", cond2).with("negative", loaded.negative).with("cfg_conds", cfgConds)
+                .with("cfg_cond2_negative", cfgCond2).with("style", style), new RecordingContext(scope)).value(0);
+    }
+
+    private static double relativeL2(float[] a, float[] b) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            norm += b[i] * (double) b[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    /** ComfyUI's Guider_DualCFG.predict_noise, computed here from the three sides predicted alone. */
+    @Test
+    void dualCfgGuiderCombinesTheThreeSidesAsComfyUi() {
+        try (Conditioning blue = loaded.clip.encode("a blue car", graph.runtime.newManager("blue"));
+                NDManager m = graph.runtime.newManager("dual step")) {
+            m.getEngine().setRandomSeed(3);
+            NDArray x = m.randomNormal(new Shape(1, 4, 8, 8));
+            ModelStep step = new ModelStep(0, 1, 500, training.sigma(500));
+            float[][] side = new float[3][];
+            Conditioning[] conds = {loaded.positive, blue, loaded.negative};
+            for (int i = 0; i < 3; i++) {
+                try (BoundDenoiser alone = loaded.model.guided(conds[i], null, 1.0, m)) {
+                    side[i] = alone.predict(x, step).toFloatArray();
+                }
+            }
+            double c1 = 3.0;
+            double c2 = 5.5;
+            for (boolean nested : new boolean[] {false, true}) {
+                float[] expected = new float[side[0].length];
+                for (int k = 0; k < expected.length; k++) {
+                    double pos = side[0][k];
+                    double mid = side[1][k];
+                    double neg = side[2][k];
+                    expected[k] = (float) (nested ? neg + c2 * ((mid + c1 * (pos - mid)) - neg)
+                            : neg + c2 * (mid - neg) + (pos - mid) * c1);
+                }
+                try (DualCfgDenoiser dual = new DualCfgDenoiser(loaded.model, loaded.positive, blue, loaded.negative,
+                        c1, c2, nested, m)) {
+                    float[] got = dual.predict(x, step).toFloatArray();
+                    assertTrue(relativeL2(got, expected) < 1e-5, (nested ? "nested: " : "regular: ")
+                            + relativeL2(got, expected));
+                }
+            }
+            // In sampling: cond2 = negative leaves CFG of cond1 by cfg_conds; cond2 = cond1 leaves CFG by
+            // cfg_cond2_negative; nested at cfg_conds 1 is CFG of cond1 by cfg_cond2_negative.
+            assertTrue(relativeL2(guided(dual(loaded.positive, loaded.negative, 6.0, 2.0, "regular")),
+                    guided(cfgGuider(loaded.positive, loaded.negative, 6.0))) < 1e-5, "cond2 = negative");
+            assertTrue(relativeL2(guided(dual(loaded.positive, loaded.positive, 6.0, 4.0, "regular")),
+                    guided(cfgGuider(loaded.positive, loaded.negative, 4.0))) < 1e-5, "cond2 = cond1");
+            assertTrue(relativeL2(guided(dual(blue, loaded.positive, 1.0, 4.0, "nested")),
+                    guided(cfgGuider(blue, loaded.negative, 4.0))) < 1e-5, "nested at cfg_conds 1");
+            assertTrue(relativeL2(guided(dual(blue, loaded.positive, 3.0, 4.0, "regular")),
+                    guided(cfgGuider(loaded.positive, loaded.negative, 4.0))) > 1e-3, "cond1 matters");
+        }
+    }
+
     private static double maxDiff(float[] a, float[] b) {
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
@@ -298,7 +383,10 @@ class CustomSamplingNodesTest {
                 "SDTurboScheduler", "sampling/schedulers | model:MODEL, steps:INT=1, denoise:FLOAT=1.0 -> SIGMAS",
                 "FlipSigmas", "sampling/sigmas | sigmas:SIGMAS -> SIGMAS",
                 "SetFirstSigma", "sampling/sigmas | sigmas:SIGMAS, sigma:FLOAT=136.0 -> SIGMAS",
-                "SamplerEulerAncestral", "sampling/samplers | eta:FLOAT=1.0, s_noise:FLOAT=1.0 -> SAMPLER");
+                "SamplerEulerAncestral", "sampling/samplers | eta:FLOAT=1.0, s_noise:FLOAT=1.0 -> SAMPLER",
+                "DualCFGGuider", "sampling/guiders | model:MODEL, cond1:CONDITIONING, cond2:CONDITIONING,"
+                        + " negative:CONDITIONING, cfg_conds:FLOAT=8.0, cfg_cond2_negative:FLOAT=8.0, style:COMBO=regular"
+                        + " -> GUIDER");
         expected.forEach((id, want) -> {
             dev.tessera.graph.api.NodeDescriptor d = graph.engine().nodeType(id).orElseThrow();
             String got = d.category() + " | " + d.inputs().stream()
