@@ -290,6 +290,32 @@ public final class ComfySampling {
         return perCell.broadcast(new Shape(batch, latent.get(1), latent.get(2), latent.get(3)));
     }
 
+    /**
+     * ComfyUI's AddNoise: {@code latent} (VAE space) noised to {@code scale} by the model's {@code noise_scaling}
+     * ({@code latent + scale * noise}, for flow models {@code scale * noise + (1 - scale) * latent}) in model space
+     * and moved back; an all-zero latent is not shifted into model space first, as in ComfyUI (it matters for
+     * formats with a shift, SD3 and FLUX); NaN and infinities become 0. Float32 on {@code manager}.
+     *
+     * @param noise the draw, {@code latent}'s shape, or null for none (DisableNoise)
+     */
+    public static NDArray addNoise(DiffusionModel model, NDArray latent, NDArray noise, double scale,
+            NDManager manager) {
+        LatentFormat format = model.latentFormat();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = onto(latent, scope);
+            NDArray in = x.countNonzero().getLong() > 0 ? format.toModel(x) : x;
+            NDArray drawn = noise == null ? scope.zeros(x.getShape(), DataType.FLOAT32) : onto(noise, scope);
+            NDArray noisy = model.prediction() == Prediction.FLOW
+                    ? drawn.mul((float) scale).addi(in.mul((float) (1 - scale)))
+                    : drawn.mul((float) scale).addi(in);
+            NDArray out = format.toVae(noisy);
+            NDArray bad = out.isNaN().logicalOr(out.isInfinite());
+            NDArray clean = ai.djl.ndarray.NDArrays.where(bad, scope.zeros(out.getShape(), DataType.FLOAT32), out);
+            clean.attach(manager);
+            return clean;
+        }
+    }
+
     private static NDArray onto(NDArray latent, NDManager manager) {
         NDArray copy = latent.toDevice(manager.getDevice(), true);
         copy.attach(manager);

@@ -1,9 +1,16 @@
 package dev.tessera.diffusion.nodes.internal;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.sampling.ComfySigmas;
+import dev.tessera.sampling.NoiseSource;
+import dev.tessera.sampling.Prediction;
+import dev.tessera.sampling.Sampler;
 import dev.tessera.sampling.Samplers;
 import dev.tessera.sampling.Schedule;
 import java.util.Arrays;
@@ -45,8 +52,8 @@ public final class CustomSampling {
          *
          * @throws IllegalArgumentException when the sampler does not run such models
          */
-        public dev.tessera.sampling.Sampler make(dev.tessera.sampling.Prediction prediction) {
-            dev.tessera.sampling.Sampler named = Samplers.named(name, prediction);
+        public Sampler make(Prediction prediction) {
+            Sampler named = Samplers.named(name, prediction);
             return name.equals("euler_ancestral") ? Samplers.eulerAncestral(prediction, eta, sNoise) : named;
         }
     }
@@ -72,7 +79,7 @@ public final class CustomSampling {
      * DualCFGGuider brings its own guided model ({@code guidance}, null for CFG).
      */
     public record Guider(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg,
-            java.util.function.Function<ai.djl.ndarray.NDManager, dev.tessera.model.api.BoundDenoiser> guidance) {
+            java.util.function.Function<NDManager, BoundDenoiser> guidance) {
 
         public Guider {
             Objects.requireNonNull(model, "model");
@@ -199,10 +206,40 @@ public final class CustomSampling {
 
         /** {@code sigmas} as {@code model} runs them, timesteps and all; null for fewer than two. */
         private static Schedule ofValues(DiffusionModel model, double[] sigmas, Shape shape) {
-            return model.prediction() == dev.tessera.sampling.Prediction.FLOW
+            return model.prediction() == Prediction.FLOW
                     ? ComfySigmas.schedule(sigmas, model.flowShift(shape.get(shape.dimension() - 2),
                             shape.get(shape.dimension() - 1)))
                     : ComfySigmas.schedule(sigmas, model.noiseSchedule());
+        }
+    }
+
+    /**
+     * AddNoise: {@code latent} (VAE space, {@code [B, C, h, w]}) noised by {@code noise} to the span of
+     * {@code sigmas} ({@code |sigmas[0] - sigmas[-1]|}) as the model scales noise; null when the sigmas resolve to
+     * no step (ComfyUI returns the latent as it is for no sigmas; a single sigma, which ComfyUI would use as the
+     * scale, has no Tessera form).
+     *
+     * @param batchIndex the latent's batch_index, null for none
+     * @throws IllegalArgumentException starting with {@code sigmas: } when the sigmas cannot be made
+     */
+    public static NDArray addNoise(DiffusionModel model, Noise noise, Sigmas sigmas,
+            NDArray latent, long[] batchIndex, NDManager manager) {
+        Schedule schedule;
+        try {
+            schedule = sigmas.resolve(model, latent.getShape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sigmas: " + e.getMessage(), e);
+        }
+        if (schedule == null) {
+            return null;
+        }
+        double scale = Math.abs(schedule.sigma(0) - schedule.sigma(schedule.steps()));
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray drawn = !noise.add() ? null
+                    : (batchIndex == null ? NoiseSource.seeded(noise.seed())
+                            : NoiseSource.seeded(noise.seed(), batchIndex))
+                            .next(scope, latent.getShape(), DataType.FLOAT32);
+            return ComfySampling.addNoise(model, latent, drawn, scale, manager);
         }
     }
 
@@ -214,7 +251,7 @@ public final class CustomSampling {
      */
     public static ComfySampling.Run run(Noise noise, Guider guider, SamplerChoice sampler, Sigmas sigmas,
             Shape latentShape) {
-        dev.tessera.sampling.Sampler made;
+        Sampler made;
         try {
             made = sampler.make(guider.model().prediction());
         } catch (IllegalArgumentException e) {
@@ -226,7 +263,7 @@ public final class CustomSampling {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sigmas: " + e.getMessage(), e);
         }
-        boolean flow = guider.model().prediction() == dev.tessera.sampling.Prediction.FLOW;
+        boolean flow = guider.model().prediction() == Prediction.FLOW;
         if (schedule != null && (schedule.kind() == Schedule.Kind.FLOW) != flow) {
             throw new IllegalArgumentException("sigmas: these are " + schedule.kind().name().toLowerCase(
                     java.util.Locale.ROOT) + " sigmas, the guider's model samples "

@@ -12,7 +12,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.diffusion.nodes.internal.CustomSampling;
 import dev.tessera.diffusion.nodes.internal.DualCfgDenoiser;
 import dev.tessera.diffusion.nodes.internal.nodes.DualCFGGuiderNode;
+import dev.tessera.diffusion.nodes.internal.nodes.AddNoiseNode;
 import dev.tessera.diffusion.nodes.internal.nodes.BasicSchedulerNode;
+import dev.tessera.diffusion.nodes.internal.nodes.DisableNoiseNode;
 import dev.tessera.diffusion.nodes.internal.nodes.BetaSamplingSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.CFGGuiderNode;
 import dev.tessera.diffusion.nodes.internal.nodes.ExponentialSchedulerNode;
@@ -252,6 +254,67 @@ class CustomSamplingNodesTest {
         }
     }
 
+    private Latent addNoise(Object noise, CustomSampling.Sigmas sigmas, Latent latent) {
+        return (Latent) new AddNoiseNode(graph.runtime).execute(new MapInputs().with("model", loaded.model)
+                .with("noise", noise).with("sigmas", sigmas).with("latent_image", latent), new RecordingContext(scope))
+                .value(0);
+    }
+
+    private Object randomNoise(long seed) {
+        return new RandomNoiseNode().execute(new MapInputs().with("noise_seed", seed), new RecordingContext(scope))
+                .value(0);
+    }
+
+    /** A latent of seeded values, as VAEEncode would give for image-to-image. */
+    private Latent image() {
+        NDManager m = graph.runtime.newManager("image latent");
+        m.getEngine().setRandomSeed(5);
+        return Latent.owning(m, m.randomNormal(new Shape(1, 4, 8, 8)), null, null);
+    }
+
+    /**
+     * ComfyUI's AddNoise on SD1.5: {@code (x * 0.18215 + n * |s0 - s_last|) / 0.18215} with n torch's
+     * {@code manual_seed(seed); randn}; then SamplerCustomAdvanced with DisableNoise equals sampling with the noise.
+     */
+    @Test
+    void addNoiseScalesTheNoiseAsTheModelAndFeedsANoiselessSampler() {
+        try (Latent from = image(); NDManager m = graph.runtime.newManager("expected noise")) {
+            m.getEngine().setRandomSeed(42);
+            float[] n = m.randomNormal(0f, 1f, new Shape(1, 4, 8, 8), ai.djl.ndarray.types.DataType.FLOAT32)
+                    .toFloatArray();
+            float[] x = from.samples().toFloatArray();
+            CustomSampling.Sigmas all = sigmas(new BasicSchedulerNode(), new MapInputs().with("model", loaded.model)
+                    .with("scheduler", "karras").with("steps", 8L).with("denoise", 0.6));
+            double[] levels = resolve(all).sigmas();
+            double scale = Math.abs(levels[0] - levels[levels.length - 1]);
+            float[] expected = new float[x.length];
+            for (int k = 0; k < x.length; k++) {
+                expected[k] = (float) ((x[k] * 0.18215 + n[k] * scale) / 0.18215);
+            }
+            Latent noisy = addNoise(randomNoise(42), all, from);
+            assertTrue(relativeL2(noisy.samples().toFloatArray(), expected) < 1e-6,
+                    "relative L2 " + relativeL2(noisy.samples().toFloatArray(), expected));
+
+            Object off = new DisableNoiseNode().execute(new MapInputs(), new RecordingContext(scope)).value(0);
+            assertTrue(relativeL2(addNoise(off, all, from).samples().toFloatArray(), x) < 1e-6,
+                    "DisableNoise adds nothing");
+
+            Object guider = new CFGGuiderNode().execute(new MapInputs().with("model", loaded.model)
+                    .with("positive", loaded.positive).with("negative", loaded.negative).with("cfg", 5.0),
+                    new RecordingContext(scope)).value(0);
+            float[] withNoise = ((Latent) new SamplerCustomAdvancedNode(graph.runtime).execute(new MapInputs()
+                    .with("noise", randomNoise(42)).with("guider", guider).with("sampler", select("euler"))
+                    .with("sigmas", all).with("latent_image", from), new RecordingContext(scope)).value(0))
+                    .samples().toFloatArray();
+            float[] afterAddNoise = ((Latent) new SamplerCustomAdvancedNode(graph.runtime).execute(new MapInputs()
+                    .with("noise", off).with("guider", guider).with("sampler", select("euler"))
+                    .with("sigmas", all).with("latent_image", noisy), new RecordingContext(scope)).value(0))
+                    .samples().toFloatArray();
+            assertTrue(relativeL2(afterAddNoise, withNoise) < 1e-5, "AddNoise + DisableNoise = RandomNoise: "
+                    + relativeL2(afterAddNoise, withNoise));
+        }
+    }
+
     private static double maxDiff(float[] a, float[] b) {
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
@@ -386,7 +449,9 @@ class CustomSamplingNodesTest {
                 "SamplerEulerAncestral", "sampling/samplers | eta:FLOAT=1.0, s_noise:FLOAT=1.0 -> SAMPLER",
                 "DualCFGGuider", "sampling/guiders | model:MODEL, cond1:CONDITIONING, cond2:CONDITIONING,"
                         + " negative:CONDITIONING, cfg_conds:FLOAT=8.0, cfg_cond2_negative:FLOAT=8.0, style:COMBO=regular"
-                        + " -> GUIDER");
+                        + " -> GUIDER",
+                "AddNoise", "experimental/custom_sampling/noise | model:MODEL, noise:NOISE, sigmas:SIGMAS,"
+                        + " latent_image:LATENT -> LATENT");
         expected.forEach((id, want) -> {
             dev.tessera.graph.api.NodeDescriptor d = graph.engine().nodeType(id).orElseThrow();
             String got = d.category() + " | " + d.inputs().stream()

@@ -19,6 +19,7 @@ import dev.tessera.diffusion.nodes.internal.nodes.BetaSamplingSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SDTurboSchedulerNode;
 import dev.tessera.diffusion.nodes.internal.nodes.FlipSigmasNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SetFirstSigmaNode;
+import dev.tessera.diffusion.nodes.internal.nodes.AddNoiseNode;
 import dev.tessera.diffusion.nodes.internal.nodes.DualCFGGuiderNode;
 import dev.tessera.diffusion.nodes.internal.nodes.SamplerEulerAncestralNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAEDecodeNode;
@@ -66,6 +67,7 @@ final class Graph implements AutoCloseable {
         host.register(new SDTurboSchedulerNode());
         host.register(new FlipSigmasNode());
         host.register(new SetFirstSigmaNode());
+        host.register(new AddNoiseNode(runtime));
         host.register(new DualCFGGuiderNode());
         host.register(new SamplerEulerAncestralNode());
         host.register(new RandomNoiseNode());
