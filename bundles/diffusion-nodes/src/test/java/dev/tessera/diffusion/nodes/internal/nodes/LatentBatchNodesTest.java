@@ -224,6 +224,14 @@ class LatentBatchNodesTest {
         assertArrayEquals(new long[] {5, 6}, again.batchIndex().orElseThrow());
         assertTrue(run(new RepeatLatentBatchNode(runtime), new MapInputs().with("samples", five).with("amount", 2L))
                 .batchIndex().isEmpty(), "RepeatLatentBatch adds no batch_index of its own");
+
+        // LatentComposite keeps samples_to's (ComfyUI copies samples_to), LatentBlend samples1's.
+        Latent composite = run(new LatentCompositeNode(runtime), new MapInputs().with("samples_to", part)
+                .with("samples_from", numbered(1, null)).with("x", 0L).with("y", 0L).with("feather", 0L));
+        assertArrayEquals(new long[] {2, 3}, composite.batchIndex().orElseThrow());
+        Latent blend = run(new LatentBlendNode(runtime), new MapInputs().with("samples1", part)
+                .with("samples2", numbered(2, null)).with("blend_factor", 0.5));
+        assertArrayEquals(new long[] {2, 3}, blend.batchIndex().orElseThrow());
     }
 
     @Test
