@@ -29,4 +29,17 @@ public interface NoiseSource {
     static NoiseSource seeded(long seed) {
         return new TorchSeededNoise(seed);
     }
+
+    /**
+     * {@link #seeded(long)} for a latent whose entries were taken from a batch: the first draw is ComfyUI's
+     * {@code prepare_noise(latent, seed, noise_inds)}, entry {@code i} being the noise entry {@code batchIndex[i]} got
+     * in the whole batch ({@code manual_seed(seed)}, then {@code randn([1, ...])} per entry up to the largest index).
+     * Later draws are {@link #seeded(long)}'s.
+     *
+     * @throws IllegalArgumentException for a negative index; the first draw, for a shape whose batch is not
+     *     {@code batchIndex.length}
+     */
+    static NoiseSource seeded(long seed, long[] batchIndex) {
+        return new TorchSeededNoise(seed, batchIndex);
+    }
 }

@@ -32,6 +32,16 @@ public final class Samplers {
         return new EulerSampler(prediction, true);
     }
 
+    /**
+     * Euler ancestral with k-diffusion's {@code eta} (share of the step re-injected as fresh noise; 0 is Euler) and
+     * {@code s_noise} (scale of that noise), as ComfyUI's SamplerEulerAncestral.
+     *
+     * @throws IllegalArgumentException for a negative or non-finite value
+     */
+    public static Sampler eulerAncestral(Prediction prediction, double eta, double sNoise) {
+        return new EulerSampler(prediction, true, eta, sNoise);
+    }
+
     /** Deterministic DDIM, eta 0 ({@code DDIMScheduler}); on flow schedules the same step with flow levels. */
     public static Sampler ddim(Prediction prediction) {
         return new DdimSampler(prediction);

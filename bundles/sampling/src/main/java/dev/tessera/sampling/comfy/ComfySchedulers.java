@@ -97,12 +97,17 @@ public final class ComfySchedulers {
 
     private static Schedule exponential(SigmaTable table, int steps) {
         checkSteps(steps);
-        double[] logs = NumpyCompat.linspace(Math.log(table.sigmaMax()), Math.log(table.sigmaMin()), steps);
+        return table.schedule(exponentialSigmas(table.sigmaMin(), table.sigmaMax(), steps));
+    }
+
+    /** k-diffusion's {@code get_sigmas_exponential} without the final 0: log-uniform from max down to min. */
+    static double[] exponentialSigmas(double sigmaMin, double sigmaMax, int steps) {
+        double[] logs = NumpyCompat.linspace(Math.log(sigmaMax), Math.log(sigmaMin), steps);
         double[] sigmas = new double[steps];
         for (int i = 0; i < steps; i++) {
             sigmas[i] = (float) Math.exp(logs[i]);
         }
-        return table.schedule(sigmas);
+        return sigmas;
     }
 
     private static Schedule simple(SigmaTable table, int steps) {
@@ -118,8 +123,13 @@ public final class ComfySchedulers {
 
     /** ComfyUI's {@code beta}: table sigmas at the beta(0.6, 0.6) quantiles of the steps, repeats dropped. */
     private static Schedule beta(SigmaTable table, int steps) {
+        return beta(table, steps, 0.6, 0.6);
+    }
+
+    /** {@link #beta(SigmaTable, int)} at the beta(alpha, beta) quantiles (ComfyUI's BetaSamplingScheduler). */
+    static Schedule beta(SigmaTable table, int steps, double alpha, double beta) {
         checkSteps(steps);
-        int[] picks = betaPicks(table.size() - 1, steps);
+        int[] picks = betaPicks(table.size() - 1, steps, alpha, beta);
         double[] sigmas = new double[picks.length];
         for (int i = 0; i < picks.length; i++) {
             sigmas[i] = table.sigma(picks[i]);
@@ -132,11 +142,15 @@ public final class ComfySchedulers {
      * {@code rint(beta.ppf(1 - i / steps, 0.6, 0.6) * last)} for {@code i = 0..steps-1}, consecutive repeats dropped.
      */
     private static int[] betaPicks(int last, int steps) {
+        return betaPicks(last, steps, 0.6, 0.6);
+    }
+
+    private static int[] betaPicks(int last, int steps, double alpha, double beta) {
         int[] picks = new int[steps];
         int count = 0;
         double previous = -1;
         for (int i = 0; i < steps; i++) {
-            double t = Math.rint(BetaDistribution.ppf(1 - i / (double) steps, 0.6, 0.6) * last);
+            double t = Math.rint(BetaDistribution.ppf(1 - i / (double) steps, alpha, beta) * last);
             if (t != previous) {
                 picks[count++] = (int) t;
             }

@@ -9,15 +9,29 @@ import dev.tessera.sampling.Schedule;
 /**
  * Euler's method on the probability-flow ODE in sigma (diffusers' {@code EulerDiscreteScheduler}; on a flow
  * schedule {@code FlowMatchEulerDiscreteScheduler}), and with {@code ancestral} the Euler-ancestral SDE step of
- * {@code EulerAncestralDiscreteScheduler} (eta 1), which re-injects fresh noise each step.
+ * {@code EulerAncestralDiscreteScheduler} (eta 1), which re-injects fresh noise each step; k-diffusion's {@code eta}
+ * scales the re-injected part ({@code get_ancestral_step}: 0 is plain Euler) and {@code s_noise} the drawn noise.
  */
 public final class EulerSampler extends SamplerBase {
 
     private final boolean ancestral;
+    private final double eta;
+    private final double sNoise;
 
     public EulerSampler(Prediction prediction, boolean ancestral) {
+        this(prediction, ancestral, 1.0, 1.0);
+    }
+
+    /** Euler ancestral with k-diffusion's {@code eta} and {@code s_noise} (both 1 by default). */
+    public EulerSampler(Prediction prediction, boolean ancestral, double eta, double sNoise) {
         super(ancestral ? "euler_ancestral" : "euler", prediction);
+        if (!(eta >= 0) || !Double.isFinite(eta) || !(sNoise >= 0) || !Double.isFinite(sNoise)) {
+            throw new IllegalArgumentException("eta and s_noise must be finite and 0 or more, got " + eta + " and "
+                    + sNoise);
+        }
         this.ancestral = ancestral;
+        this.eta = eta;
+        this.sNoise = sNoise;
     }
 
     @Override
@@ -50,11 +64,13 @@ public final class EulerSampler extends SamplerBase {
             if (!ancestral) {
                 return new StepOutput(x.add(derivative.mul((float) (next - sigma))), denoised);
             }
-            double up = Math.sqrt(next * next * (sigma * sigma - next * next) / (sigma * sigma));
-            double down = Math.sqrt(next * next - up * up);
+            // k-diffusion's get_ancestral_step: eta 0 is a plain Euler step to sigma_to.
+            double up = eta == 0 ? 0
+                    : Math.min(next, eta * Math.sqrt(next * next * (sigma * sigma - next * next) / (sigma * sigma)));
+            double down = eta == 0 ? next : Math.sqrt(next * next - up * up);
             NDArray stepped = x.add(derivative.mul((float) (down - sigma)));
             NDArray fresh = noise.next(x.getManager(), x.getShape(), x.getDataType());
-            return new StepOutput(stepped.addi(fresh.mul((float) up)), denoised);
+            return new StepOutput(stepped.addi(fresh.mul((float) (up * sNoise))), denoised);
         };
     }
 

@@ -11,12 +11,17 @@ public final class KarrasSigmas {
 
     /** rho 7, from {@code sigmaMax} down to {@code sigmaMin} in float64. */
     public static double[] of(double sigmaMin, double sigmaMax, int steps) {
+        return of(sigmaMin, sigmaMax, steps, RHO);
+    }
+
+    /** Exponent {@code rho} (KarrasScheduler's input), from {@code sigmaMax} down to {@code sigmaMin} in float64. */
+    public static double[] of(double sigmaMin, double sigmaMax, int steps, double rho) {
         double[] ramp = linspace(0, 1, steps);
-        double minInvRho = Math.pow(sigmaMin, 1 / RHO);
-        double maxInvRho = Math.pow(sigmaMax, 1 / RHO);
+        double minInvRho = Math.pow(sigmaMin, 1 / rho);
+        double maxInvRho = Math.pow(sigmaMax, 1 / rho);
         double[] sigmas = new double[steps];
         for (int i = 0; i < steps; i++) {
-            sigmas[i] = Math.pow(maxInvRho + ramp[i] * (minInvRho - maxInvRho), RHO);
+            sigmas[i] = Math.pow(maxInvRho + ramp[i] * (minInvRho - maxInvRho), rho);
         }
         return sigmas;
     }

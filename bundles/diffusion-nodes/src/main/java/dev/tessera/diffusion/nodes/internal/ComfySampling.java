@@ -152,9 +152,18 @@ public final class ComfySampling {
      * @param schedule the steps to run, null for none (the latent comes back unchanged)
      * @param seed seeds the initial noise and the ancestral samplers' noise
      * @param addNoise false for zero initial noise (the latent is already noisy)
+     * @param guidance the guided model for a guider other than CFG (DualCFGGuider), made in the run's manager; null
+     *     for {@code model.guided(positive, negative, cfg)}
      */
     public record Run(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg, Sampler sampler,
-            Schedule schedule, long seed, boolean addNoise) {}
+            Schedule schedule, long seed, boolean addNoise,
+            java.util.function.Function<NDManager, BoundDenoiser> guidance) {
+
+        public Run(DiffusionModel model, Conditioning positive, Conditioning negative, double cfg, Sampler sampler,
+                Schedule schedule, long seed, boolean addNoise) {
+            this(model, positive, negative, cfg, sampler, schedule, seed, addNoise, null);
+        }
+    }
 
     /**
      * A run's result in VAE space: the sampled latent and the model's clean estimate at the last step (ComfyUI's
@@ -173,6 +182,16 @@ public final class ComfySampling {
      */
     public static Sampled sample(Run run, NDArray latent, NDArray noiseMask, NDManager manager,
             StepCallback callback) {
+        return sample(run, latent, null, noiseMask, manager, callback);
+    }
+
+    /**
+     * {@link #sample(Run, NDArray, NDArray, NDManager, StepCallback)} for a latent whose entries came from a larger
+     * batch: {@code batchIndex} (ComfyUI's {@code batch_index}, null for none) gives each entry the initial noise it
+     * had in that batch, as ComfyUI's {@code prepare_noise}.
+     */
+    public static Sampled sample(Run run, NDArray latent, long[] batchIndex, NDArray noiseMask, NDManager manager,
+            StepCallback callback) {
         Sampler sampler = run.sampler();
         Schedule schedule = run.schedule();
         if (schedule == null) {
@@ -182,7 +201,8 @@ public final class ComfySampling {
             return new Sampled(copy, copy);
         }
         LatentFormat format = run.model().latentFormat();
-        NoiseSource noise = NoiseSource.seeded(run.seed());
+        NoiseSource noise = batchIndex == null ? NoiseSource.seeded(run.seed())
+                : NoiseSource.seeded(run.seed(), batchIndex);
         try (NDManager scope = manager.newSubManager()) {
             NDArray clean = format.toModel(onto(latent, scope));
             Shape shape = clean.getShape();
@@ -201,7 +221,8 @@ public final class ComfySampling {
                     callback.onStep(progress);
                 }
             };
-            BoundDenoiser guided = run.model().guided(run.positive(), run.negative(), run.cfg(), scope);
+            BoundDenoiser guided = run.guidance() != null ? run.guidance().apply(scope)
+                    : run.model().guided(run.positive(), run.negative(), run.cfg(), scope);
             try (BoundDenoiser model = noiseMask == null ? guided : new InpaintDenoiser(guided,
                     run.model().prediction(), clean, drawn, denoiseMask(noiseMask, shape, scope))) {
                 out = sampler.sample(model, x, schedule, noise, keepLast);
@@ -267,6 +288,32 @@ public final class ComfySampling {
                 ResizeMethod.BILINEAR, CropMode.DISABLED, manager);
         NDArray perCell = resized.transpose(0, 3, 1, 2);
         return perCell.broadcast(new Shape(batch, latent.get(1), latent.get(2), latent.get(3)));
+    }
+
+    /**
+     * ComfyUI's AddNoise: {@code latent} (VAE space) noised to {@code scale} by the model's {@code noise_scaling}
+     * ({@code latent + scale * noise}, for flow models {@code scale * noise + (1 - scale) * latent}) in model space
+     * and moved back; an all-zero latent is not shifted into model space first, as in ComfyUI (it matters for
+     * formats with a shift, SD3 and FLUX); NaN and infinities become 0. Float32 on {@code manager}.
+     *
+     * @param noise the draw, {@code latent}'s shape, or null for none (DisableNoise)
+     */
+    public static NDArray addNoise(DiffusionModel model, NDArray latent, NDArray noise, double scale,
+            NDManager manager) {
+        LatentFormat format = model.latentFormat();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = onto(latent, scope);
+            NDArray in = x.countNonzero().getLong() > 0 ? format.toModel(x) : x;
+            NDArray drawn = noise == null ? scope.zeros(x.getShape(), DataType.FLOAT32) : onto(noise, scope);
+            NDArray noisy = model.prediction() == Prediction.FLOW
+                    ? drawn.mul((float) scale).addi(in.mul((float) (1 - scale)))
+                    : drawn.mul((float) scale).addi(in);
+            NDArray out = format.toVae(noisy);
+            NDArray bad = out.isNaN().logicalOr(out.isInfinite());
+            NDArray clean = ai.djl.ndarray.NDArrays.where(bad, scope.zeros(out.getShape(), DataType.FLOAT32), out);
+            clean.attach(manager);
+            return clean;
+        }
     }
 
     private static NDArray onto(NDArray latent, NDManager manager) {

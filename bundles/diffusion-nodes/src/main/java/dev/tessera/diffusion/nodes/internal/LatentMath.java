@@ -106,4 +106,37 @@ public final class LatentMath {
     public static NDArray repeatBatch(NDArray x, int amount, NDManager scratch) {
         return Compositing.tileBatch(ImageResizer.borrow(x, scratch), amount);
     }
+
+    /**
+     * ComfyUI's LatentFromBatch on {@code batch_index}: the taken entries' indices, {@code index .. index + length - 1}
+     * (clamped as the samples are), or that slice of the indices the latent already carries.
+     */
+    public static long[] fromBatchIndex(long[] carried, long batch, int index, int length) {
+        long first = Math.min(batch - 1, index);
+        long count = Math.min(batch - first, length);
+        long[] out = new long[(int) count];
+        for (int i = 0; i < count; i++) {
+            out[i] = carried == null ? first + i : carried[(int) first + i];
+        }
+        return out;
+    }
+
+    /**
+     * ComfyUI's RepeatLatentBatch on {@code batch_index}: the indices, then {@code amount - 1} copies shifted by
+     * {@code max - min + 1} each; null (a batch of its own) stays null.
+     */
+    public static long[] repeatBatchIndex(long[] carried, int amount) {
+        if (carried == null) {
+            return null;
+        }
+        long offset = java.util.Arrays.stream(carried).max().orElse(0) - java.util.Arrays.stream(carried).min()
+                .orElse(0) + 1;
+        long[] out = new long[carried.length * amount];
+        for (int i = 0; i < amount; i++) {
+            for (int k = 0; k < carried.length; k++) {
+                out[i * carried.length + k] = carried[k] + i * offset;
+            }
+        }
+        return out;
+    }
 }

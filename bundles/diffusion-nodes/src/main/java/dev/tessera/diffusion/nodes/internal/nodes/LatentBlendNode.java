@@ -46,9 +46,13 @@ public final class LatentBlendNode implements NodeType {
         Latent second = inputs.get("samples2", Latent.class);
         LatentChecks.sameKind("samples2", second, "samples1", first);
         double factor = inputs.getFloat("blend_factor");
-        return LatentNodes.produce(tensors, context, "LatentBlend", scratch -> new LatentNodes.Parts(
-                LatentMath.blend(first.samples(), second.samples(), factor, scratch),
-                first.noiseMask().map(m -> ImageResizer.borrow(m, scratch).duplicate()).orElse(null),
-                first.format().or(second::format).orElse(null)));
+        return LatentNodes.produce(tensors, context, "LatentBlend", scratch -> {
+            ai.djl.ndarray.NDArray blended = LatentMath.blend(first.samples(), second.samples(), factor, scratch);
+            // samples1's batch_index, as ComfyUI copies samples1, while the batch is still its batch
+            long[] index = first.batchIndex().filter(i -> i.length == blended.getShape().get(0)).orElse(null);
+            return new LatentNodes.Parts(blended,
+                    first.noiseMask().map(m -> ImageResizer.borrow(m, scratch).duplicate()).orElse(null),
+                    first.format().or(second::format).orElse(null), index);
+        });
     }
 }

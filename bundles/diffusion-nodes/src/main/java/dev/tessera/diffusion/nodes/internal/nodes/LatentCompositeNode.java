@@ -59,6 +59,6 @@ public final class LatentCompositeNode implements NodeType {
         return LatentNodes.produce(tensors, context, "LatentComposite", scratch -> new LatentNodes.Parts(
                 LatentMath.composite(to.samples(), from.samples(), x, y, feather, scratch),
                 to.noiseMask().map(m -> ImageResizer.borrow(m, scratch).duplicate()).orElse(null),
-                to.format().or(from::format).orElse(null)));
+                to.format().or(from::format).orElse(null), to.batchIndex().orElse(null)));
     }
 }

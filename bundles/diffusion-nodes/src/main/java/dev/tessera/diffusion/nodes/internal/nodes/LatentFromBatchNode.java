@@ -14,7 +14,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** ComfyUI's LatentFromBatch ("Latent From Batch"): {@code length} entries from {@code batch_index} (clamped to the batch), with their noise masks. ComfyUI also records the entries' batch_index so the sampler gives them the noise they had in the whole batch; Tessera's LATENT does not carry it, so the part is sampled with noise of its own. */
+/**
+ * ComfyUI's LatentFromBatch ("Latent From Batch"): {@code length} entries from {@code batch_index} (clamped to the
+ * batch), with their noise masks, recording the entries' batch_index so a sampler gives them the noise they had in
+ * the whole batch.
+ */
 @Component(service = NodeType.class)
 public final class LatentFromBatchNode implements NodeType {
 
@@ -48,6 +52,7 @@ public final class LatentFromBatchNode implements NodeType {
         return LatentNodes.produce(tensors, context, "LatentFromBatch", scratch -> new LatentNodes.Parts(
                 LatentMath.fromBatch(latent.samples(), batch, index, length, scratch),
                 latent.noiseMask().map(m -> LatentMath.fromBatch(m, batch, index, length, scratch)).orElse(null),
-                latent.format().orElse(null)));
+                latent.format().orElse(null),
+                LatentMath.fromBatchIndex(latent.batchIndex().orElse(null), batch, index, length)));
     }
 }

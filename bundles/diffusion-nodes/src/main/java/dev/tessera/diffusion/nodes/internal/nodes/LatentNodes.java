@@ -15,8 +15,16 @@ import java.util.function.Function;
  */
 final class LatentNodes {
 
-    /** A latent's parts, computed in the scratch manager; {@code noiseMask} and {@code format} may be null. */
-    record Parts(NDArray samples, NDArray noiseMask, LatentFormat format) {}
+    /**
+     * A latent's parts, computed in the scratch manager; {@code noiseMask}, {@code format} and {@code batchIndex}
+     * (ComfyUI's {@code batch_index}) may be null.
+     */
+    record Parts(NDArray samples, NDArray noiseMask, LatentFormat format, long[] batchIndex) {
+
+        Parts(NDArray samples, NDArray noiseMask, LatentFormat format) {
+            this(samples, noiseMask, format, null);
+        }
+    }
 
     private LatentNodes() {}
 
@@ -25,7 +33,8 @@ final class LatentNodes {
         NDManager owner = tensors.newManager(type + " " + context.nodeId());
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
             Parts parts = body.apply(scratch);
-            return NodeResult.of(Latent.owning(owner, parts.samples(), parts.noiseMask(), parts.format()));
+            return NodeResult.of(Latent.owning(owner, parts.samples(), parts.noiseMask(), parts.format(),
+                    parts.batchIndex()));
         } catch (RuntimeException e) {
             owner.close();
             throw e;

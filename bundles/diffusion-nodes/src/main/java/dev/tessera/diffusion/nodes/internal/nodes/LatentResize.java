@@ -37,6 +37,6 @@ final class LatentResize {
         return LatentNodes.produce(tensors, context, typeName, scratch -> new LatentNodes.Parts(
                 LatentMath.resizeCells(latent.samples(), (int) width, (int) height, resize, crop, scratch),
                 latent.noiseMask().map(m -> ImageResizer.borrow(m, scratch).duplicate()).orElse(null),
-                latent.format().orElse(null)));
+                latent.format().orElse(null), latent.batchIndex().orElse(null)));
     }
 }

@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** ComfyUI's RepeatLatentBatch ("Repeat Latent Batch"): the whole batch {@code amount} times in a row; a noise mask per entry is repeated with it, a single one stays shared. */
+/** ComfyUI's RepeatLatentBatch ("Repeat Latent Batch"): the whole batch {@code amount} times in a row; a noise mask per entry is repeated with it, a single one stays shared; a batch_index is extended as ComfyUI's (copies shifted past the largest). */
 @Component(service = NodeType.class)
 public final class RepeatLatentBatchNode implements NodeType {
 
@@ -47,6 +47,7 @@ public final class RepeatLatentBatchNode implements NodeType {
                 LatentMath.repeatBatch(latent.samples(), amount, scratch),
                 latent.noiseMask().map(m -> m.getShape().get(0) > 1 ? LatentMath.repeatBatch(m, amount, scratch)
                         : ImageResizer.borrow(m, scratch).duplicate()).orElse(null),
-                latent.format().orElse(null)));
+                latent.format().orElse(null),
+                LatentMath.repeatBatchIndex(latent.batchIndex().orElse(null), amount)));
     }
 }

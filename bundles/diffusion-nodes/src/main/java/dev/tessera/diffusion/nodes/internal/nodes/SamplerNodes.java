@@ -136,7 +136,7 @@ final class SamplerNodes {
     /**
      * Runs {@code run} over {@code latent} with the node's progress and interrupt, and returns the LATENT (and with
      * {@code withDenoised} the last clean estimate as a second LATENT, the same object when no step ran); both
-     * keep the latent's noise mask, as in ComfyUI, so a second sampler respects it too.
+     * keep the latent's noise mask and batch_index, as in ComfyUI, so a second sampler respects them too.
      *
      * @param named inputs a refusal of the math may name; others are about {@code fallback}
      */
@@ -151,8 +151,11 @@ final class SamplerNodes {
         NDManager owner = tensors.newManager(context.nodeId() + " LATENT");
         try (NDManager scratch = tensors.runManager(context.scope()).newSubManager()) {
             NDArray mask = latent.noiseMask().orElse(null);
-            ComfySampling.Sampled sampled = ComfySampling.sample(run, latent.samples(), mask, scratch, progress);
-            Latent out = Latent.owning(owner, sampled.samples(), mask == null ? null : mask.duplicate(), format);
+            long[] batchIndex = latent.batchIndex().orElse(null);
+            ComfySampling.Sampled sampled = ComfySampling.sample(run, latent.samples(), batchIndex, mask, scratch,
+                    progress);
+            Latent out = Latent.owning(owner, sampled.samples(), mask == null ? null : mask.duplicate(), format,
+                    batchIndex);
             if (!withDenoised) {
                 return List.of(out);
             }
@@ -160,7 +163,7 @@ final class SamplerNodes {
                 return List.of(out, out);
             }
             return List.of(out, Latent.owning(tensors.newManager(context.nodeId() + " denoised_output"),
-                    sampled.denoised(), mask == null ? null : mask.duplicate(), format));
+                    sampled.denoised(), mask == null ? null : mask.duplicate(), format, batchIndex));
         } catch (SamplingException e) {
             owner.close();
             throw new NodeException("execution_error", null, e.getMessage(), e);

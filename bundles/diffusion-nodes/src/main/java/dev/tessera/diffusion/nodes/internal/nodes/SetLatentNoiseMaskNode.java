@@ -60,7 +60,8 @@ public final class SetLatentNoiseMaskNode implements NodeType {
             // and a mask made from Java data (LoadImageMask) lives in a buffer freed with its array.
             NDArray values = mask.values().toDevice(samples.getDevice(), false).toType(
                     ai.djl.ndarray.types.DataType.FLOAT32, false).duplicate();
-            return NodeResult.of(Latent.owning(owner, samples, values, latent.format().orElse(null)));
+            return NodeResult.of(Latent.owning(owner, samples, values, latent.format().orElse(null),
+                    latent.batchIndex().orElse(null)));
         } catch (RuntimeException e) {
             owner.close();
             throw e;

@@ -199,6 +199,41 @@ class LatentBatchNodesTest {
         assertEquals(1, withShared.noiseMask().orElseThrow().getShape().get(0), "a single mask is kept whole");
     }
 
+    /**
+     * ComfyUI's batch_index: LatentFromBatch records range(index, index + length) (or slices the carried list),
+     * RepeatLatentBatch appends copies shifted by max - min + 1; both absent on a batch of its own.
+     */
+    @Test
+    void batchIndexIsRecordedAndRepeatedAsComfyUis() {
+        Latent five = numbered(5, null);
+        assertTrue(five.batchIndex().isEmpty());
+        Latent part = run(new LatentFromBatchNode(runtime), new MapInputs().with("samples", five)
+                .with("batch_index", 2L).with("length", 2L));
+        assertArrayEquals(new long[] {2, 3}, part.batchIndex().orElseThrow());
+        Latent clamped = run(new LatentFromBatchNode(runtime), new MapInputs().with("samples", five)
+                .with("batch_index", 9L).with("length", 3L));
+        assertArrayEquals(new long[] {4}, clamped.batchIndex().orElseThrow());
+
+        // [2, 3] repeated 3 times: offset 3 - 2 + 1 = 2, so [2, 3, 4, 5, 6, 7]
+        Latent repeated = run(new RepeatLatentBatchNode(runtime), new MapInputs().with("samples", part)
+                .with("amount", 3L));
+        assertArrayEquals(new long[] {2, 3, 4, 5, 6, 7}, repeated.batchIndex().orElseThrow());
+        // a slice of a latent that carries indices takes its slice of them
+        Latent again = run(new LatentFromBatchNode(runtime), new MapInputs().with("samples", repeated)
+                .with("batch_index", 3L).with("length", 2L));
+        assertArrayEquals(new long[] {5, 6}, again.batchIndex().orElseThrow());
+        assertTrue(run(new RepeatLatentBatchNode(runtime), new MapInputs().with("samples", five).with("amount", 2L))
+                .batchIndex().isEmpty(), "RepeatLatentBatch adds no batch_index of its own");
+
+        // LatentComposite keeps samples_to's (ComfyUI copies samples_to), LatentBlend samples1's.
+        Latent composite = run(new LatentCompositeNode(runtime), new MapInputs().with("samples_to", part)
+                .with("samples_from", numbered(1, null)).with("x", 0L).with("y", 0L).with("feather", 0L));
+        assertArrayEquals(new long[] {2, 3}, composite.batchIndex().orElseThrow());
+        Latent blend = run(new LatentBlendNode(runtime), new MapInputs().with("samples1", part)
+                .with("samples2", numbered(2, null)).with("blend_factor", 0.5));
+        assertArrayEquals(new long[] {2, 3}, blend.batchIndex().orElseThrow());
+    }
+
     @Test
     void repeatLatentBatchRepeatsTheWholeBatchInOrder() {
         Latent two = numbered(2, m -> m.arange(5f, 7f).reshape(2, 1, 1).broadcast(new Shape(2, 16, 16)).duplicate());

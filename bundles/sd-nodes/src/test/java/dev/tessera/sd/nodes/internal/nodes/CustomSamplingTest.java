@@ -234,7 +234,7 @@ class CustomSamplingTest {
         assertEquals(RunResult.Status.SUCCESS, ok.status(), String.valueOf(ok.error()));
 
         // Sigmas of the other kind (rectified flow) for this diffusion model's guider: named, before any step.
-        dev.tessera.diffusion.nodes.internal.CustomSampling.Sigmas flow = shape -> new dev.tessera.sampling.Schedule(
+        dev.tessera.diffusion.nodes.internal.CustomSampling.Sigmas flow = (model, shape) -> new dev.tessera.sampling.Schedule(
                 dev.tessera.sampling.Schedule.Kind.FLOW, new double[] {1000, 500}, new double[] {1, 0.5, 0}, false);
         NodeException kind = assertThrows(NodeException.class, () -> advanced(noise(1), cfgGuider(7.5),
                 sampler("euler"), flow, loaded.empty));
