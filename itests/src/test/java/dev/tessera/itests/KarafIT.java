@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Tessera's feature repository in a real Apache Karaf (the distribution from Maven Central, unpacked fresh for each
  * test), driven through Karaf's own ssh client as an administrator would: {@code feature:install tessera} and
- * Karaf's {@code http} in both orders, and {@code tessera:run} writing a PNG before and after. Each step has a
+ * Karaf's {@code http} in both orders, and {@code tessera:run} writing a PNG before and after; feature
+ * {@code tessera-server} serving the HTTP API once {@code dev.tessera.server} enables it. Each step has a
  * timeout: installing {@code http} after a feature that carried Felix HTTP made Karaf's resolver spin for minutes
  * until OutOfMemoryError (issue 19).
  */
@@ -46,6 +53,48 @@ class KarafIT {
             karaf.shell(INSTALL, "feature:install http");
             karaf.shell(INSTALL, "feature:install tessera");
             karaf.assertRunWritesPng("http-first");
+        }
+    }
+
+    @Test
+    void tesseraServerServesTheApiOnlyOnceEnabled() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (Karaf karaf = Karaf.start("tessera-server")) {
+            // An administrator's setting of Felix HTTP wins over the feature's 8188 (a free port, for a busy machine).
+            Files.writeString(karaf.dir.resolve("etc/org.apache.felix.http.cfg"),
+                    "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + port + "\n");
+            karaf.shell(INSTALL, "feature:install tessera-server");
+            karaf.assertRunWritesPng("with-server");
+            URI stats = URI.create("http://127.0.0.1:" + port + "/system_stats");
+            // Felix HTTP listens, but Tessera's API is off in a host until dev.tessera.server enables it.
+            await("Felix HTTP listening on " + port, () -> status(stats) > 0);
+            assertEquals(404, status(stats));
+            Files.writeString(karaf.dir.resolve("etc/dev.tessera.server.cfg"), "enabled = true\n");
+            await("the API served once enabled", () -> status(stats) == 200);
+        }
+    }
+
+    private static int status(URI uri) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+            Thread.sleep(500);
         }
     }
 
