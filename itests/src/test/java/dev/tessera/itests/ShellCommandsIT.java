@@ -4,10 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import dev.tessera.graph.api.ExecutionContext;
-import dev.tessera.graph.api.NodeDescriptor;
-import dev.tessera.graph.api.NodeInputs;
-import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.engine.WorkflowEngine;
 import java.io.ByteArrayInputStream;
@@ -20,7 +16,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
@@ -99,36 +94,14 @@ public class ShellCommandsIT extends TesseraOsgiTestBase {
         assertEquals("no run in progress", shell("tessera:interrupt").out().strip());
 
         // A node that works until it is interrupted: the run stays in the queue until tessera:interrupt.
-        CountDownLatch started = new CountDownLatch(1);
-        NodeType blocker = new NodeType() {
-            @Override
-            public NodeDescriptor descriptor() {
-                return NodeDescriptor.builder("ShellTestBlocker").category("testing").outputNode(true).build();
-            }
-
-            @Override
-            public NodeResult execute(NodeInputs inputs, ExecutionContext context) {
-                started.countDown();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < deadline) {
-                    context.checkInterrupted();
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-                return NodeResult.of();
-            }
-        };
+        BlockerNode blocker = new BlockerNode("ShellTestBlocker");
         ServiceRegistration<NodeType> registration = context.registerService(NodeType.class, blocker, null);
         try {
             await("the blocker node type in the engine", Duration.ofSeconds(20), () -> engine.nodeType("ShellTestBlocker").isPresent());
             Path workflow = TesseraFramework.home().resolve("shell-blocker.json");
             Files.writeString(workflow, "{\"1\": {\"class_type\": \"ShellTestBlocker\", \"inputs\": {}}}");
             CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> shell("tessera:run " + workflow));
-            if (!started.await(30, TimeUnit.SECONDS)) fail("the blocker node did not start: " + (run.isDone() ? run.get() : "running"));
+            if (!blocker.started.await(30, TimeUnit.SECONDS)) fail("the blocker node did not start: " + (run.isDone() ? run.get() : "running"));
             Result queue = shell("tessera:queue");
             assertTrue(queue.toString(), queue.out().contains(workflow.toString()));
             assertEquals("interrupting 1 run", shell("tessera:interrupt").out().strip());
