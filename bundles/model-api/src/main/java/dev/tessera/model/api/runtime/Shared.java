@@ -1,4 +1,4 @@
-package dev.tessera.sd.nodes.internal;
+package dev.tessera.model.api.runtime;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * A resource used by several handles: it closes when the last {@link Lease} on it closes. Handles (MODEL, CLIP,
  * VAE) each hold a lease, so the host's cache can close them independently and in any order.
  */
-final class Shared<T> {
+public final class Shared<T> {
 
     private final T value;
     private final Consumer<Shared<T>> onLastRelease;
@@ -19,17 +19,17 @@ final class Shared<T> {
      * @param onLastRelease called (once, under no lock of this object) when the last lease closes; it must free
      *     the value
      */
-    Shared(T value, Consumer<Shared<T>> onLastRelease) {
+    public Shared(T value, Consumer<Shared<T>> onLastRelease) {
         this.value = Objects.requireNonNull(value, "value");
         this.onLastRelease = onLastRelease;
     }
 
-    T value() {
+    public T value() {
         return value;
     }
 
     /** A new lease; fails once the value has been released. */
-    Lease<T> lease() {
+    public Lease<T> lease() {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException(value + " is closed");
@@ -39,11 +39,11 @@ final class Shared<T> {
         return new Lease<>(this);
     }
 
-    synchronized int leases() {
+    public synchronized int leases() {
         return leases;
     }
 
-    synchronized boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 
@@ -62,7 +62,7 @@ final class Shared<T> {
     }
 
     /** One holder's claim on a shared value; closing it twice is harmless. */
-    static final class Lease<T> implements AutoCloseable {
+    public static final class Lease<T> implements AutoCloseable {
 
         private final Shared<T> shared;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -76,7 +76,7 @@ final class Shared<T> {
          *
          * @throws IllegalStateException after this lease was closed
          */
-        T get() {
+        public T get() {
             if (closed.get()) {
                 throw new IllegalStateException("handle is closed: " + shared.value);
             }
@@ -84,12 +84,12 @@ final class Shared<T> {
         }
 
         /** Another lease on the same value, for a derived handle. */
-        Lease<T> share() {
+        public Lease<T> share() {
             get();
             return shared.lease();
         }
 
-        boolean isClosed() {
+        public boolean isClosed() {
             return closed.get();
         }
 
