@@ -57,6 +57,7 @@ class FluxNodesTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -65,6 +66,7 @@ class FluxNodesTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -78,11 +80,12 @@ class FluxNodesTest {
     @AfterEach
     void tearDown() throws Exception {
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
     private DiffusionModel load() {
-        UNETLoaderNode loader = new UNETLoaderNode(folders, tensors);
+        UNETLoaderNode loader = new UNETLoaderNode(folders, tensors, checkpoints);
         return (DiffusionModel) loader.execute(new MapInputs().with("unet_name", "tiny-flux.safetensors")
                 .with("weight_dtype", "default"), context).values().get(0);
     }
@@ -458,7 +461,7 @@ class FluxNodesTest {
 
     @Test
     void foreignFilesAndFp8AreRefusedNamingTheInput() {
-        UNETLoaderNode loader = new UNETLoaderNode(folders, tensors);
+        UNETLoaderNode loader = new UNETLoaderNode(folders, tensors, checkpoints);
         NodeException sd = assertThrows(NodeException.class, () -> loader.execute(new MapInputs()
                 .with("unet_name", "tiny-sd15.safetensors").with("weight_dtype", "default"), context));
         assertTrue(sd.getMessage().contains("not a FLUX or SD3 transformer"), sd.getMessage());
