@@ -130,17 +130,12 @@ public final class TransformerCheckpoints {
         }
     }
 
-    /** How many files have been opened since activation (a second loader of an open file opens none). */
-    public int loads() {
-        return open.loads();
+    /** The open files (their counts, for tests and diagnostics). */
+    public OpenCheckpoints files() {
+        return open;
     }
 
-    /** How many files are open now. */
-    public int openFiles() {
-        return open.openFiles();
-    }
-
-    /** Closes every open file, also those handles still hold (the bundle is stopping). */
+    /** Stopping closes them all, also those handles still hold. */
     @Deactivate
     public void close() {
         open.close();

@@ -144,7 +144,7 @@ public final class PatchedModels<M> implements AutoCloseable {
         try {
             Map<String, NDArray> replaced = new HashMap<>();
             for (WeightPatch patch : patches) {
-                View view = new View(component, description, base, shapes, replaced, dtype);
+                ParameterView view = view(component, description, shapes, base::parameter, replaced, dtype);
                 Map<String, NDArray> replacements = patch.apply(view, manager);
                 for (Map.Entry<String, NDArray> entry : replacements.entrySet()) {
                     replaced.put(entry.getKey(), checked(patch, entry.getKey(), entry.getValue(), shapes, manager));
@@ -238,9 +238,20 @@ public final class PatchedModels<M> implements AutoCloseable {
         }
     }
 
-    /** The component's parameters as the patches so far left them. */
-    private record View(String component, String description, Base<?> base, Map<String, Shape> shapes,
-            Map<String, NDArray> replaced, DataType dataType) implements ParameterView {
+    /**
+     * A component's parameters as patches so far left them: {@code replaced} where present, else the base's.
+     *
+     * @param description the component in messages ("unet", "FLUX transformer")
+     * @param base reads a base parameter of a shape
+     */
+    public static ParameterView view(String component, String description, Map<String, Shape> shapes,
+            BiFunction<String, Shape, NDArray> base, Map<String, NDArray> replaced, DataType dtype) {
+        return new View(component, description, shapes, base, replaced, dtype);
+    }
+
+    private record View(String component, String description, Map<String, Shape> shapes,
+            BiFunction<String, Shape, NDArray> base, Map<String, NDArray> replaced, DataType dataType)
+            implements ParameterView {
 
         @Override
         public Set<String> names() {
@@ -259,7 +270,7 @@ public final class PatchedModels<M> implements AutoCloseable {
         @Override
         public NDArray get(String name) {
             NDArray value = replaced.get(name);
-            return value != null ? value : base.parameter(name, shape(name));
+            return value != null ? value : base.apply(name, shape(name));
         }
     }
 }

@@ -131,34 +131,29 @@ class PatchedModelsTest {
         assertEquals(builds + 1, models.builds(), "an evicted variant is built again when needed");
     }
 
+    /** Replaces {@code name} with zeros of {@code shape}. */
+    private static WeightPatch zeros(String key, String name, Shape shape) {
+        return new WeightPatch() {
+            @Override
+            public String key() {
+                return key;
+            }
+
+            @Override
+            public Map<String, NDArray> apply(ParameterView current, NDManager target) {
+                return Map.of(name, target.zeros(shape));
+            }
+        };
+    }
+
     @Test
     void aPatchOfAnUnknownParameterOrShapeFailsNamingItAndKeepsNothing() {
         int before = weights.getManagedArrays().size();
-        WeightPatch unknown = new WeightPatch() {
-            @Override
-            public String key() {
-                return "unknown";
-            }
-
-            @Override
-            public Map<String, NDArray> apply(ParameterView current, NDManager target) {
-                return Map.of("c", target.zeros(new Shape(1)));
-            }
-        };
+        WeightPatch unknown = zeros("unknown", "c", new Shape(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> models.acquire(List.of(unknown)));
         assertEquals("patch unknown replaces 'c', which the affine model does not have", e.getMessage());
-        WeightPatch wide = new WeightPatch() {
-            @Override
-            public String key() {
-                return "wide";
-            }
-
-            @Override
-            public Map<String, NDArray> apply(ParameterView current, NDManager target) {
-                return Map.of("b", target.zeros(new Shape(2)));
-            }
-        };
+        WeightPatch wide = zeros("wide", "b", new Shape(2));
         e = assertThrows(IllegalArgumentException.class, () -> models.acquire(List.of(wide)));
         assertEquals("patch wide gives 'b' the shape (2), the affine model expects (1)", e.getMessage());
         assertEquals(before, weights.getManagedArrays().size(), "a failed build frees what it made");
