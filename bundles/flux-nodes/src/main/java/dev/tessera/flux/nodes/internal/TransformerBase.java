@@ -31,7 +31,6 @@ final class TransformerBase<C, M> implements AutoCloseable {
     final String family;
     /** The transformer per list of weight patches (the checkpoint's own model without patches). */
     final PatchedModels<M> transformers;
-    private boolean closed;
 
     /** @param family the model's name in messages ("FLUX", "SD3") */
     TransformerBase(TransformerCheckpoint<C, M> checkpoint, String family, Builder<C, M> builder) {
@@ -52,13 +51,9 @@ final class TransformerBase<C, M> implements AutoCloseable {
         return new Shared<>(new TransformerBase<>(checkpoint, family, builder), s -> s.value().close()).lease();
     }
 
-    /** Idempotent: the cache's deactivation may close it before the last handle does. */
+    /** Called once: by the last lease, or by the cache's stop (after which the last lease closes nothing). */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    public void close() {
         transformers.close();
         checkpoint.close();
     }

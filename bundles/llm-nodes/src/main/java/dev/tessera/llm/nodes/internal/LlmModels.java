@@ -8,7 +8,6 @@ import dev.tessera.tensor.TensorRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -24,23 +23,13 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = LlmModels.class)
 public final class LlmModels {
 
-    /** A loaded folder and the manager its tensors live on; closing twice (stop, then the last handle) is harmless. */
-    private static final class Loaded implements AutoCloseable {
-        final LlmCheckpoint checkpoint;
-        final NDManager manager;
-        private final AtomicBoolean closed = new AtomicBoolean();
-
-        Loaded(LlmCheckpoint checkpoint, NDManager manager) {
-            this.checkpoint = checkpoint;
-            this.manager = manager;
-        }
+    /** A loaded folder and the manager its tensors live on. */
+    private record Loaded(LlmCheckpoint checkpoint, NDManager manager) implements AutoCloseable {
 
         @Override
         public void close() {
-            if (closed.compareAndSet(false, true)) {
-                checkpoint.close();
-                manager.close();
-            }
+            checkpoint.close();
+            manager.close();
         }
     }
 
@@ -65,7 +54,7 @@ public final class LlmModels {
                 throw e;
             }
         });
-        return new LlmHandle(lease.get().checkpoint, lease::close);
+        return new LlmHandle(lease.get().checkpoint(), lease::close);
     }
 
     /** How many folders have been opened since activation. */

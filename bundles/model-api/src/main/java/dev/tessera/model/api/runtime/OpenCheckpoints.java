@@ -81,6 +81,9 @@ public final class OpenCheckpoints implements AutoCloseable {
     private void release(Key key, Shared<? extends AutoCloseable> shared) {
         synchronized (this) {
             open.remove(key, shared);
+            if (closed) {
+                return; // closed at stop with the rest: each value closes once
+            }
         }
         closeOrThrow(shared.value());
     }
@@ -95,7 +98,10 @@ public final class OpenCheckpoints implements AutoCloseable {
         return open.size();
     }
 
-    /** Closes every open file, also those handles still hold (the owning bundle is stopping). */
+    /**
+     * Closes every open file, also those handles still hold (the owning bundle is stopping); their last lease then
+     * closes nothing again.
+     */
     @Override
     public void close() {
         List<Shared<?>> all;

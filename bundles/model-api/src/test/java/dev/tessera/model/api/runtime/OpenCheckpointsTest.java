@@ -25,6 +25,7 @@ class OpenCheckpointsTest {
     private static final class Opened implements AutoCloseable {
         final String content;
         boolean closed;
+        int closes;
 
         Opened(Path file) {
             try {
@@ -37,6 +38,7 @@ class OpenCheckpointsTest {
         @Override
         public void close() {
             closed = true;
+            closes++;
         }
     }
 
@@ -94,6 +96,9 @@ class OpenCheckpointsTest {
         Shared.Lease<Opened> lease = cache.lease(OpenCheckpoints.key("checkpoint", file), () -> new Opened(file));
         cache.close();
         assertTrue(lease.get().closed);
+        Opened opened = lease.get();
+        lease.close();
+        assertEquals(1, opened.closes, "the last lease after the stop closes nothing again");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> cache.lease(OpenCheckpoints.key("checkpoint", file), () -> new Opened(file)));
         assertTrue(e.getMessage().contains("test cache is closed"), e.getMessage());
