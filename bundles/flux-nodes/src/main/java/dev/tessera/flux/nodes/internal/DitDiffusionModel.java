@@ -5,7 +5,7 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
 import dev.tessera.model.api.runtime.PatchedModels;
-import dev.tessera.model.api.runtime.Shared;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;

@@ -11,7 +11,7 @@ import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
-import dev.tessera.model.api.runtime.Shared;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxModel;
 import dev.tessera.models.dit.FluxTransformer2DModel;

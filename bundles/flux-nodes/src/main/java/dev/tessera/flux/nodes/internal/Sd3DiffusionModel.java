@@ -8,7 +8,7 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
-import dev.tessera.model.api.runtime.Shared;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.dit.Sd3Input;
 import dev.tessera.models.dit.Sd3Transformer2DModel;
 import dev.tessera.models.dit.Sd3TransformerConfig;

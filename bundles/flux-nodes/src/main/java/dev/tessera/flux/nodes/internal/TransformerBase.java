@@ -2,11 +2,11 @@ package dev.tessera.flux.nodes.internal;
 
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.runtime.PatchedModels;
-import dev.tessera.model.api.runtime.Shared;
 import dev.tessera.models.core.DeviceWeights;
 import dev.tessera.models.core.ParameterSpecs;
 import dev.tessera.models.core.PatchedWeights;
 import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.dit.loading.TransformerCheckpoint;
 
 /**
@@ -31,6 +31,7 @@ final class TransformerBase<C, M> implements AutoCloseable {
     final String family;
     /** The transformer per list of weight patches (the checkpoint's own model without patches). */
     final PatchedModels<M> transformers;
+    private boolean closed;
 
     /** @param family the model's name in messages ("FLUX", "SD3") */
     TransformerBase(TransformerCheckpoint<C, M> checkpoint, String family, Builder<C, M> builder) {
@@ -51,9 +52,13 @@ final class TransformerBase<C, M> implements AutoCloseable {
         return new Shared<>(new TransformerBase<>(checkpoint, family, builder), s -> s.value().close()).lease();
     }
 
-    /** Called once: by the last lease, or by the cache's stop (after which the last lease closes nothing). */
+    /** Idempotent: the cache's stop may close it before the last handle does. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         transformers.close();
         checkpoint.close();
     }

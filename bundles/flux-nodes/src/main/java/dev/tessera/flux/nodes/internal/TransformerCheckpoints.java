@@ -1,10 +1,13 @@
 package dev.tessera.flux.nodes.internal;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.DiffusionModel;
-import dev.tessera.model.api.runtime.OpenCheckpoints;
-import dev.tessera.model.api.runtime.Shared;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.sharing.FileStamp;
+import dev.tessera.models.core.sharing.Shared;
+import dev.tessera.models.core.sharing.SharedFiles;
 import dev.tessera.models.dit.FluxTransformer2DModel;
 import dev.tessera.models.dit.FluxTransformerConfig;
 import dev.tessera.models.dit.Sd3Transformer2DModel;
@@ -23,8 +26,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The open DiT checkpoints (FLUX, SD3) of UNETLoader and CheckpointLoaderSimple's SD3 files, through model-api's
- * {@link OpenCheckpoints}: a file (or diffusers folder) is opened once per (path, size, modification time,
+ * The open DiT checkpoints (FLUX, SD3) of UNETLoader and CheckpointLoaderSimple's SD3 files, through models-core's
+ * {@link SharedFiles}: a file (or diffusers folder) is opened once per (path, size, modification time,
  * architecture file beside it, device, dtype), its family read from its tensor names then, and shared by every
  * MODEL handle over it, each holding a lease; it is closed with the last handle (when the host's output cache
  * evicts the loaders' outputs and all derived from them), or when this component stops.
@@ -33,7 +36,10 @@ import org.osgi.service.component.annotations.Reference;
 public final class TransformerCheckpoints {
 
     private final TensorRuntime tensors;
-    private final OpenCheckpoints open = new OpenCheckpoints("the transformer checkpoint cache");
+    private final SharedFiles open = new SharedFiles("the transformer checkpoint cache");
+
+    /** A file by its stamp; the architecture file beside it by its content. */
+    private record Key(FileStamp file, String arch, Device device, DataType dtype) {}
 
     @Activate
     public TransformerCheckpoints(@Reference TensorRuntime tensors) {
@@ -71,11 +77,10 @@ public final class TransformerCheckpoints {
     private Shared.Lease<TransformerBase<?, ?>> lease(Path file) {
         Path arch = file.resolveSibling(file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "")
                 + ".arch.json");
-        OpenCheckpoints.Key key;
+        Key key;
         try {
-            key = OpenCheckpoints.key("transformer", file,
-                    Files.isRegularFile(arch) ? OpenCheckpoints.contentHash(arch) : null, tensors.device(),
-                    tensors.computeType());
+            key = new Key(FileStamp.of(file), Files.isRegularFile(arch) ? FileStamp.contentHash(arch) : null,
+                    tensors.device(), tensors.computeType());
         } catch (RuntimeException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }
@@ -131,7 +136,7 @@ public final class TransformerCheckpoints {
     }
 
     /** The open files (their counts, for tests and diagnostics). */
-    public OpenCheckpoints files() {
+    public SharedFiles files() {
         return open;
     }
 

@@ -1,13 +1,17 @@
 package dev.tessera.llm.nodes.internal;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.tessera.model.api.runtime.OpenCheckpoints;
-import dev.tessera.model.api.runtime.Shared;
+import ai.djl.ndarray.types.DataType;
+import dev.tessera.models.core.sharing.FileStamp;
+import dev.tessera.models.core.sharing.Shared;
+import dev.tessera.models.core.sharing.SharedFiles;
 import dev.tessera.models.llm.loading.LlmCheckpoint;
 import dev.tessera.tensor.TensorRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -15,7 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The loaded language models, shared by every LLMLoader and run through model-api's {@link OpenCheckpoints}, as
+ * The loaded language models, shared by every LLMLoader and run through models-core's {@link SharedFiles}, as
  * checkpoints are: a folder is opened once per (real path, its files' sizes and latest modification time, device,
  * dtype) and shared by all handles over it; it is closed when the last handle closes. A folder changed on disk is a
  * new key, so it loads anew.
@@ -23,18 +27,23 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = LlmModels.class)
 public final class LlmModels {
 
-    /** A loaded folder and the manager its tensors live on. */
-    private record Loaded(LlmCheckpoint checkpoint, NDManager manager) implements AutoCloseable {
+    /** A folder by its stamp. */
+    private record Key(FileStamp folder, Device device, DataType dtype) {}
+
+    /** A loaded folder and the manager its tensors live on; closing twice (stop, then the last handle) is harmless. */
+    private record Loaded(LlmCheckpoint checkpoint, NDManager manager, AtomicBoolean closed) implements AutoCloseable {
 
         @Override
         public void close() {
-            checkpoint.close();
-            manager.close();
+            if (closed.compareAndSet(false, true)) {
+                checkpoint.close();
+                manager.close();
+            }
         }
     }
 
     private final TensorRuntime tensors;
-    private final OpenCheckpoints open = new OpenCheckpoints("the language model cache");
+    private final SharedFiles open = new SharedFiles("the language model cache");
 
     @Activate
     public LlmModels(@Reference TensorRuntime tensors) {
@@ -43,12 +52,12 @@ public final class LlmModels {
 
     /** A handle over the model folder {@code folder}, opened unless a handle holds it now. */
     public LlmHandle open(Path folder) {
-        OpenCheckpoints.Key key = OpenCheckpoints.key("llm", folder, tensors.device(), tensors.computeType());
+        Key key = new Key(FileStamp.of(folder), tensors.device(), tensors.computeType());
         Shared.Lease<Loaded> lease = open.lease(key, () -> {
-            NDManager manager = tensors.newManager("llm " + key.file().getFileName());
+            NDManager manager = tensors.newManager("llm " + key.folder().file().getFileName());
             try {
-                return new Loaded(tensors.call(() -> LlmCheckpoint.open(key.file(), tensors.device(),
-                        tensors.computeType(), manager)), manager);
+                return new Loaded(tensors.call(() -> LlmCheckpoint.open(key.folder().file(), tensors.device(),
+                        tensors.computeType(), manager)), manager, new AtomicBoolean());
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;

@@ -1,11 +1,14 @@
 package dev.tessera.sd.nodes.internal;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.Vae;
-import dev.tessera.model.api.runtime.OpenCheckpoints;
-import dev.tessera.model.api.runtime.Shared;
+import dev.tessera.models.core.sharing.FileStamp;
+import dev.tessera.models.core.sharing.Shared;
+import dev.tessera.models.core.sharing.SharedFiles;
 import dev.tessera.models.sd.loading.StableDiffusionCheckpoint;
 import dev.tessera.tensor.TensorRuntime;
 import java.nio.file.Files;
@@ -17,8 +20,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The loaded SD1.x checkpoints and VAE files, shared by every loader node and run through model-api's
- * {@link OpenCheckpoints}: a file is opened once per (path, size, modification time, architecture file, tokenizer
+ * The loaded SD1.x checkpoints and VAE files, shared by every loader node and run through models-core's
+ * {@link SharedFiles}: a file is opened once per (path, size, modification time, architecture file, tokenizer
  * folder, device, dtype) and shared by all handles over it. Each handle holds a lease; the file is closed (its
  * tensors freed) when the last handle closes, which happens when the host's output cache evicts the loader's outputs
  * and everything derived from them. A file changed on disk is a new key, so it loads anew while handles over the old
@@ -28,7 +31,10 @@ import org.osgi.service.component.annotations.Reference;
 public final class CheckpointCache {
 
     private final TensorRuntime tensors;
-    private final OpenCheckpoints open = new OpenCheckpoints("the checkpoint cache");
+    private final SharedFiles open = new SharedFiles("the checkpoint cache");
+
+    /** A file by its stamp; the architecture file by its content. */
+    private record Key(String kind, FileStamp file, String arch, Path tokenizer, Device device, DataType dtype) {}
 
     @Activate
     public CheckpointCache(@Reference TensorRuntime tensors) {
@@ -89,7 +95,7 @@ public final class CheckpointCache {
     Shared.Lease<SdCheckpoint> checkpoint(Path file, Path arch, List<Path> tokenizerFolders) {
         Path tokenizer = tokenizerFolders.stream().filter(Files::isDirectory).findFirst().orElse(null);
         Path effectiveArch = arch != null ? arch : besideArch(file);
-        OpenCheckpoints.Key key = key("checkpoint", file, effectiveArch, tokenizer);
+        Key key = key("checkpoint", file, effectiveArch, tokenizer);
         return open.lease(key, () -> tensors.call(() -> SdCheckpoint.open(file, effectiveArch, tokenizerFolders,
                 tensors.device(), tensors.computeType(), tensors.newManager("checkpoint " + file.getFileName()))));
     }
@@ -100,7 +106,7 @@ public final class CheckpointCache {
      */
     Shared.Lease<SdVaeFile> vae(Path file, LatentFormat family) {
         Path arch = besideArch(file);
-        OpenCheckpoints.Key key = key(family == null ? "vae" : "vae " + family, file, arch, null);
+        Key key = key(family == null ? "vae" : "vae " + family, file, arch, null);
         return open.lease(key, () -> tensors.call(() -> SdVaeFile.open(file, arch, family, tensors.device(),
                 tensors.computeType(), tensors.newManager("vae " + file.getFileName()))));
     }
@@ -121,10 +127,9 @@ public final class CheckpointCache {
         open.close();
     }
 
-    private OpenCheckpoints.Key key(String kind, Path file, Path arch, Path tokenizer) {
-        return OpenCheckpoints.key(kind, file, arch == null ? null : OpenCheckpoints.contentHash(arch),
-                tokenizer == null ? null : OpenCheckpoints.realPath(tokenizer), tensors.device(),
-                tensors.computeType());
+    private Key key(String kind, Path file, Path arch, Path tokenizer) {
+        return new Key(kind, FileStamp.of(file), arch == null ? null : FileStamp.contentHash(arch),
+                tokenizer == null ? null : FileStamp.realPath(tokenizer), tensors.device(), tensors.computeType());
     }
 
     /** {@code name.arch.json} beside {@code name.safetensors}, if there is one. */

@@ -15,7 +15,7 @@ import dev.tessera.conformance.Tolerance;
 import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.runtime.PatchedModels;
-import dev.tessera.model.api.runtime.Shared;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.ClipConditioning;
 import dev.tessera.models.sd.CLIPTextOutput;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.Vae;
-import dev.tessera.model.api.runtime.Shared;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.DiagonalGaussian;
 import dev.tessera.tensor.TensorScope;

@@ -1,4 +1,4 @@
-package dev.tessera.model.api.runtime;
+package dev.tessera.models.core.sharing;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
