@@ -11,11 +11,9 @@ import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.NodeType;
 import dev.tessera.graph.api.ValueType;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.sharing.FileStamp;
 import dev.tessera.tensor.TensorRuntime;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -90,15 +88,6 @@ public final class UNETLoaderNode implements NodeType {
         Path file = folders.modelFolder(FOLDER).resolve(widgetValues.getString("unet_name"));
         Path arch = file.resolveSibling(file.getFileName().toString().replaceFirst("(?i)\\.safetensors$", "")
                 + ".arch.json");
-        return fingerprint(file) + "|" + fingerprint(arch) + "|" + widgetValues.getString("weight_dtype");
-    }
-
-    private static String fingerprint(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            return file + "|unreadable";
-        }
+        return FileStamp.changeKey(file) + "|" + FileStamp.changeKey(arch) + "|" + widgetValues.getString("weight_dtype");
     }
 }
