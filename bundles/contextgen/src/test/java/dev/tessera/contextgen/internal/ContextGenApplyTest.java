@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.contextgen.ContextGenLayout;
 import dev.tessera.contextgen.Reference;
 import dev.tessera.contextgen.internal.nodes.ContextGenApplyNode;
+import dev.tessera.flux.nodes.internal.TransformerCheckpoints;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.model.api.BoundDenoiser;
@@ -60,6 +61,7 @@ class ContextGenApplyTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -68,6 +70,7 @@ class ContextGenApplyTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -79,6 +82,7 @@ class ContextGenApplyTest {
     void tearDown() throws Exception {
         test.close();
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
@@ -100,7 +104,7 @@ class ContextGenApplyTest {
     }
 
     private DiffusionModel flux() {
-        return (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs()
+        return (DiffusionModel) new UNETLoaderNode(folders, tensors, checkpoints).execute(new MapInputs()
                 .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "default"), context).values().get(0);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.tessera.flux.nodes.internal.TransformerCheckpoints;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
 import dev.tessera.lora.internal.LoraCatalog;
 import dev.tessera.lora.internal.nodes.LoraLoaderModelOnlyNode;
@@ -57,6 +58,7 @@ class ContextGenLoraTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -64,6 +66,7 @@ class ContextGenLoraTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -74,6 +77,7 @@ class ContextGenLoraTest {
     @AfterEach
     void tearDown() throws Exception {
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
@@ -129,7 +133,7 @@ class ContextGenLoraTest {
                     return Optional.empty();
                 }
             };
-            try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs()
+            try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors, checkpoints).execute(new MapInputs()
                     .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "default"), context)
                     .values().get(0);
                     DiffusionModel patched = (DiffusionModel) new LoraLoaderModelOnlyNode(folders, tensors, none)
@@ -207,7 +211,7 @@ class ContextGenLoraTest {
                 return Optional.empty();
             }
         };
-        try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs()
+        try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors, checkpoints).execute(new MapInputs()
                 .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "default"), context).values().get(0);
                 dev.tessera.model.api.TextEncoder clip = (dev.tessera.model.api.TextEncoder)
                         new dev.tessera.flux.nodes.internal.nodes.DualCLIPLoaderNode(folders, tensors)

@@ -6,12 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.tessera.model.api.ParameterView;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.core.PatchedWeights;
 import dev.tessera.models.core.Weights;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What a model handle does with weight patches, over real base weights: each patch sees the parameters as the
@@ -35,36 +35,6 @@ public final class Views {
     /** A component's parameters: the base's, with {@code replaced} substituted. */
     public static ParameterView view(String component, Weights base, Map<String, Shape> shapes,
             Map<String, NDArray> replaced) {
-        return new ParameterView() {
-            @Override
-            public String component() {
-                return component;
-            }
-
-            @Override
-            public Set<String> names() {
-                return shapes.keySet();
-            }
-
-            @Override
-            public Shape shape(String name) {
-                Shape shape = shapes.get(name);
-                if (shape == null) {
-                    throw new IllegalArgumentException("the " + component + " has no parameter '" + name + "'");
-                }
-                return shape;
-            }
-
-            @Override
-            public NDArray get(String name) {
-                NDArray value = replaced.get(name);
-                return value != null ? value : base.get(name, shape(name));
-            }
-
-            @Override
-            public DataType dataType() {
-                return DataType.FLOAT32;
-            }
-        };
+        return PatchedModels.view(component, component, shapes, base::get, replaced, DataType.FLOAT32);
     }
 }

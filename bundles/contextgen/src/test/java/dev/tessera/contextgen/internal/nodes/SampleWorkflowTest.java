@@ -13,6 +13,7 @@ import dev.tessera.diffusion.nodes.internal.nodes.VAEEncodeNode;
 import dev.tessera.diffusion.nodes.internal.nodes.VAELoaderNode;
 import dev.tessera.flux.nodes.internal.nodes.DualCLIPLoaderNode;
 import dev.tessera.flux.nodes.internal.nodes.FluxGuidanceNode;
+import dev.tessera.flux.nodes.internal.TransformerCheckpoints;
 import dev.tessera.flux.nodes.internal.nodes.UNETLoaderNode;
 import dev.tessera.graph.engine.RunOptions;
 import dev.tessera.graph.engine.RunResult;
@@ -40,6 +41,7 @@ class SampleWorkflowTest {
     @TempDir
     Path home;
     private CpuRuntime runtime;
+    private TransformerCheckpoints checkpoints;
     private TestEngine host;
     private String sample;
 
@@ -62,8 +64,9 @@ class SampleWorkflowTest {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         runtime = new CpuRuntime(computeType);
+        checkpoints = new TransformerCheckpoints(runtime);
         host = new TestEngine(home, samples.resolve("models"));
-        host.register(new UNETLoaderNode(host.folders(), runtime));
+        host.register(new UNETLoaderNode(host.folders(), runtime, checkpoints));
         host.register(new DualCLIPLoaderNode(host.folders(), runtime));
         host.register(new VAELoaderNode(host.folders(), new VaeFiles(runtime)));
         host.register(new LoadImageNode(host.folders(), runtime));
@@ -83,6 +86,7 @@ class SampleWorkflowTest {
     @AfterEach
     void tearDown() {
         host.close();
+        checkpoints.close();
         runtime.close();
     }
 

@@ -4,34 +4,40 @@ import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.model.api.runtime.PatchedModels;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.sampling.FlowShift;
 import dev.tessera.sampling.NoiseSchedule;
 import dev.tessera.sampling.Prediction;
 import java.util.List;
 
 /**
- * What the MODEL handles of flow-matching DiTs (FLUX, SD3) share: one {@link TransformerBase} counted per handle,
- * the handle's patches, the flow prediction without a discrete schedule, the guided-call checks and the close.
+ * What the MODEL handles of flow-matching DiTs (FLUX, SD3) share: a lease on one {@link TransformerBase}, the
+ * handle's patches, the flow prediction without a discrete schedule, the guided-call checks and the close.
  *
  * @param <C> the transformer configuration
  * @param <M> the transformer
  */
 public abstract class DitDiffusionModel<C, M> implements DiffusionModel {
 
-    final TransformerBase<C, M> base;
+    final Shared.Lease<TransformerBase<C, M>> lease;
     final List<ModelPatch> patches;
     private boolean closed;
 
-    /** A handle over {@code base} (counted: the base goes with its last handle) with {@code patches}. */
-    DitDiffusionModel(TransformerBase<C, M> base, List<ModelPatch> patches) {
-        this.base = base;
+    /** A handle owning {@code lease} (the base goes with its last lease) with {@code patches}. */
+    DitDiffusionModel(Shared.Lease<TransformerBase<C, M>> lease, List<ModelPatch> patches) {
+        this.lease = lease;
         this.patches = List.copyOf(patches);
-        base.refs.incrementAndGet();
+    }
+
+    /** The shared base; fails once this handle is closed. */
+    final TransformerBase<C, M> base() {
+        return lease.get();
     }
 
     /** The transformer's configuration. */
     public C transformerConfig() {
-        return base.checkpoint.config();
+        return base().checkpoint.config();
     }
 
     @Override
@@ -42,7 +48,7 @@ public abstract class DitDiffusionModel<C, M> implements DiffusionModel {
     /** A flow-matching DiT has no discrete-time training schedule: its samplers use flow sigmas. */
     @Override
     public NoiseSchedule noiseSchedule() {
-        throw new UnsupportedOperationException(base.family + " is a flow-matching model without a discrete noise"
+        throw new UnsupportedOperationException(base().family + " is a flow-matching model without a discrete noise"
                 + " schedule; its schedules come from flowShift()");
     }
 
@@ -64,6 +70,41 @@ public abstract class DitDiffusionModel<C, M> implements DiffusionModel {
     /** The handle's weight patches (LoRAs), in order. */
     final List<WeightPatch> weightPatches() {
         return patches.stream().filter(WeightPatch.class::isInstance).map(WeightPatch.class::cast).toList();
+    }
+
+    /**
+     * The transformer for this handle's weight patches, held with the base until the result closes (a bound
+     * denoiser's life).
+     */
+    final Held<M> hold() {
+        Shared.Lease<TransformerBase<C, M>> held = lease.share();
+        try {
+            return new Held<>(held.get().transformers.acquire(weightPatches()), held);
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+    }
+
+    /** A transformer in use and the lease that keeps its base open. */
+    static final class Held<M> implements AutoCloseable {
+        private final PatchedModels.Use<M> use;
+        private final Shared.Lease<?> lease;
+
+        private Held(PatchedModels.Use<M> use, Shared.Lease<?> lease) {
+            this.use = use;
+            this.lease = lease;
+        }
+
+        M model() {
+            return use.model();
+        }
+
+        @Override
+        public void close() {
+            use.close();
+            lease.close();
+        }
     }
 
     /** Checks a guided call's cfg and sides (the negative only when it is used) and gives the configuration. */
@@ -91,7 +132,7 @@ public abstract class DitDiffusionModel<C, M> implements DiffusionModel {
         if (!closed) {
             closed = true;
             releaseOwn();
-            base.release();
+            lease.close();
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.LatentPacking;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.dit.FluxInput;
 import dev.tessera.models.dit.FluxModel;
 import dev.tessera.models.dit.FluxTransformer2DModel;
@@ -44,22 +45,23 @@ public final class FluxDiffusionModel extends DitDiffusionModel<FluxTransformerC
 
     /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
     public FluxDiffusionModel(FluxCheckpoint checkpoint) {
-        this(new TransformerBase<>(checkpoint, "FLUX", FluxTransformer2DModel::new), List.of());
+        this(TransformerBase.own(checkpoint, "FLUX", FluxTransformer2DModel::new), List.of());
     }
 
-    private FluxDiffusionModel(TransformerBase<FluxTransformerConfig, FluxTransformer2DModel> base,
+    /** A handle owning {@code lease} on an opened FLUX base (a {@link TransformerCheckpoints} lease). */
+    FluxDiffusionModel(Shared.Lease<TransformerBase<FluxTransformerConfig, FluxTransformer2DModel>> lease,
             List<ModelPatch> patches) {
-        super(base, patches);
+        super(lease, patches);
     }
 
     /** The loaded checkpoint behind this handle. */
     public FluxCheckpoint checkpoint() {
-        return (FluxCheckpoint) base.checkpoint;
+        return (FluxCheckpoint) base().checkpoint;
     }
 
     @Override
     public LatentFormat latentFormat() {
-        int channels = base.checkpoint.config().inChannels() / (LatentPacking.PATCH * LatentPacking.PATCH);
+        int channels = transformerConfig().inChannels() / (LatentPacking.PATCH * LatentPacking.PATCH);
         return channels == LatentFormat.FLUX.channels() ? LatentFormat.FLUX
                 : new LatentFormat("flux", channels, 8, LatentFormat.FLUX.scalingFactor(),
                         LatentFormat.FLUX.shiftFactor());
@@ -96,7 +98,7 @@ public final class FluxDiffusionModel extends DitDiffusionModel<FluxTransformerC
             if (kontext != null) {
                 kontext.acquire();
             }
-            return new FluxDiffusionModel(base, more);
+            return new FluxDiffusionModel(lease.share(), more);
         }
         if (!(patch instanceof KontextPatch kontext)) {
             throw new IllegalArgumentException("FLUX MODEL handles take Kontext and weight (LoRA) patches, not "
@@ -108,7 +110,7 @@ public final class FluxDiffusionModel extends DitDiffusionModel<FluxTransformerC
         }
         List<ModelPatch> more = new java.util.ArrayList<>(patches);
         more.add(kontext.acquire());
-        return new FluxDiffusionModel(base, more);
+        return new FluxDiffusionModel(lease.share(), more);
     }
 
     private KontextPatch kontext() {
@@ -123,10 +125,10 @@ public final class FluxDiffusionModel extends DitDiffusionModel<FluxTransformerC
     @Override
     public BoundDenoiser guided(Conditioning positive, Conditioning negative, double cfg, NDManager manager) {
         checkGuided(positive, negative, cfg);
-        FluxTransformer2DModel transformer = base.transformer(weightPatches());
         KontextPatch kontext = kontext();
         LatentFormat format = latentFormat();
-        base.refs.incrementAndGet();
+        Held<FluxTransformer2DModel> held = hold();
+        FluxTransformer2DModel transformer = held.model();
         if (kontext != null) {
             kontext.acquire();
         }
@@ -146,7 +148,7 @@ public final class FluxDiffusionModel extends DitDiffusionModel<FluxTransformerC
                 if (kontext != null) {
                     kontext.release();
                 }
-                base.release();
+                held.close();
             }
         };
     }

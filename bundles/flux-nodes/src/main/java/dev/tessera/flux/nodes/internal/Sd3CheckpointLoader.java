@@ -17,7 +17,8 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * CheckpointLoaderSimple's SD3 files that include their text encoders ({@code sd3_medium_incl_clips*.safetensors}:
  * the MMDiT under {@code model.diffusion_model.}, {@code text_encoders.clip_l/clip_g[/t5xxl].transformer.*}): the
- * SD3 MODEL handle and the SD3 CLIP over the same file ({@link Sd3TextEncoders#openCheckpoint}). The widths the
+ * SD3 MODEL handle (through {@link TransformerCheckpoints}, shared with UNETLoader's handles over the same file) and
+ * the SD3 CLIP over the same file ({@link Sd3TextEncoders#openCheckpoint}). The widths the
  * encoders give must be the ones the MMDiT takes. An SD3 file without text encoders is not taken: the loader then
  * says which loaders to use.
  */
@@ -25,10 +26,12 @@ import org.osgi.service.component.annotations.Reference;
 public final class Sd3CheckpointLoader implements CheckpointFamilyLoader {
 
     private final TensorRuntime tensors;
+    private final TransformerCheckpoints checkpoints;
 
     @Activate
-    public Sd3CheckpointLoader(@Reference TensorRuntime tensors) {
+    public Sd3CheckpointLoader(@Reference TensorRuntime tensors, @Reference TransformerCheckpoints checkpoints) {
         this.tensors = tensors;
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -43,22 +46,20 @@ public final class Sd3CheckpointLoader implements CheckpointFamilyLoader {
 
     @Override
     public Loaded load(Path file, Path tokenizers) {
-        NDManager modelManager = tensors.newManager("CheckpointLoaderSimple " + file.getFileName());
         NDManager clipManager = tensors.newManager("CheckpointLoaderSimple CLIP " + file.getFileName());
         Sd3DiffusionModel model = null;
         Sd3TextEncoder clip = null;
         try {
-            model = tensors.call(() -> new Sd3DiffusionModel(Sd3Checkpoint.open(file, null, tensors.computeType(),
-                    modelManager)));
+            model = checkpoints.openSd3(file);
             clip = tensors.call(() -> Sd3TextEncoders.openCheckpoint(file, tokenizers, tensors.computeType(),
                     clipManager));
             requireFits(file, model.transformerConfig(), clip.parts().widths());
             return new Loaded(model, clip);
         } catch (ModelLoadException | TokenizerException | IllegalArgumentException e) {
-            close(model, clip, modelManager, clipManager);
+            close(model, clip, clipManager);
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(model, clip, modelManager, clipManager);
+            close(model, clip, clipManager);
             throw e;
         }
     }
@@ -74,8 +75,7 @@ public final class Sd3CheckpointLoader implements CheckpointFamilyLoader {
         }
     }
 
-    private static void close(Sd3DiffusionModel model, Sd3TextEncoder clip, NDManager modelManager,
-            NDManager clipManager) {
+    private static void close(Sd3DiffusionModel model, Sd3TextEncoder clip, NDManager clipManager) {
         if (clip != null) {
             clip.close();
         } else {
@@ -83,8 +83,6 @@ public final class Sd3CheckpointLoader implements CheckpointFamilyLoader {
         }
         if (model != null) {
             model.close();
-        } else {
-            modelManager.close();
         }
     }
 }

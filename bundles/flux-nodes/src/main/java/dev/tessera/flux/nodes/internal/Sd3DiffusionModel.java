@@ -8,6 +8,7 @@ import dev.tessera.model.api.DiffusionModel;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.dit.Sd3Input;
 import dev.tessera.models.dit.Sd3Transformer2DModel;
 import dev.tessera.models.dit.Sd3TransformerConfig;
@@ -34,18 +35,19 @@ public final class Sd3DiffusionModel extends DitDiffusionModel<Sd3TransformerCon
 
     /** A handle owning {@code checkpoint} (closed when this handle and all derived from it are closed). */
     public Sd3DiffusionModel(Sd3Checkpoint checkpoint) {
-        this(new TransformerBase<>(checkpoint, "SD3", Sd3Transformer2DModel::new), List.of());
+        this(TransformerBase.own(checkpoint, "SD3", Sd3Transformer2DModel::new), List.of());
     }
 
-    private Sd3DiffusionModel(TransformerBase<Sd3TransformerConfig, Sd3Transformer2DModel> base,
+    /** A handle owning {@code lease} on an opened SD3 base (a {@link TransformerCheckpoints} lease). */
+    Sd3DiffusionModel(Shared.Lease<TransformerBase<Sd3TransformerConfig, Sd3Transformer2DModel>> lease,
             List<ModelPatch> patches) {
-        super(base, patches);
+        super(lease, patches);
     }
 
     /** SD3's format; a smaller model of the topology keeps SD3's factors over its own channel count. */
     @Override
     public LatentFormat latentFormat() {
-        int channels = base.checkpoint.config().inChannels();
+        int channels = transformerConfig().inChannels();
         LatentFormat sd3 = LatentFormat.SD3;
         return channels == sd3.channels() ? sd3
                 : new LatentFormat(sd3.family(), channels, sd3.downscale(), sd3.scalingFactor(), sd3.shiftFactor());
@@ -67,14 +69,14 @@ public final class Sd3DiffusionModel extends DitDiffusionModel<Sd3TransformerCon
         }
         List<ModelPatch> more = new ArrayList<>(patches);
         more.add(patch);
-        return new Sd3DiffusionModel(base, more);
+        return new Sd3DiffusionModel(lease.share(), more);
     }
 
     @Override
     public BoundDenoiser guided(Conditioning positive, Conditioning negative, double cfg, NDManager manager) {
         checkGuided(positive, negative, cfg);
-        Sd3Transformer2DModel transformer = base.transformer(weightPatches());
-        base.refs.incrementAndGet();
+        Held<Sd3Transformer2DModel> held = hold();
+        Sd3Transformer2DModel transformer = held.model();
         return new BoundDenoiser() {
             @Override
             public NDArray predict(NDArray input, ModelStep step) {
@@ -88,7 +90,7 @@ public final class Sd3DiffusionModel extends DitDiffusionModel<Sd3TransformerCon
 
             @Override
             public void close() {
-                base.release();
+                held.close();
             }
         };
     }

@@ -40,6 +40,7 @@ class Sd3GraphTest {
     @TempDir
     Path home;
     private CpuRuntime runtime;
+    private TransformerCheckpoints checkpoints;
     private TestEngine host;
     private CheckpointCache cache;
     private String workflow;
@@ -47,9 +48,10 @@ class Sd3GraphTest {
     @BeforeEach
     void setUp() throws Exception {
         runtime = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(runtime);
         host = new TestEngine(home, ConformancePack.sampleWorkflows().resolve("models"));
         cache = new CheckpointCache(runtime);
-        host.register(new CheckpointLoaderSimpleNode(host.folders(), cache, List.of(new Sd3CheckpointLoader(runtime))));
+        host.register(new CheckpointLoaderSimpleNode(host.folders(), cache, List.of(new Sd3CheckpointLoader(runtime, checkpoints))));
         host.register(new CLIPTextEncodeSD3Node(runtime));
         host.register(new CLIPTextEncodeNode(runtime));
         host.register(new ModelSamplingSD3Node());
@@ -64,6 +66,7 @@ class Sd3GraphTest {
     void tearDown() {
         host.close();
         cache.close();
+        checkpoints.close();
         runtime.close();
     }
 

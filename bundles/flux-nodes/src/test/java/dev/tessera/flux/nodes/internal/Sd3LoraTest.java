@@ -56,6 +56,7 @@ class Sd3LoraTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -63,6 +64,7 @@ class Sd3LoraTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -73,6 +75,7 @@ class Sd3LoraTest {
     @AfterEach
     void tearDown() throws Exception {
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
@@ -117,7 +120,7 @@ class Sd3LoraTest {
                     return Optional.empty();
                 }
             };
-            try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs()
+            try (DiffusionModel base = (DiffusionModel) new UNETLoaderNode(folders, tensors, checkpoints).execute(new MapInputs()
                     .with("unet_name", "tiny-sd3.safetensors").with("weight_dtype", "default"), context)
                     .values().get(0);
                     DiffusionModel patched = (DiffusionModel) new LoraLoaderModelOnlyNode(folders, tensors, none)

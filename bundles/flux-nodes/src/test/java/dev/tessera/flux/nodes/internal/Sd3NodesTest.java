@@ -44,6 +44,7 @@ class Sd3NodesTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -52,6 +53,7 @@ class Sd3NodesTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -63,6 +65,7 @@ class Sd3NodesTest {
     @AfterEach
     void tearDown() throws Exception {
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
@@ -72,7 +75,7 @@ class Sd3NodesTest {
             return new Sd3DiffusionModel(Sd3Checkpoint.openDiffusers(ConformancePack.dir().resolve(
                     "sd3/diffusers/transformer"), tensors.computeType(), tensors.newManager("sd3 diffusers")));
         }
-        return (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs().with("unet_name", name)
+        return (DiffusionModel) new UNETLoaderNode(folders, tensors, checkpoints).execute(new MapInputs().with("unet_name", name)
                 .with("weight_dtype", "default"), context).values().get(0);
     }
 

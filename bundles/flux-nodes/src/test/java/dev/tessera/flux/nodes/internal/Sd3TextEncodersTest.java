@@ -51,6 +51,7 @@ class Sd3TextEncodersTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -59,6 +60,7 @@ class Sd3TextEncodersTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -86,6 +88,7 @@ class Sd3TextEncodersTest {
     @AfterEach
     void tearDown() throws Exception {
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
@@ -333,7 +336,7 @@ class Sd3TextEncodersTest {
         dev.tessera.sd.nodes.internal.CheckpointCache cache = new dev.tessera.sd.nodes.internal.CheckpointCache(
                 tensors);
         return new dev.tessera.sd.nodes.internal.nodes.CheckpointLoaderSimpleNode(folders, cache,
-                java.util.List.of(new Sd3CheckpointLoader(tensors))).execute(new MapInputs().with("ckpt_name", name),
+                java.util.List.of(new Sd3CheckpointLoader(tensors, checkpoints))).execute(new MapInputs().with("ckpt_name", name),
                 context);
     }
 

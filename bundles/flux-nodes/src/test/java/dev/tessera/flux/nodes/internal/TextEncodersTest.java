@@ -50,6 +50,7 @@ class TextEncodersTest {
     Path root;
 
     private CpuRuntime tensors;
+    private TransformerCheckpoints checkpoints;
     private RunScope scope;
     private RecordingContext context;
     private DirFolders folders;
@@ -58,6 +59,7 @@ class TextEncodersTest {
     @BeforeEach
     void setUp() throws Exception {
         tensors = new CpuRuntime();
+        checkpoints = new TransformerCheckpoints(tensors);
         scope = new RunScope();
         context = new RecordingContext(scope);
         folders = new DirFolders(root);
@@ -87,6 +89,7 @@ class TextEncodersTest {
     @AfterEach
     void tearDown() throws Exception {
         scope.close();
+        checkpoints.close();
         tensors.close();
     }
 
@@ -160,7 +163,7 @@ class TextEncodersTest {
             assertEquals(0.0, maxAbs(entry.pooled(), x.entries().get(0).pooled()));
             assertTrue(maxAbs(entry.embeddings(), x.entries().get(0).embeddings()) > 1e-4);
 
-            try (DiffusionModel model = (DiffusionModel) new UNETLoaderNode(folders, tensors).execute(new MapInputs()
+            try (DiffusionModel model = (DiffusionModel) new UNETLoaderNode(folders, tensors, checkpoints).execute(new MapInputs()
                     .with("unet_name", "tiny-flux.safetensors").with("weight_dtype", "default"), context)
                     .values().get(0); NDManager run = tensors.newManager("run");
                     BoundDenoiser d = model.guided(split, null, 1.0, run)) {

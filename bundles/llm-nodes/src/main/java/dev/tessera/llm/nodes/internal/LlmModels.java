@@ -3,14 +3,15 @@ package dev.tessera.llm.nodes.internal;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.tessera.models.core.sharing.FileStamp;
+import dev.tessera.models.core.sharing.Shared;
+import dev.tessera.models.core.sharing.SharedFiles;
 import dev.tessera.models.llm.loading.LlmCheckpoint;
 import dev.tessera.tensor.TensorRuntime;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -18,34 +19,31 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The loaded language models, shared by every LLMLoader and run, as checkpoints are: a folder is opened once per
- * (real path, its files' sizes and modification times, device, dtype) and shared by all handles over it; it is
- * closed when the last handle closes. A folder changed on disk is a new key, so it loads anew.
+ * The loaded language models, shared by every LLMLoader and run through models-core's {@link SharedFiles}, as
+ * checkpoints are: a folder is opened once per (real path, its files' sizes and latest modification time, device,
+ * dtype) and shared by all handles over it; it is closed when the last handle closes. A folder changed on disk is a
+ * new key, so it loads anew.
  */
 @Component(service = LlmModels.class)
 public final class LlmModels {
 
-    private record Key(Path folder, String fingerprint, Device device, DataType dtype) {}
+    /** A folder by its stamp. */
+    private record Key(FileStamp folder, Device device, DataType dtype) {}
 
-    private static final class Entry {
-        final LlmCheckpoint checkpoint;
-        final NDManager manager;
-        int leases;
+    /** A loaded folder and the manager its tensors live on; closing twice (stop, then the last handle) is harmless. */
+    private record Loaded(LlmCheckpoint checkpoint, NDManager manager, AtomicBoolean closed) implements AutoCloseable {
 
-        Entry(LlmCheckpoint checkpoint, NDManager manager) {
-            this.checkpoint = checkpoint;
-            this.manager = manager;
-        }
-
-        void close() {
-            checkpoint.close();
-            manager.close();
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                checkpoint.close();
+                manager.close();
+            }
         }
     }
 
     private final TensorRuntime tensors;
-    private final Map<Key, Entry> open = new HashMap<>();
-    private int loads;
+    private final SharedFiles open = new SharedFiles("the language model cache");
 
     @Activate
     public LlmModels(@Reference TensorRuntime tensors) {
@@ -53,45 +51,24 @@ public final class LlmModels {
     }
 
     /** A handle over the model folder {@code folder}, opened unless a handle holds it now. */
-    public synchronized LlmHandle open(Path folder) {
-        Path real;
-        try {
-            real = folder.toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(folder + ": cannot be read: " + e.getMessage(), e);
-        }
-        Key key = new Key(real, fingerprint(real), tensors.device(), tensors.computeType());
-        Entry entry = open.get(key);
-        if (entry == null) {
-            NDManager manager = tensors.newManager("llm " + real.getFileName());
+    public LlmHandle open(Path folder) {
+        Key key = new Key(FileStamp.of(folder), tensors.device(), tensors.computeType());
+        Shared.Lease<Loaded> lease = open.lease(key, () -> {
+            NDManager manager = tensors.newManager("llm " + key.folder().file().getFileName());
             try {
-                entry = new Entry(tensors.call(() -> LlmCheckpoint.open(real, tensors.device(), tensors.computeType(),
-                        manager)), manager);
+                return new Loaded(tensors.call(() -> LlmCheckpoint.open(key.folder().file(), tensors.device(),
+                        tensors.computeType(), manager)), manager, new AtomicBoolean());
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;
             }
-            open.put(key, entry);
-            loads++;
-        }
-        entry.leases++;
-        Entry leased = entry;
-        return new LlmHandle(entry.checkpoint, () -> release(key, leased));
-    }
-
-    private void release(Key key, Entry entry) {
-        synchronized (this) {
-            if (--entry.leases > 0) {
-                return;
-            }
-            open.remove(key, entry);
-        }
-        entry.close();
+        });
+        return new LlmHandle(lease.get().checkpoint(), lease::close);
     }
 
     /** How many folders have been opened since activation. */
-    public synchronized int loads() {
-        return loads;
+    public int loads() {
+        return open.loads();
     }
 
     /** The folder's files by name, size and modification time: a replaced file changes it. */
@@ -113,8 +90,7 @@ public final class LlmModels {
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        open.values().forEach(Entry::close);
-        open.clear();
+    void deactivate() {
+        open.close();
     }
 }

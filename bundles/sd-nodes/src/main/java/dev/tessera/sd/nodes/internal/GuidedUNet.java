@@ -13,6 +13,7 @@ import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.HookContext;
 import dev.tessera.model.api.RunCache;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.sd.HookedUNet;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.sampling.ClassifierFreeGuidance;

@@ -16,6 +16,7 @@ import dev.tessera.model.api.BoundDenoiser;
 import dev.tessera.model.api.Conditioning;
 import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.sd.AutoencoderVae;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.ClipConditioning;
 import dev.tessera.models.sd.CLIPTextOutput;

@@ -4,8 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.LatentFormat;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.core.ModelLoadException;
 import dev.tessera.models.core.ParameterSpecs;
+import dev.tessera.models.core.PatchedWeights;
+import dev.tessera.models.core.Weights;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderVae;
 import dev.tessera.models.sd.CLIPTextConfig;
@@ -19,6 +22,8 @@ import dev.tessera.tokenizers.TextTokenizer;
 import dev.tessera.tokenizers.TokenizerException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One SD1.x or SDXL checkpoint as the handles share it: the opened checkpoint (components read on first use), its
@@ -50,19 +55,23 @@ final class SdCheckpoint implements AutoencoderVae.Source, AutoCloseable {
         LatentFormat family = sdxl(checkpoint) ? LatentFormat.SDXL : LatentFormat.SD1;
         this.latentFormat = checkpoint.hasVae()
                 ? family.withScalingFactor(checkpoint.vaeConfig().scalingFactor()) : family;
-        this.unets = checkpoint.hasUnet() ? new PatchedModels<>("unet", checkpoint::unetWeights, checkpoint::unet,
-                () -> ParameterSpecs.of(w -> new UNet2DConditionModel(checkpoint.unetConfig(), w, dtype)),
+        this.unets = checkpoint.hasUnet() ? variants("unet", checkpoint::unetWeights, checkpoint::unet,
                 w -> new UNet2DConditionModel(checkpoint.unetConfig(), w, dtype), manager, dtype) : null;
         // SDXL's two encoders are clip_l and clip_g (ComfyUI's names): LoRA tables tell lora_te1_ from lora_te2_ by them.
-        this.textEncoders = checkpoint.hasTextEncoder() ? new PatchedModels<>(sdxl(checkpoint) ? "clip_l"
-                : "text_encoder",
+        this.textEncoders = checkpoint.hasTextEncoder() ? variants(sdxl(checkpoint) ? "clip_l" : "text_encoder",
                 checkpoint::textEncoderWeights, checkpoint::textEncoder,
-                () -> ParameterSpecs.of(w -> new CLIPTextModel(checkpoint.textEncoderConfig(), w, dtype)),
                 w -> new CLIPTextModel(checkpoint.textEncoderConfig(), w, dtype), manager, dtype) : null;
-        this.textEncoders2 = checkpoint.hasTextEncoder2() ? new PatchedModels<>("clip_g",
-                checkpoint::textEncoder2Weights, checkpoint::textEncoder2,
-                () -> ParameterSpecs.of(w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype)),
-                w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype), manager, dtype) : null;
+        this.textEncoders2 = checkpoint.hasTextEncoder2() ? variants("clip_g", checkpoint::textEncoder2Weights,
+                checkpoint::textEncoder2, w -> new CLIPTextModel(checkpoint.textEncoder2Config(), w, dtype), manager,
+                dtype) : null;
+    }
+
+    /** The variants of one component over its base weights (read on first use), built by {@code build}. */
+    private static <M> PatchedModels<M> variants(String component, Supplier<Weights> weights, Supplier<M> base,
+            Function<Weights, M> build, NDManager manager, DataType dtype) {
+        return new PatchedModels<>(component, component, PatchedModels.base(base, () -> ParameterSpecs.of(build),
+                (name, shape) -> weights.get().get(name, shape),
+                replaced -> build.apply(new PatchedWeights(weights.get(), replaced))), manager, dtype);
     }
 
     private static boolean sdxl(StableDiffusionCheckpoint checkpoint) {

@@ -12,6 +12,7 @@ import dev.tessera.model.api.ForwardHook;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.sd.UNet2DConditionModel;
 import dev.tessera.sampling.NoiseSchedule;

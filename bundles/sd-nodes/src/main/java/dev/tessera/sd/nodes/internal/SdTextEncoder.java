@@ -7,6 +7,7 @@ import dev.tessera.model.api.Conditioning;
 import dev.tessera.model.api.ModelPatch;
 import dev.tessera.model.api.TextEncoder;
 import dev.tessera.model.api.WeightPatch;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.core.sharing.Shared;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.ClipConditioning;

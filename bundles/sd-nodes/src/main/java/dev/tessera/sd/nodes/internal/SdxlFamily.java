@@ -8,6 +8,7 @@ import dev.tessera.conformance.Comparison;
 import dev.tessera.conformance.ConformanceFamily;
 import dev.tessera.conformance.PackContext;
 import dev.tessera.conformance.Tolerance;
+import dev.tessera.model.api.runtime.PatchedModels;
 import dev.tessera.models.sd.CLIPTextModel;
 import dev.tessera.models.sd.CLIPTextOutput;
 import dev.tessera.models.sd.UNet2DConditionModel;

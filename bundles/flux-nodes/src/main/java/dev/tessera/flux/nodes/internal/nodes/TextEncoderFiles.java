@@ -9,11 +9,11 @@ import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeInputs;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.model.api.TextEncoder;
+import dev.tessera.models.core.sharing.FileStamp;
 import dev.tessera.tensor.TensorRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -104,10 +104,10 @@ final class TextEncoderFiles {
             String name = widgetValues.getString(input);
             for (String kind : FOLDERS) {
                 Path file = folders.modelFolder(kind).resolve(name);
-                key.append('|').append(fingerprint(file));
+                key.append('|').append(FileStamp.changeKey(file));
                 if (Files.exists(file)) {
                     try (var siblings = Files.list(file.getParent())) {
-                        siblings.sorted().forEach(p -> key.append(';').append(fingerprint(p)));
+                        siblings.sorted().forEach(p -> key.append(';').append(FileStamp.changeKey(p)));
                     } catch (IOException | RuntimeException e) {
                         key.append(";unlisted");
                     }
@@ -115,14 +115,5 @@ final class TextEncoderFiles {
             }
         }
         return key.toString();
-    }
-
-    private static String fingerprint(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return file + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (IOException e) {
-            return file + "|missing";
-        }
     }
 }
