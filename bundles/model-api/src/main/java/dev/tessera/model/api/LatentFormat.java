@@ -27,6 +27,15 @@ public record LatentFormat(String family, int channels, int downscale, double sc
     public static final LatentFormat SDXL = new LatentFormat("sdxl", 4, 8, 0.13025, 0.0);
 
     /**
+     * The SD VAE's latent space when the model family is not known (1.5): a standalone VAE file of SD's topology
+     * (ComfyUI's {@code models/vae}) whose scaling factor no configuration states. SDXL's VAE has SD1.x's shapes, so
+     * ComfyUI does not tell them apart either: its VAE never scales, the MODEL's latent format does. Latents of this
+     * format go with {@link #SD1} and {@link #SDXL} models and latents alike; the factor here is SD1.x's default and
+     * is not used to sample.
+     */
+    public static final LatentFormat SD_VAE = new LatentFormat("sd", 4, 8, 0.18215, 0.0);
+
+    /**
      * FLUX.1 (and Kontext): 16 channels, 8x downscale, {@code model = (vae - 0.1159) * 0.3611} (the
      * {@code shift_factor} and {@code scaling_factor} of FLUX's vae/config.json, ComfyUI's {@code latent_formats.Flux}).
      */
@@ -70,9 +79,18 @@ public record LatentFormat(String family, int channels, int downscale, double sc
         return shiftFactor == 0 ? scaled : scaled.add((float) shiftFactor);
     }
 
-    /** Whether latents of {@code other} can be read as latents of this format (same family and channels). */
+    /**
+     * Whether latents of {@code other} can be read as latents of this format: same channels and family, or one of
+     * them is {@link #SD_VAE}'s and the other {@code sd1} or {@code sdxl} (symmetric).
+     */
     public boolean compatibleWith(LatentFormat other) {
-        return other != null && family.equals(other.family) && channels == other.channels;
+        return other != null && channels == other.channels
+                && (family.equals(other.family) || sdVaeSpace(this, other) || sdVaeSpace(other, this));
+    }
+
+    private static boolean sdVaeSpace(LatentFormat open, LatentFormat known) {
+        return open.family.equals(SD_VAE.family)
+                && (known.family.equals(SD1.family) || known.family.equals(SDXL.family));
     }
 
     /** For messages: {@code sd1 (4 channels)}. */

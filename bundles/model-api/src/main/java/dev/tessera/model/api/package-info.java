@@ -5,6 +5,7 @@
  * {@link dev.tessera.model.api.Latent} (LATENT). {@link dev.tessera.model.api.CheckpointFamilyLoader} (1.3) lets a
  * family's bundle answer CheckpointLoaderSimple for its single-file checkpoints.
  * {@link dev.tessera.model.api.RunCache} (1.4) keeps what a forward hook derives once per sampling run.
+ * {@link dev.tessera.model.api.LatentFormat#SD_VAE} (1.5) is a standalone SD VAE's latent space, SD1.x's and SDXL's.
  *
  * <p>Model handles are immutable: a handle is one loaded base model plus an ordered list of
  * {@link dev.tessera.model.api.ModelPatch patches}. {@code withPatch} returns a new handle over the same base, so two
@@ -18,7 +19,7 @@
  * host's output cache by returning it; the cache closes it when the entry is evicted. Never close an input.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.tessera.model.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -44,6 +44,19 @@ class LatentFormatTest {
     }
 
     @Test
+    void theOpenSdVaeSpaceGoesWithSd1AndSdxlBothWays() {
+        for (LatentFormat known : new LatentFormat[] {LatentFormat.SD1, LatentFormat.SDXL}) {
+            assertTrue(LatentFormat.SD_VAE.compatibleWith(known), known.family());
+            assertTrue(known.compatibleWith(LatentFormat.SD_VAE), known.family());
+        }
+        assertTrue(LatentFormat.SD_VAE.compatibleWith(LatentFormat.SD_VAE));
+        assertFalse(LatentFormat.SD_VAE.compatibleWith(LatentFormat.FLUX));
+        assertFalse(LatentFormat.SD3.compatibleWith(LatentFormat.SD_VAE));
+        // Still no sd1/sdxl mix: only the open space bridges them.
+        assertFalse(LatentFormat.SDXL.compatibleWith(LatentFormat.SD1));
+    }
+
+    @Test
     void refusesDegenerateFormats() {
         assertThrows(IllegalArgumentException.class, () -> new LatentFormat("x", 0, 8, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new LatentFormat("x", 4, 8, 0, 0));

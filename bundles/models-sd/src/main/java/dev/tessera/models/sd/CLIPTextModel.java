@@ -72,13 +72,14 @@ public final class CLIPTextModel {
             }
             NDArray last = finalLayerNorm.forward(h);
             NDArray pooled = pool(last, inputIds);
-            NDList out = new NDList(last, penultimate, pooled);
+            NDList out = new NDList(last, penultimate, pooled, h);
             if (textProjection != null) {
                 out.add(textProjection.forward(pooled));
             }
             return out;
         });
-        return new CLIPTextOutput(kept.get(0), kept.get(1), kept.get(2), kept.size() > 3 ? kept.get(3) : null);
+        return new CLIPTextOutput(kept.get(0), kept.get(1), kept.get(2), kept.size() > 4 ? kept.get(4) : null,
+                kept.get(3));
     }
 
     /**

@@ -67,7 +67,8 @@ public final class ClipConditioning {
                 NDArray chunk = tokens.get(new NDIndex("{}:{}", start, Math.min(rowCount, start + ROWS_PER_PASS)));
                 CLIPTextOutput out = model.forward(chunk);
                 parts.add(switch (lastLayer) {
-                    case -1 -> out.lastHiddenState();
+                    // ComfyUI's layer -1 is hidden_states[-1], normed only where the encoder norms hidden states.
+                    case -1 -> normHidden ? out.lastHiddenState() : out.lastLayerOutput();
                     case -2 -> normHidden ? model.finalLayerNorm(out.penultimateHiddenState())
                             : out.penultimateHiddenState();
                     default -> normHidden ? model.finalLayerNorm(model.hiddenState(chunk, lastLayer))

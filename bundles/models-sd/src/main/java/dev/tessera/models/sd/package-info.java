@@ -6,7 +6,7 @@
  * FLUX's, SD3's) that every family's loaders give. Loading checkpoints is in the {@code loading} subpackage; nothing here reads files or JSON.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package dev.tessera.models.sd;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,13 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.models.core.ModelLoadException;
+import dev.tessera.models.core.loading.JsonConfig;
 import dev.tessera.models.sd.AutoencoderKL;
 import dev.tessera.models.sd.AutoencoderKLConfig;
 import dev.tessera.models.sd.AutoencoderVae;
 import java.nio.file.Path;
 
 /**
- * A standalone VAE file (ComfyUI's {@code models/vae}): an SD1.x VAE, or FLUX's autoencoder ({@code ae.safetensors}:
+ * A standalone VAE file (ComfyUI's {@code models/vae}): an SD1.x or SDXL VAE, or FLUX's autoencoder ({@code ae.safetensors}:
  * no quant convolutions, a shift factor); shared by the VAE handles over it.
  */
 public final class VaeFile implements AutoencoderVae.Source, AutoCloseable {
@@ -48,7 +49,7 @@ public final class VaeFile implements AutoencoderVae.Source, AutoCloseable {
         StableDiffusionCheckpoint opened = StableDiffusionCheckpoint.openVaeFile(path, arch, device, dtype, manager);
         try {
             AutoencoderKLConfig config = opened.vaeConfig();
-            LatentFormat format = family == null ? format(path, config) : new LatentFormat(family.family(),
+            LatentFormat format = family == null ? format(path, config, statesScaling(arch)) : new LatentFormat(family.family(),
                     config.latentChannels(), config.downscale(), family.scalingFactor(), family.shiftFactor());
             return new VaeFile(path.getFileName().toString(), manager, opened, format);
         } catch (RuntimeException e) {
@@ -57,13 +58,30 @@ public final class VaeFile implements AutoencoderVae.Source, AutoCloseable {
         }
     }
 
+    /** Whether the architecture file (nullable) states the VAE's {@code scaling_factor}. */
+    private static boolean statesScaling(Path arch) {
+        JsonConfig vae = arch == null ? null : JsonConfig.read(arch).section("vae");
+        return vae != null && vae.has("scaling_factor");
+    }
+
+    /** {@link #format(Path, AutoencoderKLConfig, boolean)} for a configuration that states its scaling factor. */
+    static LatentFormat format(Path path, AutoencoderKLConfig config) {
+        return format(path, config, true);
+    }
+
     /**
      * The latent family of a VAE: SD3's when it has no quant convolutions and SD3's factors (shift 0.0609, scaling
      * 1.5305, from its diffusers config or architecture file: the weights alone look like FLUX's), FLUX's when it
      * shifts its latents otherwise (FLUX's ae has no quant convolutions and a shift factor, read from the keys or the
-     * architecture file), SD1.x's for 4 channels at 8x.
+     * architecture file). For 4 channels at 8x (SD's topology, SD1.x's and SDXL's alike): SDXL's when the stated
+     * scaling factor is 0.13025, SD1.x's with the stated factor otherwise, and when no factor is stated
+     * {@link LatentFormat#SD_VAE}, which goes with SD1.x and SDXL models: as in ComfyUI, whose VAELoader cannot tell
+     * {@code sdxl_vae.safetensors} from an SD1.x VAE either, the latent format then follows the MODEL.
+     *
+     * @param scalingStated whether {@code config}'s scaling factor was stated (by an architecture file) rather than
+     *     defaulted
      */
-    static LatentFormat format(Path path, AutoencoderKLConfig config) {
+    static LatentFormat format(Path path, AutoencoderKLConfig config, boolean scalingStated) {
         LatentFormat sd3 = LatentFormat.SD3;
         if (!config.useQuantConv() && Math.abs(config.shiftFactor() - sd3.shiftFactor()) < 1e-6
                 && Math.abs(config.scalingFactor() - sd3.scalingFactor()) < 1e-6) {
@@ -76,7 +94,11 @@ public final class VaeFile implements AutoencoderVae.Source, AutoCloseable {
         }
         if (config.latentChannels() == LatentFormat.SD1.channels()
                 && config.downscale() == LatentFormat.SD1.downscale()) {
-            return LatentFormat.SD1.withScalingFactor(config.scalingFactor());
+            if (!scalingStated) {
+                return LatentFormat.SD_VAE;
+            }
+            return Math.abs(config.scalingFactor() - LatentFormat.SDXL.scalingFactor()) < 1e-6 ? LatentFormat.SDXL
+                    : LatentFormat.SD1.withScalingFactor(config.scalingFactor());
         }
         throw new ModelLoadException(path + ": a VAE with " + config.latentChannels() + " latent channels, "
                 + config.downscale() + "x downscale, " + (config.useQuantConv() ? "" : "no ")

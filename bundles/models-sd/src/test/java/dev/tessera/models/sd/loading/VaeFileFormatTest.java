@@ -2,6 +2,7 @@ package dev.tessera.models.sd.loading;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tessera.model.api.LatentFormat;
 import dev.tessera.models.core.ModelLoadException;
@@ -29,5 +30,15 @@ class VaeFileFormatTest {
         AutoencoderKLConfig quant = new AutoencoderKLConfig(3, 3, 16, java.util.List.of(128, 256, 512, 512), 2, 32,
                 1.5305f, true, true, true, 0.0609f);
         assertThrows(ModelLoadException.class, () -> VaeFile.format(FILE, quant));
+    }
+
+    @Test
+    void anSdVaeWithoutAStatedFactorGoesWithSd1AndSdxlAndAStatedFactorDecides() {
+        AutoencoderKLConfig sd = AutoencoderKLConfig.sd15();
+        LatentFormat open = VaeFile.format(FILE, sd, false);
+        assertEquals(LatentFormat.SD_VAE, open);
+        assertTrue(open.compatibleWith(LatentFormat.SDXL) && open.compatibleWith(LatentFormat.SD1));
+        assertEquals(LatentFormat.SDXL, VaeFile.format(FILE, sd.withFactors(0.13025f, 0f), true));
+        assertEquals("sd1", VaeFile.format(FILE, sd, true).family());
     }
 }

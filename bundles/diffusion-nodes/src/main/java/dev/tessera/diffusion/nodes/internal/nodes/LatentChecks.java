@@ -14,7 +14,8 @@ final class LatentChecks {
      */
     static void sameKind(String otherInput, Latent other, String baseInput, Latent base) {
         if (other.channels() != base.channels()
-                || (other.format().isPresent() && base.format().isPresent() && !other.format().equals(base.format()))) {
+                || (other.format().isPresent() && base.format().isPresent()
+                        && !other.format().get().compatibleWith(base.format().get()))) {
             throw NodeException.invalidInput(otherInput, "a latent " + other.describe() + " does not go with "
                     + baseInput + " " + base.describe() + "; both must come from the same model family");
         }
