@@ -141,7 +141,7 @@ public final class Sd3Transformer2DModel {
             }
             NDList mod = normOut.forward(siluTemb).split(2, 1);
             // AdaLayerNormContinuous: scale first, then shift.
-            NDArray normed = Ops.modulate(Ops.layerNorm(x, EPS), mod.get(1), mod.get(0));
+            NDArray normed = Ops.modulate(Ops.layerNorm(x, normOut.owner(), EPS), mod.get(1), mod.get(0));
             return unpatchify(projOut.forward(normed), batch, rows, cols);
         });
     }

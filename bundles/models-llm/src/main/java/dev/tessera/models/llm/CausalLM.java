@@ -10,6 +10,7 @@ import dev.tessera.models.llm.internal.Rotary;
 import dev.tessera.models.core.ComputeTypes;
 import dev.tessera.models.core.TokenIds;
 import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Linear;
 import dev.tessera.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class CausalLM {
     private final NDArray embedTokens;
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final NDArray norm;
-    private final NDArray lmHead;
+    private final Linear lmHead;
     private final Rotary rotary;
 
     public CausalLM(LlmConfig config, Weights weights, DataType dtype) {
@@ -40,7 +41,9 @@ public final class CausalLM {
             layers.add(new DecoderLayer(weights, "model.layers." + i, config));
         }
         this.norm = weights.get("model.norm.weight", new Shape(config.hiddenSize()));
-        this.lmHead = config.tieWordEmbeddings() ? embedTokens : weights.get("lm_head.weight", table);
+        // Laid out [hidden, vocab] once (a view of the stored table when tied), not transposed at every step.
+        this.lmHead = new Linear(weights, config.tieWordEmbeddings() ? "model.embed_tokens" : "lm_head",
+                config.hiddenSize(), config.vocabSize(), false);
         this.rotary = new Rotary(config.ropeScaling().inverseFrequencies(config.ropeTheta(), config.headDim()));
     }
 
@@ -94,7 +97,7 @@ public final class CausalLM {
                 }
             }
             NDArray normed = LlmOps.rmsNorm(h, norm, config.rmsNormEps());
-            return LlmOps.linear(normed, lmHead, null).toType(DataType.FLOAT32, false);
+            return lmHead.forward(normed).toType(DataType.FLOAT32, false);
         });
         if (cache != null) {
             cache.advance(length);

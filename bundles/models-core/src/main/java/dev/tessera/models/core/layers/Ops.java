@@ -130,15 +130,6 @@ public final class Ops {
         return x.getNDArrayInternal().layerNorm(x, new Shape(dim), unit[0], unit[1], eps).singletonOrThrow();
     }
 
-    /** LayerNorm over the last axis without affine parameters (eps as given): 1 launch plus two constants. */
-    public static NDArray layerNorm(NDArray x, float eps) {
-        long dim = x.getShape().get(x.getShape().dimension() - 1);
-        Shape stats = new Shape(dim);
-        NDArray ones = x.getManager().ones(stats, x.getDataType());
-        NDArray zeros = x.getManager().zeros(stats, x.getDataType());
-        return x.getNDArrayInternal().layerNorm(x, stats, ones, zeros, eps).singletonOrThrow();
-    }
-
     /**
      * RMSNorm over the last axis as diffusers' RMSNorm (and BFL's): statistics in float32, the normalised value
      * back in the input dtype, then times {@code weight}: 5 launches (plus 2 casts outside float32).

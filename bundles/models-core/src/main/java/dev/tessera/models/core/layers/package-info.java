@@ -5,7 +5,7 @@
  * {@link dev.tessera.models.core.layers.Ops}.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.tessera.models.core.layers;
 
 import org.osgi.annotation.bundle.Export;

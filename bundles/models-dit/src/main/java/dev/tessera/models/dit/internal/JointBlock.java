@@ -68,9 +68,9 @@ public final class JointBlock {
     public NDList forward(NDArray x, NDArray c, NDArray siluTemb, AttentionInputs inputs) {
         return TensorScope.keepAll(() -> {
             NDList mod = norm1.forward(siluTemb).split(dualAttention ? 9 : 6, 1);
-            NDArray normedX = Ops.layerNorm(x, EPS);
+            NDArray normedX = Ops.layerNorm(x, norm1.owner(), EPS);
             NDArray nx = Ops.modulate(normedX, mod.get(0), mod.get(1));
-            NDArray normedC = Ops.layerNorm(c, EPS);
+            NDArray normedC = Ops.layerNorm(c, norm1.owner(), EPS);
             NDList cmod;
             NDArray nc;
             if (contextPreOnly) {
@@ -99,14 +99,14 @@ public final class JointBlock {
                 xOut = xOut.add(gate(mod.get(8)).mul(toOut2.forward(Heads.attend(qkv2[0], qkv2[1], qkv2[2],
                         plain))));
             }
-            NDArray nxMlp = Ops.modulate(Ops.layerNorm(xOut, EPS), mod.get(3), mod.get(4));
+            NDArray nxMlp = Ops.modulate(Ops.layerNorm(xOut, norm1.owner(), EPS), mod.get(3), mod.get(4));
             xOut = xOut.add(gate(mod.get(5)).mul(ff.forward(nxMlp)));
             if (contextPreOnly) {
                 return new NDList(xOut);
             }
             NDArray textAttn = toAddOut.forward(joint.get(new NDIndex(":, 0:" + textTokens)));
             NDArray cOut = c.add(gate(cmod.get(2)).mul(textAttn));
-            NDArray ncMlp = Ops.modulate(Ops.layerNorm(cOut, EPS), cmod.get(3), cmod.get(4));
+            NDArray ncMlp = Ops.modulate(Ops.layerNorm(cOut, norm1.owner(), EPS), cmod.get(3), cmod.get(4));
             cOut = cOut.add(gate(cmod.get(5)).mul(ffContext.forward(ncMlp)));
             if (cOut.getDataType() == DataType.FLOAT16) {
                 // diffusers clips the text stream in float16 so that an overflow does not turn into inf/NaN.

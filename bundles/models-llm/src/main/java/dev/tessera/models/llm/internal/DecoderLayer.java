@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.tessera.models.llm.Architecture;
 import dev.tessera.models.llm.LlmConfig;
 import dev.tessera.models.core.Weights;
+import dev.tessera.models.core.layers.Linear;
 
 /**
  * One LLaMA / Qwen2 decoder layer without dropout: pre-norm self-attention with RoPE and grouped-query heads, then
@@ -15,19 +16,22 @@ import dev.tessera.models.core.Weights;
  * <p>Grouped-query attention is a broadcast matmul: the queries of the heads sharing one key/value head are
  * stacked along the query axis ([B, KV, groups * L, D]) instead of copying keys and values per head as
  * transformers' {@code repeat_kv} does; the arithmetic is the same. Scores and softmax run in float32.
+ *
+ * <p>The projections are models-core's {@link Linear}: each weight laid out [in, out] once, not transposed on every
+ * call (7 launches fewer per layer and decode step).
  */
 public final class DecoderLayer {
 
     private final LlmConfig config;
     private final NDArray inputNorm;
     private final NDArray postAttentionNorm;
-    private final Projection q;
-    private final Projection k;
-    private final Projection v;
-    private final Projection o;
-    private final Projection gate;
-    private final Projection up;
-    private final Projection down;
+    private final Linear q;
+    private final Linear k;
+    private final Linear v;
+    private final Linear o;
+    private final Linear gate;
+    private final Linear up;
+    private final Linear down;
 
     public DecoderLayer(Weights weights, String prefix, LlmConfig config) {
         this.config = config;
@@ -38,14 +42,14 @@ public final class DecoderLayer {
         boolean oBias = config.attentionBias() && config.architecture() == Architecture.LLAMA;
         this.inputNorm = weights.get(prefix + ".input_layernorm.weight", new Shape(hidden));
         this.postAttentionNorm = weights.get(prefix + ".post_attention_layernorm.weight", new Shape(hidden));
-        this.q = new Projection(weights, prefix + ".self_attn.q_proj", hidden, qWidth, qkvBias);
-        this.k = new Projection(weights, prefix + ".self_attn.k_proj", hidden, kvWidth, qkvBias);
-        this.v = new Projection(weights, prefix + ".self_attn.v_proj", hidden, kvWidth, qkvBias);
-        this.o = new Projection(weights, prefix + ".self_attn.o_proj", qWidth, hidden, oBias);
+        this.q = new Linear(weights, prefix + ".self_attn.q_proj", hidden, qWidth, qkvBias);
+        this.k = new Linear(weights, prefix + ".self_attn.k_proj", hidden, kvWidth, qkvBias);
+        this.v = new Linear(weights, prefix + ".self_attn.v_proj", hidden, kvWidth, qkvBias);
+        this.o = new Linear(weights, prefix + ".self_attn.o_proj", qWidth, hidden, oBias);
         long ff = config.intermediateSize();
-        this.gate = new Projection(weights, prefix + ".mlp.gate_proj", hidden, ff, config.mlpBias());
-        this.up = new Projection(weights, prefix + ".mlp.up_proj", hidden, ff, config.mlpBias());
-        this.down = new Projection(weights, prefix + ".mlp.down_proj", ff, hidden, config.mlpBias());
+        this.gate = new Linear(weights, prefix + ".mlp.gate_proj", hidden, ff, config.mlpBias());
+        this.up = new Linear(weights, prefix + ".mlp.up_proj", hidden, ff, config.mlpBias());
+        this.down = new Linear(weights, prefix + ".mlp.down_proj", ff, hidden, config.mlpBias());
     }
 
     /**

@@ -6,17 +6,12 @@ import ai.djl.ndarray.types.SparseFormat;
 
 /**
  * The tensor operations the decoder is built from (one libtorch call each where libtorch has one). Every op is
- * invoked on the activation, never on a weight, so that its result lands in the activation's manager.
- * TODO(merge): the layer library of models-core (issue 13) replaces these once it exports them.
+ * invoked on the activation, never on a weight, so that its result lands in the activation's manager. Linear
+ * projections are models-core's {@code Linear} (weights laid out once).
  */
 public final class LlmOps {
 
     private LlmOps() {
-    }
-
-    /** {@code x @ weight^T (+ bias)}; {@code bias} may be null. */
-    public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
     }
 
     /** {@code table[ids]}. */
