@@ -32,6 +32,11 @@ public final class ModelFileList extends AbstractList<String> {
         return new ModelFileList(other, skipped, example, outsideOf);
     }
 
+    /** {@code names}, filtered, mapped or extended from {@code listing}, with its skipped entries if it has any. */
+    public static List<String> keepingSkipped(List<String> listing, List<String> names) {
+        return listing instanceof ModelFileList l ? l.withNames(names) : names;
+    }
+
     public int skipped() {
         return skipped;
     }

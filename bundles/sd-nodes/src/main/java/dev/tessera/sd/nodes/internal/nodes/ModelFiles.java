@@ -48,7 +48,7 @@ final class ModelFiles {
                     .map(f -> f.equals(MODEL_INDEX) ? "." : f.substring(0, f.length() - MODEL_INDEX.length() - 1))
                     .toList();
             // Keeps the host's count of links leading out, for the message when the name is not among these.
-            return files instanceof ModelFileList listing ? listing.withNames(names) : names;
+            return ModelFileList.keepingSkipped(files, names);
         }, null);
     }
 
