@@ -69,6 +69,19 @@ class EvalShapesIT {
     }
 
     @Test
+    void aCheckpointsFolderLinkedOutsideTheModelsFolderIsNamedWhenNoneIsListed() throws Exception {
+        // Links leading out of models/ are not listed; the error says so rather than a bare "there are none".
+        Path models = Files.createDirectories(work.resolve("models"));
+        Files.createSymbolicLink(models.resolve("checkpoints"), Path.of(MODELS).resolve("checkpoints"));
+        JarRun run = JarRun.tessera(work, "eval", "shapes", "--per-level", "1", "--levels", "2", "--methods", "plain",
+                "--checkpoint", "tiny-sd15.safetensors", "--models", models.toString(), "--out", "results");
+        assertEquals(1, run.code(), run::toString);
+        run.assertNoStackTrace();
+        assertTrue(run.err().contains("'tiny-sd15.safetensors' is not one of its options; there are none; 1 entry was"
+                + " skipped because it leads outside " + models + ": 'checkpoints'"), run::toString);
+    }
+
+    @Test
     void trainAndEvalAreCommandsOfTheApplication() throws Exception {
         JarRun train = JarRun.tessera(work, "train", "--help");
         assertEquals(0, train.code(), train::toString);

@@ -1,21 +1,24 @@
 package dev.tessera.testing;
 
 import dev.tessera.graph.api.Folders;
-import dev.tessera.graph.api.NodeException;
+import dev.tessera.graph.engine.internal.TestEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Folders under one root, created on construction: {@code input/}, {@code output/}, {@code temp/} and
- * {@code models/} (or a models folder given apart), listing and resolving model files as the host does.
+ * {@code models/} (or a models folder given apart). Listing and resolving model files is the host's own code
+ * (the engine's folders), so node tests meet the real confinement rule: real paths, links leading out refused.
  */
-public record DirFolders(Path root, Path models) implements Folders {
+public final class DirFolders implements Folders {
 
-    public DirFolders {
+    private final Path root;
+    private final Folders host;
+
+    public DirFolders(Path root, Path models) {
         try {
             for (Path dir : List.of(root.resolve("input"), root.resolve("output"), root.resolve("temp"), models)) {
                 Files.createDirectories(dir);
@@ -23,42 +26,40 @@ public record DirFolders(Path root, Path models) implements Folders {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.root = root;
+        this.host = TestEngine.hostFolders(root, models);
     }
 
     public DirFolders(Path root) {
         this(root, root.resolve("models"));
     }
 
-    @Override public Path output() { return root.resolve("output"); }
-    @Override public Path input() { return root.resolve("input"); }
-    @Override public Path temp() { return root.resolve("temp"); }
+    /** The folder {@code input/}, {@code output/} and {@code temp/} are in. */
+    public Path root() { return root; }
+
+    @Override public Path output() { return host.output(); }
+    @Override public Path input() { return host.input(); }
+    @Override public Path temp() { return host.temp(); }
+    @Override public Path models() { return host.models(); }
+    @Override public Path modelFolder(String kind) { return host.modelFolder(kind); }
 
     @Override
     public List<String> listModelFiles(String kind, List<String> extensions) {
-        Path folder = modelFolder(kind);
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile)
-                    .map(p -> folder.relativize(p).toString().replace('\\', '/'))
-                    .filter(name -> extensions.stream().anyMatch(name::endsWith))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return host.listModelFiles(kind, extensions);
     }
 
     @Override
     public Path resolveModelFile(String kind, String name) {
-        if (name.contains("..") || Path.of(name).isAbsolute()) {
-            throw NodeException.invalidInput(kind, "'" + name + "' leads outside the " + kind + " folder");
-        }
-        Path file = modelFolder(kind).resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw NodeException.invalidInput(kind, "no file '" + name + "' in " + modelFolder(kind));
-        }
-        return file;
+        return host.resolveModelFile(kind, name);
+    }
+
+    @Override
+    public Path resolveModelFolder(String kind, String name, String marker) {
+        return host.resolveModelFolder(kind, name, marker);
+    }
+
+    @Override
+    public Path checkInsideModels(Path path) {
+        return host.checkInsideModels(path);
     }
 }

@@ -31,7 +31,9 @@ public interface Folders {
 
     /**
      * The files in one model folder (recursively, relative names with '/' separators, sorted), whose names end
-     * with one of {@code extensions}; the list a COMBO of model files offers.
+     * with one of {@code extensions}; the list a COMBO of model files offers. Files and linked folders leading
+     * outside the folder are left out; the host's listing is a {@link ModelFileList} that counts them, so that a
+     * message about an empty list or a missing name can say why.
      */
     List<String> listModelFiles(String kind, List<String> extensions);
 

@@ -6,7 +6,7 @@
  * inputs in {@link dev.tessera.graph.api.NodeType#execute}. The host discovers node types while it runs.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.tessera.graph.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package dev.tessera.graph.engine.internal;
 
 import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.HostSettings;
+import dev.tessera.graph.api.ModelFileList;
 import dev.tessera.graph.api.NodeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -119,19 +120,34 @@ public final class FileFolders implements Folders {
     }
 
     @Override
-    public List<String> listModelFiles(String kind, List<String> extensions) {
+    public ModelFileList listModelFiles(String kind, List<String> extensions) {
         Path folder = modelFolder(kind);
-        if (!Files.isDirectory(folder)) return List.of();
+        if (Files.isSymbolicLink(folder) && Files.isDirectory(folder) && !Folders.staysInside(folder, models)) {
+            // Walking does not follow the folder's own link: say so rather than offer nothing silently.
+            return new ModelFileList(List.of(), 1, kind, models);
+        }
+        if (!Files.isDirectory(folder)) return new ModelFileList(List.of(), 0, null, folder);
         List<String> suffixes = extensions.stream()
                 .map(e -> (e.startsWith(".") ? e : "." + e).toLowerCase(Locale.ROOT)).toList();
         try (Stream<Path> walk = Files.walk(folder)) {
             List<String> names = new ArrayList<>();
-            walk.filter(Files::isRegularFile)
-                    .filter(p -> suffixes.isEmpty() || suffixes.stream().anyMatch(p.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith))
-                    .filter(p -> Folders.staysInside(p, folder))
-                    .forEach(p -> names.add(folder.relativize(p).toString().replace('\\', '/')));
+            List<String> outside = new ArrayList<>();
+            walk.filter(p -> !p.equals(folder)).forEach(p -> {
+                String name = folder.relativize(p).toString().replace('\\', '/');
+                boolean file = Files.isRegularFile(p);
+                if (file && !suffixes.isEmpty() && suffixes.stream().noneMatch(p.getFileName().toString().toLowerCase(Locale.ROOT)::endsWith)) {
+                    return;
+                }
+                // Linked folders are not walked into; one leading out is reported with the files that do.
+                if ((file || Files.isSymbolicLink(p) && Files.isDirectory(p)) && !Folders.staysInside(p, folder)) {
+                    outside.add(name);
+                } else if (file) {
+                    names.add(name);
+                }
+            });
             names.sort(null);
-            return names;
+            outside.sort(null);
+            return new ModelFileList(names, outside.size(), outside.isEmpty() ? null : outside.get(0), folder);
         } catch (IOException | UncheckedIOException e) {
             throw new NodeException("invalid_input", null, "could not list the model folder " + folder + ": " + e.getMessage(), e);
         }
@@ -156,7 +172,9 @@ public final class FileFolders implements Folders {
         }
         Path file = folder.resolve(relative).normalize();
         if (!Files.isRegularFile(file)) {
-            throw new NodeException("invalid_input", null, "model file '" + name + "' not found in " + folder);
+            String note = listModelFiles(kind, List.of()).skippedNote();
+            throw new NodeException("invalid_input", null, "model file '" + name + "' not found in " + folder
+                    + (note.isEmpty() ? "" : "; " + note));
         }
         if (!Folders.staysInside(file, folder)) {
             throw new NodeException("invalid_input", null, "model file '" + name + "' is (or lies in) a link leading outside " + folder);

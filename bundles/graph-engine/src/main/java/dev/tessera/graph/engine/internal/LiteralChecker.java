@@ -1,6 +1,7 @@
 package dev.tessera.graph.engine.internal;
 
 import dev.tessera.graph.api.InputSpec;
+import dev.tessera.graph.api.ModelFileList;
 import dev.tessera.graph.api.Widget;
 import dev.tessera.graph.engine.ValidationProblem;
 import java.util.LinkedHashMap;
@@ -96,6 +97,9 @@ final class LiteralChecker {
             String shown = options.isEmpty() ? "there are none"
                     : "expected one of: " + String.join(", ", options.subList(0, Math.min(OPTIONS_SHOWN, options.size())))
                     + (options.size() > OPTIONS_SHOWN ? ", ... (" + options.size() + " in all)" : "");
+            // A model listing that left out links leading outside its folder says so: else "none" is a riddle.
+            String skipped = ModelFileList.skippedNote(options);
+            if (!skipped.isEmpty()) shown += "; " + skipped;
             return problem(spec, "value_not_in_list", "'" + s + "' is not one of its options; " + shown, literal,
                     Map.of("options", options));
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tessera.graph.api.ModelFileList;
 import dev.tessera.graph.api.NodeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -152,6 +153,35 @@ class FileFoldersTest {
         Files.writeString(ckpt.resolve("e.arch.json"), "{}");
         Files.createSymbolicLink(ckpt.resolve("e.tokenizer"), shared);
         assertEquals(ckpt.resolve("e.safetensors").toRealPath(), f.resolveModelFile("checkpoints", "e.safetensors"));
+    }
+
+    @Test
+    void aListingCountsTheLinksLeadingOutAndNamesOneAsDoesAMissingName() throws IOException {
+        Path home = tmp.resolve("skip");
+        FileFolders f = folders(Map.of("tessera.home", home.toString()));
+        Path outside = Files.createDirectories(tmp.resolve("skip-outside"));
+        Files.writeString(outside.resolve("secret.safetensors"), "x");
+        Path ckpt = Files.createDirectories(f.modelFolder("checkpoints"));
+        Files.writeString(ckpt.resolve("ok.safetensors"), "x");
+        Files.createSymbolicLink(ckpt.resolve("escape.safetensors"), outside.resolve("secret.safetensors"));
+        Files.createSymbolicLink(ckpt.resolve("linked"), outside);
+        Files.createSymbolicLink(ckpt.resolve("notes.txt"), outside.resolve("secret.safetensors"));
+
+        List<String> names = f.listModelFiles("checkpoints", List.of(".safetensors"));
+        assertEquals(List.of("ok.safetensors"), names);
+        assertEquals("2 entries were skipped because they lead outside " + ckpt + ", e.g. 'escape.safetensors'",
+                ModelFileList.skippedNote(names), "the file and the folder link; not the link the extensions leave out");
+        NodeException e = assertThrows(NodeException.class, () -> f.resolveModelFile("checkpoints", "gone.safetensors"));
+        assertTrue(e.getMessage().startsWith("model file 'gone.safetensors' not found in " + ckpt
+                + "; 3 entries were skipped because they lead outside"), e.getMessage());
+
+        Path vae = f.modelFolder("vae");
+        Files.createSymbolicLink(vae, outside);
+        List<String> none = f.listModelFiles("vae", List.of(".safetensors"));
+        assertEquals(List.of(), none);
+        assertEquals("1 entry was skipped because it leads outside " + f.models() + ": 'vae'",
+                ModelFileList.skippedNote(none));
+        assertEquals("", ModelFileList.skippedNote(f.listModelFiles("loras", List.of(".safetensors"))));
     }
 
     private static void assertRefused(FileFolders f, String name, String why) {

@@ -2,6 +2,7 @@ package dev.tessera.lora.internal.nodes;
 
 import ai.djl.ndarray.NDManager;
 import dev.tessera.graph.api.Folders;
+import dev.tessera.graph.api.ModelFileList;
 import dev.tessera.graph.api.InputProblem;
 import dev.tessera.graph.api.InputSpec;
 import dev.tessera.graph.api.NodeException;
@@ -43,9 +44,11 @@ final class LoraNodes {
     }
 
     static List<String> options(Folders folders, LoraCatalog bundled) {
-        Set<String> options = new LinkedHashSet<>(folders.listModelFiles(LORAS, List.of(".safetensors")));
+        List<String> files = folders.listModelFiles(LORAS, List.of(".safetensors"));
+        Set<String> options = new LinkedHashSet<>(files);
         options.addAll(bundled.names());
-        return List.copyOf(options);
+        // Keeps the host's count of links leading out, for the message when the name is not among these.
+        return ModelFileList.keepingSkipped(files, List.copyOf(options));
     }
 
     /** ComfyUI's strength widget: default 1, [-100, 100] in steps of 0.01. */

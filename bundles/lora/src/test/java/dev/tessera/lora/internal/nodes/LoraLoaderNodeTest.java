@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.tessera.graph.api.InputProblem;
+import dev.tessera.graph.api.ModelFileList;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.graph.api.NodeResult;
 import dev.tessera.graph.api.Widget;
@@ -175,6 +176,28 @@ class LoraLoaderNodeTest {
             NodeException e = assertThrows(NodeException.class,
                     () -> loader.execute(inputs(model, clip, name, 1.0, 1.0), context));
             assertEquals("lora_name", e.inputName(), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLinkLeadingOutOfTheLorasFolderIsNeitherListedNorLoaded() throws IOException {
+        // The fixture's folders are the host's: this fails if DirFolders checked names only.
+        Path outside = Files.createDirectories(root.resolve("elsewhere"));
+        Files.copy(Pack.kohya(), outside.resolve("secret.safetensors"));
+        Path loras = folders.modelFolder("loras");
+        Files.createSymbolicLink(loras.resolve("escape.safetensors"), outside.resolve("secret.safetensors"));
+        Files.createSymbolicLink(loras.resolve("linked"), outside);
+        Widget.ComboWidget names = (Widget.ComboWidget) loader.descriptor().input("lora_name").orElseThrow().widget();
+        assertEquals(List.of("styles/tiny-peft.safetensors", "tiny-kohya.safetensors"), names.currentOptions());
+        assertEquals("2 entries were skipped because they lead outside " + loras + ", e.g. 'escape.safetensors'",
+                ModelFileList.skippedNote(names.currentOptions()), "the note survives the bundled LoRAs' merge");
+        NodeFixtures.Model model = new NodeFixtures.Model(LatentFormat.SD1, List.of());
+        NodeFixtures.Clip clip = new NodeFixtures.Clip(List.of());
+        for (String name : List.of("escape.safetensors", "linked/secret.safetensors")) {
+            NodeException e = assertThrows(NodeException.class,
+                    () -> loader.execute(inputs(model, clip, name, 1.0, 1.0), context));
+            assertEquals("lora_name", e.inputName(), e.getMessage());
+            assertTrue(e.getMessage().contains("link leading outside"), e.getMessage());
         }
     }
 

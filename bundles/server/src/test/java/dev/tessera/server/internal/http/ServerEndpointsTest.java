@@ -219,6 +219,26 @@ class ServerEndpointsTest {
         assertJson("{'queue_running': [], 'queue_pending': []}", json(get("/queue")));
     }
 
+    @Test
+    void aModelFolderLinkedOutsideIsNamedWhenTheListIsEmpty() throws Exception {
+        // ComfyUI setups often link checkpoints/ to another disk; leading out of models/, it is not listed.
+        Path elsewhere = Files.createDirectories(home.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("big.safetensors"), "x");
+        Path checkpoints = server.engine.folders().models().resolve("checkpoints");
+        Files.deleteIfExists(checkpoints);
+        Files.createSymbolicLink(checkpoints, elsewhere);
+        server.engine.register(new TestNodes.Node(NodeDescriptor.builder("Ckpt").outputNode(true)
+                .input(InputSpec.combo("ckpt_name", () -> server.engine.folders().listModelFiles("checkpoints",
+                        List.of(".safetensors")), null)).build(), (in, ctx) -> NodeResult.of()));
+        HttpResponse<byte[]> invalid = post("/prompt",
+                "{\"prompt\": {\"1\": {\"class_type\": \"Ckpt\", \"inputs\": {\"ckpt_name\": \"big.safetensors\"}}}}");
+        assertError(invalid, 400, "prompt_outputs_failed_validation");
+        String message = obj(invalid).getAsJsonObject("node_errors").getAsJsonObject("1").getAsJsonArray("errors")
+                .get(0).getAsJsonObject().get("message").getAsString();
+        assertTrue(message.contains("there are none; 1 entry was skipped because it leads outside "
+                + server.engine.folders().models() + ": 'checkpoints'"), message);
+    }
+
     /**
      * Sends only the head of a request announcing a body of {@code length} bytes, and reads the answer: the server
      * must refuse an oversize body before reading it.

@@ -16,7 +16,7 @@ public final class TestEngine {
 
     private final NodeTypeRegistry registry = new NodeTypeRegistry();
     private final CachingWorkflowEngine engine = new CachingWorkflowEngine(registry);
-    private final FileFolders folders;
+    private final Folders folders;
     private long nextServiceId = 1;
 
     /** Folders under {@code home} ({@code output/}, {@code input/}, {@code temp/}, {@code models/}). */
@@ -26,7 +26,15 @@ public final class TestEngine {
 
     /** Folders under {@code home}, with the models folder at {@code models}. */
     public TestEngine(Path home, Path models) {
-        this.folders = new FileFolders(key -> switch (key) {
+        this.folders = hostFolders(home, models);
+    }
+
+    /**
+     * The host's own folders (output, input, temp under {@code home}, models at {@code models}), with its rules for
+     * listing and resolving model files, for fixtures that must apply the same confinement as the product.
+     */
+    public static Folders hostFolders(Path home, Path models) {
+        return new FileFolders(key -> switch (key) {
             case "tessera.home" -> home.toString();
             case "tessera.models.dir" -> models.toString();
             default -> null;

@@ -2,6 +2,7 @@ package dev.tessera.sd.nodes.internal.nodes;
 
 import dev.tessera.graph.api.Folders;
 import dev.tessera.graph.api.InputSpec;
+import dev.tessera.graph.api.ModelFileList;
 import dev.tessera.graph.api.NodeException;
 import dev.tessera.models.core.sharing.FileStamp;
 import java.io.IOException;
@@ -40,10 +41,15 @@ final class ModelFiles {
      */
     static InputSpec folderCombo(String input, Folders folders, String kind) {
         // The host matches extensions (".json"), not whole names: filter the name here.
-        return InputSpec.combo(input, () -> folders.listModelFiles(kind, List.of(".json")).stream()
-                .filter(f -> f.equals(MODEL_INDEX) || f.endsWith("/" + MODEL_INDEX))
-                .map(f -> f.equals(MODEL_INDEX) ? "." : f.substring(0, f.length() - MODEL_INDEX.length() - 1))
-                .toList(), null);
+        return InputSpec.combo(input, () -> {
+            List<String> files = folders.listModelFiles(kind, List.of(".json"));
+            List<String> names = files.stream()
+                    .filter(f -> f.equals(MODEL_INDEX) || f.endsWith("/" + MODEL_INDEX))
+                    .map(f -> f.equals(MODEL_INDEX) ? "." : f.substring(0, f.length() - MODEL_INDEX.length() - 1))
+                    .toList();
+            // Keeps the host's count of links leading out, for the message when the name is not among these.
+            return ModelFileList.keepingSkipped(files, names);
+        }, null);
     }
 
     /**
