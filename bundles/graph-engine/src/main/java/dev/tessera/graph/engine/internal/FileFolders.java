@@ -170,6 +170,11 @@ public final class FileFolders implements Folders {
                 throw new NodeException("invalid_input", null, "model file '" + name + "' must not contain '..'");
             }
         }
+        if (Files.isSymbolicLink(folder) && !Folders.staysInside(folder, models)) {
+            // As the listing: a kind folder linked out of the models folder offers nothing and opens nothing.
+            throw new NodeException("invalid_input", null, "model file '" + name + "': the '" + kind + "' folder is a"
+                    + " link leading outside " + models());
+        }
         Path file = folder.resolve(relative).normalize();
         if (!Files.isRegularFile(file)) {
             String note = listModelFiles(kind, List.of()).skippedNote();

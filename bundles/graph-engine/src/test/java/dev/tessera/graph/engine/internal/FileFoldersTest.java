@@ -182,6 +182,10 @@ class FileFoldersTest {
         assertEquals("1 entry was skipped because it leads outside " + f.models() + ": 'vae'",
                 ModelFileList.skippedNote(none));
         assertEquals("", ModelFileList.skippedNote(f.listModelFiles("loras", List.of(".safetensors"))));
+        // What the listing leaves out is not opened by name either.
+        NodeException linked = assertThrows(NodeException.class, () -> f.resolveModelFile("vae", "secret.safetensors"));
+        assertEquals("model file 'secret.safetensors': the 'vae' folder is a link leading outside " + f.models(),
+                linked.getMessage());
     }
 
     private static void assertRefused(FileFolders f, String name, String why) {
